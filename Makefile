@@ -1,0 +1,46 @@
+# Festival of Resistance — `make help` lists the targets.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+only ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help install system-deps run serve test lint format bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed ## Create .venv and install the pinned dependencies
+
+system-deps: ## Install the Debian packages the tests need (Chromium, fonts, poppler)
+	bash scripts/system-deps.sh
+
+run: install ## Migrate SQLite, load the demo festival and serve it at http://127.0.0.1:8000
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py devserver --host $(HOST) --port $(PORT)
+
+test: install system-deps ## Run lint, checks and every test on SQLite and PostgreSQL
+	PY=$(PY) bash scripts/test.sh
+
+lint: install ## ruff check and format check
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: install ## Format the code with ruff
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+bench: install ## Run the benchmarks in bench/ (make bench only=NAME for one)
+	$(PY) bench/run.py $(only)
+
+clean: ## Remove the virtual environment, the SQLite database and media
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* media staticfiles

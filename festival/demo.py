@@ -1,0 +1,171 @@
+"""Demo content for ``manage.py seed_demo``, built in code so it survives upgrades.
+
+Every function here is idempotent: it finds what it made last time by a stable key
+(a slug, a username, a title) and brings it back to the demo state.
+"""
+
+import io
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.core.files.images import ImageFile
+from PIL import Image as PILImage
+from PIL import ImageDraw
+from wagtail.images.models import Image
+from wagtail.models import Page, Site
+
+from festival import roles
+from festival.models import FestivalPage, FestivalSettings, HomePage, StandardPage
+
+DEMO_PASSWORD = "festival-demo-2026"  # noqa: S105 - published in the README for the demo logins
+DEMO_USERS = [
+    # username, role group (None for the superuser), first name
+    ("admin", None, "Ada"),
+    ("editor", roles.EDITOR, "Esme"),
+    ("boxoffice", roles.BOX_OFFICE, "Bea"),
+    ("door", roles.DOOR_STAFF, "Dev"),
+    ("finance", roles.FINANCE, "Femi"),
+    ("organiser", roles.ORGANISER, "Olu"),
+]
+
+
+def placeholder_image(title: str, *, colour: str = "#b0172b", size=(800, 600), initials: str = "") -> Image:
+    """A flat-colour image with initials on it, made with Pillow, stored once per title."""
+    existing = Image.objects.filter(title=title).first()
+    if existing:
+        return existing
+    canvas = PILImage.new("RGB", size, colour)
+    draw = ImageDraw.Draw(canvas)
+    text = initials or "".join(word[0] for word in title.split()[:2]).upper()
+    draw.text((size[0] // 2, size[1] // 2), text, fill="white", anchor="mm", font_size=min(size) // 3)
+    buffer = io.BytesIO()
+    canvas.save(buffer, format="PNG")
+    slug = "".join(c if c.isalnum() else "-" for c in title.lower()).strip("-")
+    image = Image(title=title, file=ImageFile(buffer, name=f"{slug}.png"))
+    image.save()
+    return image
+
+
+def upsert_child(parent: Page, model, *, slug: str, **fields) -> Page:
+    """Create or update a live child page of ``parent`` with ``slug``; publish it."""
+    page = model.objects.child_of(parent).filter(slug=slug).first()
+    if page is None:
+        page = model(slug=slug, **fields)
+        parent.add_child(instance=page)
+    else:
+        for name, value in fields.items():
+            setattr(page, name, value)
+    page.save_revision().publish()
+    page.refresh_from_db()
+    return page
+
+
+def seed_site() -> HomePage:
+    """The home page as the default site's root, replacing Wagtail's welcome page."""
+    root = Page.get_first_root_node()
+    home = HomePage.objects.first()
+    if home is None:
+        home = HomePage(
+            title="Festival of Resistance",
+            slug="home",
+            intro="Three days of ideas, organising and solidarity. Everyone welcome.",
+        )
+        # Wagtail's initial migration leaves a welcome page on the slug "home".
+        Page.objects.child_of(root).filter(slug="home").exclude(pk=home.pk).update(slug="welcome-old")
+        root.add_child(instance=home)
+        home.save_revision().publish()
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        site = Site(hostname="localhost", port=80, is_default_site=True, site_name="Festival of Resistance")
+    site.root_page = home
+    site.save()
+    Page.objects.child_of(root).exclude(pk=home.pk).filter(slug="welcome-old").delete()
+    for orphan in Page.objects.child_of(root).exclude(pk=home.pk).filter(depth=2, slug="home"):
+        orphan.delete()
+    settings = FestivalSettings.for_site(site)
+    settings.site_name = "Festival of Resistance"
+    settings.contact_email = "hello@festival.invalid"
+    settings.mastodon_url = "https://social.festival.invalid/@resistance"
+    settings.save()
+    return home
+
+
+def seed_edition(home: HomePage) -> FestivalPage:
+    hero = placeholder_image("Festival hero", colour="#1a1a1a", size=(1200, 500), initials="FoR 26")
+    festival = upsert_child(
+        home,
+        FestivalPage,
+        slug="2026",
+        title="Festival of Resistance 2026",
+        tagline="Hope is a discipline. Come and practise it with us.",
+        start_date=date(2026, 10, 16),
+        end_date=date(2026, 10, 18),
+        venue_name="Northern Co-operative Hall",
+        venue_address="1 Solidarity Street\nManchester\nM4 1FR",
+        time_zone="Europe/London",
+        status=FestivalPage.Status.ON_SALE,
+        hero_image=hero,
+        intro="<p>Three days of talks, workshops, films and assemblies with campaigners, "
+        "trade unionists, thinkers and regional groups from across the UK and beyond.</p>",
+        show_in_menus=True,
+    )
+    upsert_child(
+        festival,
+        StandardPage,
+        slug="about",
+        title="About the festival",
+        intro="Who we are and why we gather.",
+        body=[
+            (
+                "paragraph",
+                "<p>The Festival of Resistance is run by volunteers from campaign groups, "
+                "unions and community organisations. Tickets are priced on a sliding scale so that "
+                "nobody is kept away by money.</p>",
+            ),
+            ("quote", {"quote": "Nobody is free until everybody is free.", "attribution": "Fannie Lou Hamer"}),
+        ],
+        show_in_menus=True,
+    )
+    upsert_child(
+        festival,
+        StandardPage,
+        slug="getting-there",
+        title="Getting there and access",
+        intro="Step-free access, BSL, quiet rooms and travel.",
+        body=[
+            ("heading", "Travel"),
+            (
+                "paragraph",
+                "<p>The hall is a ten-minute walk from Piccadilly station. Buses 38 and 83 stop outside.</p>",
+            ),
+            ("heading", "Access"),
+            (
+                "paragraph",
+                "<p>Every stage is step-free. Main-stage sessions have BSL interpretation "
+                "and live captions. There is a quiet room on the first floor.</p>",
+            ),
+        ],
+        show_in_menus=True,
+    )
+    return festival
+
+
+def seed_users() -> None:
+    groups = roles.sync_roles(root_page=HomePage.objects.first())
+    User = get_user_model()
+    for username, role, first_name in DEMO_USERS:
+        user, _ = User.objects.get_or_create(username=username)
+        user.first_name = first_name
+        user.email = f"{username}@festival.invalid"
+        user.is_superuser = user.is_staff = role is None
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        user.groups.set([groups[role]] if role else [])
+
+
+def seed(context: dict) -> None:
+    """The site shell: home, the 2026 edition, its plain pages, roles and demo users."""
+    home = seed_site()
+    context["home"] = home
+    context["festival"] = seed_edition(home)
+    seed_users()

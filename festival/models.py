@@ -1,0 +1,168 @@
+"""The site shell: the home page, one page per festival edition, plain pages, settings."""
+
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .blocks import BodyBlock
+
+TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+class HomePage(Page):
+    """The site's front page; editions and plain pages hang below it."""
+
+    intro = models.CharField(max_length=250, blank=True)
+    body = StreamField(BodyBlock(), blank=True, use_json_field=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["festival.FestivalPage", "festival.StandardPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["editions"] = FestivalPage.objects.child_of(self).live().order_by("-start_date")
+        return context
+
+
+class FestivalPage(Page):
+    """One edition of the festival: everything else belongs to one of these."""
+
+    class Status(models.TextChoices):
+        ANNOUNCED = "announced", _("Announced")
+        ON_SALE = "on_sale", _("On sale")
+        SOLD_OUT = "sold_out", _("Sold out")
+        POSTPONED = "postponed", _("Postponed")
+        OVER = "over", _("Over")
+
+    tagline = models.CharField(max_length=200, blank=True)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    venue_name = models.CharField(max_length=200)
+    venue_address = models.TextField(blank=True)
+    time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="Europe/London")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ANNOUNCED)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+    body = StreamField(BodyBlock(), blank=True, use_json_field=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("tagline"),
+        MultiFieldPanel(
+            [FieldPanel("start_date"), FieldPanel("end_date"), FieldPanel("time_zone"), FieldPanel("status")],
+            heading=_("When"),
+        ),
+        MultiFieldPanel([FieldPanel("venue_name"), FieldPanel("venue_address")], heading=_("Where")),
+        FieldPanel("hero_image"),
+        FieldPanel("intro"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("tagline"), index.SearchField("venue_name")]
+
+    parent_page_types = ["festival.HomePage"]
+    subpage_types = ["festival.StandardPage"]
+
+    class Meta:
+        verbose_name = _("festival edition")
+
+    def clean(self):
+        super().clean()
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The festival cannot end before it starts.")})
+
+    @property
+    def tz(self):
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def days(self):
+        """Every date of the edition, in order."""
+        from datetime import timedelta
+
+        count = (self.end_date - self.start_date).days + 1
+        return [self.start_date + timedelta(days=n) for n in range(count)]
+
+
+class StandardPage(Page):
+    """A plain content page: about, getting there, code of conduct."""
+
+    intro = models.CharField(max_length=250, blank=True)
+    body = StreamField(BodyBlock(), blank=True, use_json_field=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+
+    parent_page_types = ["festival.HomePage", "festival.FestivalPage", "festival.StandardPage"]
+    subpage_types = ["festival.StandardPage"]
+
+    class Meta:
+        verbose_name = _("content page")
+
+
+@register_setting(icon="site")
+class FestivalSettings(BaseSiteSetting):
+    """Branding, contact and social links, edited under Settings in the admin."""
+
+    site_name = models.CharField(max_length=100, default="Festival of Resistance")
+    primary_colour = models.CharField(
+        max_length=7, default="#b0172b", help_text=_("A hex colour dark enough for white text on it.")
+    )
+    accent_colour = models.CharField(max_length=7, default="#f5c518")
+    logo = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    contact_email = models.EmailField(default="hello@festival.invalid")
+    mastodon_url = models.URLField(blank=True)
+    bluesky_url = models.URLField(blank=True)
+    instagram_url = models.URLField(blank=True)
+    youtube_url = models.URLField(blank=True)
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("site_name"), FieldPanel("primary_colour"), FieldPanel("accent_colour"), FieldPanel("logo")],
+            heading=_("Branding"),
+        ),
+        FieldPanel("contact_email"),
+        MultiFieldPanel(
+            [
+                FieldPanel("mastodon_url"),
+                FieldPanel("bluesky_url"),
+                FieldPanel("instagram_url"),
+                FieldPanel("youtube_url"),
+            ],
+            heading=_("Social links"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("festival settings")
+
+    def clean(self):
+        super().clean()
+        import re
+
+        for field in ("primary_colour", "accent_colour"):
+            if not re.fullmatch(r"#[0-9a-fA-F]{6}", getattr(self, field) or ""):
+                raise ValidationError({field: _("Use a six-digit hex colour such as #b0172b.")})
+
+    @property
+    def social_links(self):
+        links = [
+            ("Mastodon", self.mastodon_url),
+            ("Bluesky", self.bluesky_url),
+            ("Instagram", self.instagram_url),
+            ("YouTube", self.youtube_url),
+        ]
+        return [(label, url) for label, url in links if url]

@@ -1,0 +1,63 @@
+"""The festival's roles, as Django groups, and what each may do.
+
+Apps add their own permissions here as they grow (``app_label.codename``). A missing
+permission is skipped, so a role can name one before its app defines it.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from wagtail.models import GroupPagePermission, Page
+
+EDITOR = "Editor"
+BOX_OFFICE = "Box office"
+DOOR_STAFF = "Door staff"
+FINANCE = "Finance"
+ORGANISER = "Organiser"
+
+ADMIN_ACCESS = "wagtailadmin.access_admin"
+IMAGES = ["wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image"]
+DOCUMENTS = ["wagtaildocs.add_document", "wagtaildocs.change_document", "wagtaildocs.choose_document"]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    EDITOR: [ADMIN_ACCESS, *IMAGES, *DOCUMENTS],
+    BOX_OFFICE: [ADMIN_ACCESS],
+    DOOR_STAFF: [],
+    FINANCE: [ADMIN_ACCESS],
+    ORGANISER: [ADMIN_ACCESS, *IMAGES, *DOCUMENTS, "wagtailcore.change_site", "festival.change_festivalsettings"],
+}
+
+# Wagtail page permissions on the site's root page, per role.
+ROLE_PAGE_PERMISSIONS: dict[str, list[str]] = {
+    EDITOR: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
+    ORGANISER: [
+        "add_page",
+        "change_page",
+        "publish_page",
+        "delete_page",
+        "lock_page",
+        "unlock_page",
+        "bulk_delete_page",
+    ],
+}
+
+
+def _permission(dotted: str) -> Permission | None:
+    app_label, codename = dotted.split(".", 1)
+    return Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+
+
+def sync_roles(*, root_page: Page | None = None) -> dict[str, Group]:
+    """Create or update one group per role with exactly its permissions."""
+    groups = {}
+    for name, dotted_names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        permissions = [p for p in (_permission(d) for d in dotted_names) if p is not None]
+        group.permissions.set(permissions)
+        groups[name] = group
+        if root_page is not None:
+            wanted = set(ROLE_PAGE_PERMISSIONS.get(name, []))
+            existing = GroupPagePermission.objects.filter(group=group, page=root_page)
+            existing.exclude(permission__codename__in=wanted).delete()
+            for codename in wanted:
+                permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+                GroupPagePermission.objects.get_or_create(group=group, page=root_page, permission=permission)
+    return groups

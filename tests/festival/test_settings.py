@@ -1,0 +1,122 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db.backends.sqlite3.base import DatabaseWrapper
+
+from festival.settings.base import database_from_url, email_from_url, sqlite_options
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_database_url_for_postgres_is_parsed():
+    config = database_from_url("postgres://festival:secret@db.example.org:5433/festival")
+
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert (config["HOST"], config["PORT"], config["NAME"], config["USER"]) == (
+        "db.example.org",
+        5433,
+        "festival",
+        "festival",
+    )
+
+
+def test_database_url_for_sqlite_gets_wal_and_immediate():
+    config = database_from_url("sqlite:////tmp/festival.sqlite3")
+
+    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]
+
+
+@pytest.mark.parametrize("url", ["not a url", "mysql://root@localhost/festival", "postgres://localhost", ""])
+def test_malformed_database_url_is_refused_naming_the_variable(url):
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
+        database_from_url(url)
+
+
+def test_malformed_email_url_is_refused_naming_the_variable():
+    with pytest.raises(ImproperlyConfigured, match="EMAIL_URL"):
+        email_from_url("carrier-pigeon://coo")
+
+
+def test_sqlite_connection_really_uses_wal_and_immediate(tmp_path, django_db_blocker):
+    wrapper = DatabaseWrapper(
+        {
+            "NAME": str(tmp_path / "wal.sqlite3"),
+            "OPTIONS": sqlite_options(),
+            "TIME_ZONE": None,
+            "CONN_MAX_AGE": 0,
+            "CONN_HEALTH_CHECKS": False,
+            "AUTOCOMMIT": True,
+            "ATOMIC_REQUESTS": False,
+            "USER": "",
+            "PASSWORD": "",
+            "HOST": "",
+            "PORT": "",
+            "TEST": {},
+        },
+        alias="wal-check",
+    )
+    try:
+        with django_db_blocker.unblock(), wrapper.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode")
+            journal_mode = cursor.fetchone()[0]
+            cursor.execute("PRAGMA busy_timeout")
+            busy_timeout = cursor.fetchone()[0]
+        assert journal_mode == "wal"
+        assert busy_timeout >= 5000
+        assert wrapper.transaction_mode == "IMMEDIATE"
+    finally:
+        wrapper.close()
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("DATABASE_URL", "mysql://nope"), ("DEBUG", "perhaps"), ("REDIS_URL", "memcached://x"), ("EMAIL_URL", "x://y")],
+)
+def test_malformed_variable_stops_start_up_naming_it(variable, value):
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG", "REDIS_URL", "EMAIL_URL"}}
+    env[variable] = value
+    env["DJANGO_SETTINGS_MODULE"] = "festival.settings.dev"
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+    assert result.returncode != 0
+    assert variable in result.stderr
+
+
+def test_production_settings_refuse_the_development_secret_key():
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    env["DJANGO_SETTINGS_MODULE"] = "festival.settings.production"
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_settings_pass_check_deploy():
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="festival.settings.production",
+        SECRET_KEY="x" * 20 + "a-long-random-production-key-for-the-check-0123456789",
+        ALLOWED_HOSTS="festival.example.org",
+    )
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
