@@ -1,0 +1,172 @@
+"""Ticket types, orders, tickets and the door's check-in log.
+
+Money is held in integer pence (the currency's minor unit, as Stripe counts it).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .codes import new_access_token, new_order_code, new_ticket_secret
+
+
+class TicketType(models.Model):
+    """What an attendee can buy for one edition: a price or a sliding scale, and a capacity."""
+
+    class Pricing(models.TextChoices):
+        FIXED = "fixed", _("Fixed price")
+        SLIDING = "sliding", _("Sliding scale (pay what you can)")
+
+    festival = models.ForeignKey("festival.FestivalPage", on_delete=models.CASCADE, related_name="ticket_types")
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    pricing = models.CharField(max_length=10, choices=Pricing.choices, default=Pricing.FIXED)
+    price = models.PositiveIntegerField(default=0, help_text=_("Fixed price in pence."))
+    min_price = models.PositiveIntegerField(
+        default=0, help_text=_("Sliding scale: the least a buyer may pay, in pence.")
+    )
+    suggested_price = models.PositiveIntegerField(
+        default=0, help_text=_("Sliding scale: the suggested amount, in pence.")
+    )
+    capacity = models.PositiveIntegerField()
+    valid_days = models.JSONField(
+        default=list, blank=True, help_text=_("ISO dates this ticket admits on; empty means every day of the edition.")
+    )
+    sale_starts_at = models.DateTimeField(null=True, blank=True)
+    sale_ends_at = models.DateTimeField(null=True, blank=True)
+    max_per_order = models.PositiveSmallIntegerField(default=10)
+    is_hidden = models.BooleanField(default=False, help_text=_("Only shown to buyers with a voucher that unlocks it."))
+    is_complimentary = models.BooleanField(
+        default=False, help_text=_("Issued by organisers (speakers, volunteers, carers); never on public sale.")
+    )
+    sort_order = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["festival", "sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["festival", "name"], name="ticket_type_unique_name_per_edition"),
+            models.CheckConstraint(
+                condition=Q(pricing="fixed") | Q(suggested_price__gte=models.F("min_price")),
+                name="ticket_type_suggested_at_least_minimum",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.festival.title})"
+
+    def admits_on(self, day) -> bool:
+        """Whether this ticket type lets its holder in on ``day`` (a date)."""
+        return not self.valid_days or day.isoformat() in self.valid_days
+
+
+class Order(models.Model):
+    """One purchase by one buyer: one or more tickets, an optional donation."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending payment")
+        PAID = "paid", _("Paid")
+        EXPIRED = "expired", _("Expired")
+        CANCELLED = "cancelled", _("Cancelled")
+        REFUNDED = "refunded", _("Refunded")
+
+    festival = models.ForeignKey("festival.FestivalPage", on_delete=models.PROTECT, related_name="orders")
+    code = models.CharField(max_length=16, unique=True, default=new_order_code, editable=False)
+    access_token = models.CharField(max_length=64, unique=True, default=new_access_token, editable=False)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True)
+    buyer_name = models.CharField(max_length=200)
+    buyer_email = models.EmailField()
+    donation = models.PositiveIntegerField(default=0, help_text=_("In pence."))
+    total = models.PositiveIntegerField(default=0, help_text=_("Tickets plus donation, less discounts, in pence."))
+    currency = models.CharField(max_length=3, default="gbp")
+    stripe_checkout_session_id = models.CharField(max_length=255, blank=True, db_index=True)
+    stripe_payment_intent_id = models.CharField(max_length=255, blank=True, db_index=True)
+    hold_expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stripe_checkout_session_id"],
+                condition=~Q(stripe_checkout_session_id=""),
+                name="order_unique_checkout_session",
+            ),
+        ]
+
+    def __str__(self):
+        return self.code
+
+
+class Ticket(models.Model):
+    """One attendee's admission. The badge's QR code holds only ``secret``."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting payment")
+        VALID = "valid", _("Valid")
+        CANCELLED = "cancelled", _("Cancelled")
+        REFUNDED = "refunded", _("Refunded")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="tickets")
+    ticket_type = models.ForeignKey(TicketType, on_delete=models.PROTECT, related_name="tickets")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True)
+    attendee_name = models.CharField(max_length=200)
+    attendee_email = models.EmailField(blank=True)
+    pronouns = models.CharField(max_length=40, blank=True)
+    region_group = models.CharField(max_length=100, blank=True)
+    price = models.PositiveIntegerField(default=0, help_text=_("What was paid for this ticket, in pence."))
+    secret = models.CharField(max_length=40, unique=True, default=new_ticket_secret, editable=False)
+    badge_pdf = models.FileField(upload_to="badges/", blank=True)
+    badge_rendered_at = models.DateTimeField(null=True, blank=True)
+    badge_printed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return f"{self.attendee_name} ({self.ticket_type.name})"
+
+
+class CheckIn(models.Model):
+    """One scan at a door, admitted or refused. Append-only: rows are never edited but to undo."""
+
+    class Result(models.TextChoices):
+        ADMITTED = "admitted", _("Admitted")
+        ALREADY_CHECKED_IN = "already_checked_in", _("Already checked in")
+        UNPAID = "unpaid", _("Not paid")
+        CANCELLED = "cancelled", _("Cancelled or refunded")
+        NOT_VALID_TODAY = "not_valid_today", _("Not valid today")
+        UNKNOWN_CODE = "unknown_code", _("Unknown code")
+
+    festival = models.ForeignKey("festival.FestivalPage", on_delete=models.CASCADE, related_name="check_ins")
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, null=True, blank=True, related_name="check_ins")
+    code = models.CharField(max_length=64, blank=True, help_text=_("What was scanned, cut to 64 characters."))
+    result = models.CharField(max_length=24, choices=Result.choices, db_index=True)
+    day = models.DateField(help_text=_("The festival day of the scan, in the edition's time zone."))
+    door = models.CharField(max_length=60)
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="check_ins")
+    nonce = models.CharField(
+        max_length=64, help_text=_("Sent by the scanner, so a retried request is not recorded twice.")
+    )
+    scanned_at = models.DateTimeField(help_text=_("When the scanner scanned it (may be earlier when offline)."))
+    created_at = models.DateTimeField(auto_now_add=True)
+    offline = models.BooleanField(default=False)
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-scanned_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["staff", "nonce"], name="check_in_unique_nonce_per_staff"),
+            models.UniqueConstraint(
+                fields=["ticket", "day"],
+                condition=Q(result="admitted", undone_at__isnull=True),
+                name="check_in_one_admission_per_ticket_and_day",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_result_display()} at {self.door}"
