@@ -155,10 +155,20 @@ class CheckIn(models.Model):
     scanned_at = models.DateTimeField(help_text=_("When the scanner scanned it (may be earlier when offline)."))
     created_at = models.DateTimeField(auto_now_add=True)
     offline = models.BooleanField(default=False)
+    shown_result = models.CharField(
+        max_length=24,
+        choices=Result.choices,
+        blank=True,
+        help_text=_("What the door showed, when it differs from the result (an offline decision)."),
+    )
     undone_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-scanned_at"]
+        permissions = [
+            ("scan_badges", _("Can scan badges at the door")),
+            ("manage_badges", _("Can print badges in bulk and review the door log")),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["staff", "nonce"], name="check_in_unique_nonce_per_staff"),
             models.UniqueConstraint(
@@ -170,3 +180,17 @@ class CheckIn(models.Model):
 
     def __str__(self):
         return f"{self.get_result_display()} at {self.door}"
+
+
+class RetiredSecret(models.Model):
+    """A badge secret voided by a reissue, kept so the door can say the badge was replaced."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="retired_secrets")
+    secret = models.CharField(max_length=40, unique=True)
+    retired_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-retired_at"]
+
+    def __str__(self):
+        return f"{self.secret[:6]}… ({self.ticket})"
