@@ -41,11 +41,17 @@ class TicketType(models.Model):
         default=False, help_text=_("Issued by organisers (speakers, volunteers, carers); never on public sale.")
     )
     sort_order = models.IntegerField(default=0)
+    reserved = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text=_("Tickets paid, awaiting payment or held. Changed only by guarded updates in the order services."),
+    )
 
     class Meta:
         ordering = ["festival", "sort_order", "name"]
         constraints = [
             models.UniqueConstraint(fields=["festival", "name"], name="ticket_type_unique_name_per_edition"),
+            models.CheckConstraint(condition=Q(reserved__lte=models.F("capacity")), name="ticket_type_never_oversold"),
             models.CheckConstraint(
                 condition=Q(pricing="fixed") | Q(suggested_price__gte=models.F("min_price")),
                 name="ticket_type_suggested_at_least_minimum",
@@ -54,6 +60,10 @@ class TicketType(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.festival.title})"
+
+    @property
+    def remaining(self) -> int:
+        return max(self.capacity - self.reserved, 0)
 
     def admits_on(self, day) -> bool:
         """Whether this ticket type lets its holder in on ``day`` (a date)."""
@@ -81,8 +91,18 @@ class Order(models.Model):
     currency = models.CharField(max_length=3, default="gbp")
     stripe_checkout_session_id = models.CharField(max_length=255, blank=True, db_index=True)
     stripe_payment_intent_id = models.CharField(max_length=255, blank=True, db_index=True)
+    stripe_checkout_url = models.URLField(max_length=2000, blank=True)
     hold_expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
     paid_at = models.DateTimeField(null=True, blank=True)
+    voucher = models.ForeignKey("Voucher", null=True, blank=True, on_delete=models.PROTECT, related_name="orders")
+    discount = models.PositiveIntegerField(default=0, help_text=_("Taken off by the voucher, in pence."))
+    refunded_amount = models.PositiveIntegerField(default=0, help_text=_("Refunded through Stripe so far, in pence."))
+    problem = models.CharField(
+        max_length=40,
+        blank=True,
+        db_index=True,
+        help_text=_("Set when the order needs a person's attention, e.g. a late payment with no room left."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -93,6 +113,9 @@ class Order(models.Model):
                 fields=["stripe_checkout_session_id"],
                 condition=~Q(stripe_checkout_session_id=""),
                 name="order_unique_checkout_session",
+            ),
+            models.CheckConstraint(
+                condition=Q(refunded_amount__lte=models.F("total")), name="order_refund_within_total"
             ),
         ]
 
@@ -194,3 +217,72 @@ class RetiredSecret(models.Model):
 
     def __str__(self):
         return f"{self.secret[:6]}… ({self.ticket})"
+
+
+class Voucher(models.Model):
+    """A code that takes money off an order or unlocks hidden ticket types, a limited number of times."""
+
+    class Kind(models.TextChoices):
+        PERCENT = "percent", _("Percentage off")
+        AMOUNT = "amount", _("Amount off")
+        UNLOCK = "unlock", _("Unlocks hidden ticket types only")
+
+    festival = models.ForeignKey("festival.FestivalPage", on_delete=models.CASCADE, related_name="vouchers")
+    code = models.CharField(max_length=40, help_text=_("What buyers type; compared without regard to case."))
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PERCENT)
+    percent_off = models.PositiveSmallIntegerField(default=0, help_text=_("For a percentage voucher, 1 to 100."))
+    amount_off = models.PositiveIntegerField(default=0, help_text=_("For an amount voucher, in pence."))
+    unlocks = models.ManyToManyField(TicketType, blank=True, related_name="unlocked_by")
+    max_uses = models.PositiveIntegerField(default=1)
+    times_used = models.PositiveIntegerField(default=0, editable=False)
+    valid_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["festival", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["festival", "code"], name="voucher_unique_code_per_edition"),
+            models.CheckConstraint(condition=Q(times_used__lte=models.F("max_uses")), name="voucher_within_max_uses"),
+            models.CheckConstraint(condition=Q(percent_off__lte=100), name="voucher_percent_at_most_100"),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    def save(self, *args, **kwargs):
+        self.code = self.code.strip().upper()
+        super().save(*args, **kwargs)
+
+
+class WaitingListEntry(models.Model):
+    """Someone waiting for a sold-out edition; offered released tickets in the order they joined."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        OFFERED = "offered", _("Offered")
+        BOUGHT = "bought", _("Bought")
+        LAPSED = "lapsed", _("Offer lapsed")
+
+    festival = models.ForeignKey("festival.FestivalPage", on_delete=models.CASCADE, related_name="waiting_list")
+    name = models.CharField(max_length=200)
+    email = models.EmailField()
+    quantity = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING, db_index=True)
+    offer_token = models.CharField(max_length=64, unique=True, default=new_access_token, editable=False)
+    offered_at = models.DateTimeField(null=True, blank=True)
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["festival", "created_at", "pk"]
+        verbose_name_plural = _("waiting list entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["festival", "email"],
+                condition=Q(status__in=["waiting", "offered"]),
+                name="waiting_list_one_open_entry_per_email",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} <{self.email}>"
