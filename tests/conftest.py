@@ -1,5 +1,6 @@
 """Fixtures shared by every app's tests."""
 
+import os
 from datetime import date
 
 import pytest
@@ -28,3 +29,19 @@ def festival(home):
         time_zone="Europe/London",
         status=FestivalPage.Status.ON_SALE,
     )
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium for the whole run (Debian's, driven by Playwright)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS
+
+    # Playwright's sync API refuses to run inside an event loop; Django's ORM calls from
+    # the test thread are safe here because the browser runs in its own process.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
