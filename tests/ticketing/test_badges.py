@@ -1,0 +1,175 @@
+"""Badge PDFs: content, QR code, storage, reissue and bulk sheets."""
+
+import io
+from datetime import date
+
+import pypdfium2 as pdfium
+import pytest
+import zxingcpp
+
+from ticketing.models import RetiredSecret, Ticket
+from ticketing.services import badges
+from ticketing.services.badges import BadgeError, Layout
+
+from .factories import TicketFactory, TicketTypeFactory
+
+
+def pdf_pages_text(pdf: bytes) -> list[str]:
+    document = pdfium.PdfDocument(pdf)
+    return [page.get_textpage().get_text_range() for page in document]
+
+
+def structure_elements(page) -> int:
+    """How many top-level structure elements (tags) the page has, as a screen reader sees them."""
+    tree = pdfium.raw.FPDF_StructTree_GetForPage(page.raw)
+    try:
+        return pdfium.raw.FPDF_StructTree_CountChildren(tree)
+    finally:
+        pdfium.raw.FPDF_StructTree_Close(tree)
+
+
+def qr_codes_on_page(pdf: bytes, index: int = 0) -> list[str]:
+    page = pdfium.PdfDocument(pdf)[index]
+    image = page.render(scale=3).to_pil()
+    return [result.text for result in zxingcpp.read_barcodes(image)]
+
+
+@pytest.fixture
+def ticket(festival):
+    ticket_type = TicketTypeFactory(festival=festival, name="Solidarity weekend")
+    return TicketFactory(ticket_type=ticket_type, attendee_name="Angela Davis", pronouns="she/her")
+
+
+def test_badge_text_holds_name_pronouns_type_and_order_code(ticket):
+    pdf = badges.render_badge_pdf(ticket)
+
+    text = pdf_pages_text(pdf)[0]
+
+    assert "Angela Davis" in text
+    assert "she/her" in text
+    assert "Solidarity weekend" in text
+    assert ticket.order.code in text
+    assert "FESTIVAL OF RESISTANCE 2026" in text  # set in capitals by the stylesheet
+
+
+def test_badge_qr_code_decodes_to_the_secret_only(ticket):
+    pdf = badges.render_badge_pdf(ticket)
+
+    codes = qr_codes_on_page(pdf)
+
+    assert codes == [ticket.secret]
+
+
+def test_badge_is_a_single_a6_page_and_tagged(ticket):
+    pdf = badges.render_badge_pdf(ticket)
+
+    document = pdfium.PdfDocument(pdf)
+    width, height = document[0].get_size()
+
+    assert len(document) == 1
+    assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (105, 148)
+    assert structure_elements(document[0]) > 0
+
+
+def test_long_names_get_a_smaller_font():
+    assert badges.name_size("Bo") == badges.NAME_MAX_PT
+    assert badges.name_size("Maria Magdalena Fernández-Oyelaran de la Cruz") < 20
+
+
+def test_days_label_for_a_one_day_ticket(festival):
+    ticket_type = TicketTypeFactory(festival=festival, valid_days=["2026-10-17"])
+
+    assert badges.days_label(ticket_type, festival) == "Saturday 17 October"
+
+
+def test_badge_bytes_renders_once_then_serves_stored_bytes(ticket):
+    first = badges.badge_bytes(ticket=ticket)
+    ticket.refresh_from_db()
+    stored_name = ticket.badge_pdf.name
+
+    second = badges.badge_bytes(ticket=ticket)
+    ticket.refresh_from_db()
+
+    assert first == second
+    assert first.startswith(b"%PDF-")
+    assert ticket.badge_pdf.name == stored_name
+    assert ticket.badge_rendered_at is not None
+
+
+def test_render_order_badges_task_stores_every_valid_ticket(ticket):
+    other = TicketFactory(ticket_type=ticket.ticket_type, order=ticket.order, attendee_name="Bayard Rustin")
+
+    badges.render_order_badges.enqueue(ticket.order.pk)
+
+    assert sorted(t.attendee_name for t in Ticket.objects.exclude(badge_pdf="")) == ["Angela Davis", "Bayard Rustin"]
+    assert other.order_id == ticket.order_id
+
+
+def test_reissue_gives_a_new_secret_and_retires_the_old(ticket, django_capture_on_commit_callbacks):
+    old_secret = ticket.secret
+
+    with django_capture_on_commit_callbacks(execute=True):
+        badges.reissue_badge(ticket=ticket, attendee_name="Angela Y. Davis")
+    ticket.refresh_from_db()
+
+    assert ticket.secret != old_secret
+    assert ticket.attendee_name == "Angela Y. Davis"
+    assert RetiredSecret.objects.get(secret=old_secret).ticket == ticket
+    assert qr_codes_on_page(badges.badge_bytes(ticket=ticket)) == [ticket.secret]
+
+
+def test_reissue_refuses_a_refunded_ticket(ticket):
+    ticket.status = Ticket.Status.REFUNDED
+    ticket.save()
+
+    with pytest.raises(BadgeError) as error:
+        badges.reissue_badge(ticket=ticket, attendee_name="Someone Else")
+
+    assert error.value.code == "not_valid"
+    assert RetiredSecret.objects.count() == 0
+
+
+def test_bulk_pdf_is_sorted_by_name_and_marks_printed(festival):
+    ticket_type = TicketTypeFactory(festival=festival)
+    for name in ["Zora Neale", "audre Lorde", "Bell Hooks"]:
+        TicketFactory(ticket_type=ticket_type, attendee_name=name)
+
+    tickets = badges.tickets_for_printing(festival=festival)
+    pdf = badges.render_bulk_pdf(tickets=tickets)
+
+    texts = pdf_pages_text(pdf)
+    assert [next(n for n in ["audre", "Bell", "Zora"] if n in t) for t in texts] == ["audre", "Bell", "Zora"]
+    assert Ticket.objects.filter(badge_printed_at__isnull=True).count() == 0
+    assert badges.tickets_for_printing(festival=festival, not_printed=True).count() == 0
+
+
+def test_bulk_pdf_four_up_on_a4_with_every_qr_readable(festival):
+    ticket_type = TicketTypeFactory(festival=festival)
+    tickets = [TicketFactory(ticket_type=ticket_type, attendee_name=f"Person {n}") for n in range(5)]
+
+    pdf = badges.render_bulk_pdf(tickets=badges.tickets_for_printing(festival=festival), layout=Layout.A4)
+
+    document = pdfium.PdfDocument(pdf)
+    width, height = document[0].get_size()
+    assert len(document) == 2
+    assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (210, 297)
+    assert sorted(qr_codes_on_page(pdf, 0)) == sorted(t.secret for t in tickets[:4])
+
+
+def test_bulk_filters_by_day_and_type_and_skips_refunded(festival):
+    friday = TicketTypeFactory(festival=festival, name="Friday", valid_days=["2026-10-16"])
+    weekend = TicketTypeFactory(festival=festival, name="Weekend")
+    TicketFactory(ticket_type=friday, attendee_name="Fri Only")
+    TicketFactory(ticket_type=weekend, attendee_name="All Days")
+    TicketFactory(ticket_type=weekend, attendee_name="Refunded", status=Ticket.Status.REFUNDED)
+
+    saturday = badges.tickets_for_printing(festival=festival, day=date(2026, 10, 17))
+    friday_only = badges.tickets_for_printing(festival=festival, ticket_type_id=friday.pk)
+
+    assert [t.attendee_name for t in saturday] == ["All Days"]
+    assert [t.attendee_name for t in friday_only] == ["Fri Only"]
+
+
+def test_badge_pdf_image_is_small(ticket):
+    assert len(badges.render_badge_pdf(ticket)) < 200_000
+    assert io.BytesIO(badges.render_badge_pdf(ticket)).read(5) == b"%PDF-"
