@@ -74,7 +74,7 @@ class FestivalPage(Page):
     search_fields = Page.search_fields + [index.SearchField("tagline"), index.SearchField("venue_name")]
 
     parent_page_types = ["festival.HomePage"]
-    subpage_types = ["festival.StandardPage"]
+    subpage_types = ["festival.StandardPage", "programme.ProgrammePage", "speakers.SpeakerIndexPage"]
 
     class Meta:
         verbose_name = _("festival edition")

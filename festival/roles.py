@@ -16,13 +16,25 @@ ORGANISER = "Organiser"
 ADMIN_ACCESS = "wagtailadmin.access_admin"
 IMAGES = ["wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image"]
 DOCUMENTS = ["wagtaildocs.add_document", "wagtaildocs.change_document", "wagtaildocs.choose_document"]
+PROGRAMME_SNIPPETS = [
+    f"programme.{action}_{model}"
+    for model in ("stage", "track", "sessionformat")
+    for action in ("add", "change", "delete", "view")
+]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    EDITOR: [ADMIN_ACCESS, *IMAGES, *DOCUMENTS],
+    EDITOR: [ADMIN_ACCESS, *IMAGES, *DOCUMENTS, *PROGRAMME_SNIPPETS],
     BOX_OFFICE: [ADMIN_ACCESS],
     DOOR_STAFF: [],
     FINANCE: [ADMIN_ACCESS],
-    ORGANISER: [ADMIN_ACCESS, *IMAGES, *DOCUMENTS, "wagtailcore.change_site", "festival.change_festivalsettings"],
+    ORGANISER: [
+        ADMIN_ACCESS,
+        *IMAGES,
+        *DOCUMENTS,
+        *PROGRAMME_SNIPPETS,
+        "wagtailcore.change_site",
+        "festival.change_festivalsettings",
+    ],
 }
 
 # Wagtail page permissions on the site's root page, per role.

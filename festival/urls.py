@@ -15,6 +15,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("search/", views.search, name="search"),
     path("healthz", views.healthz, name="healthz"),
+    path("tickets/", include("ticketing.urls")),
 ]
 
 if settings.DEBUG:
@@ -22,6 +23,7 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+urlpatterns += [path("", include("programme.urls"))]  # exports beside their pages, e.g. /2026/programme/schedule.json
 urlpatterns += [path("", include(wagtail_urls))]
 
 handler404 = "festival.views.page_not_found"

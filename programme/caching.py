@@ -1,0 +1,66 @@
+"""Whole-response caching for the programme and its exports, dropped whenever anything on it is published.
+
+Every cache key carries a generation number; publishing or unpublishing a programme, session or
+speaker page (or editing a stage, track or format) moves the generation on, so old entries are
+never read again and expire by themselves. This works the same with Redis and with local memory.
+"""
+
+import hashlib
+import time
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+
+GENERATION_KEY = "programme:generation"
+TIMEOUT = 60 * 60
+
+
+def generation() -> int:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+        value = cache.get(GENERATION_KEY, 0)
+    return value
+
+
+def invalidate() -> None:
+    """Forget every cached programme response."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+
+
+def _cacheable(request: HttpRequest) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and not getattr(request, "is_preview", False)
+        and not request.user.is_authenticated
+    )
+
+
+def cached_response(request: HttpRequest, page, render: Callable[[], HttpResponse]) -> HttpResponse:
+    """Serve ``page`` for this URL from the cache, or render it and keep it for anonymous visitors."""
+    if not _cacheable(request):
+        return render()
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    key = f"programme:response:{generation()}:{page.pk}:{digest}"
+    hit = cache.get(key)
+    if hit is not None:
+        content, content_type, extra_headers = hit
+        response = HttpResponse(content, content_type=content_type)
+        for name, value in extra_headers.items():
+            response[name] = value
+        response["X-Programme-Cache"] = "hit"
+        return response
+    response = render()
+    if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+        response.render()
+    if response.status_code == 200 and not response.streaming:
+        extra = {
+            name: response[name] for name in ("Content-Disposition", "Access-Control-Allow-Origin") if name in response
+        }
+        cache.set(key, (response.content, response["Content-Type"], extra), TIMEOUT)
+    response["X-Programme-Cache"] = "miss"
+    return response

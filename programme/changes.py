@@ -1,0 +1,76 @@
+"""Programme changes: what moved, was cancelled or was added after the programme went public."""
+
+from django.db import transaction
+
+from programme.models import ProgrammeChange, ProgrammePage, SessionPage, SessionSnapshot
+
+
+def record_publication(*, session: SessionPage) -> ProgrammeChange | None:
+    """Compare a just-published session with what attendees last saw; log the change. Raises nothing."""
+    programme = ProgrammePage.objects.ancestor_of(session).first()
+    with transaction.atomic():
+        snapshot = SessionSnapshot.objects.select_for_update().filter(session=session).first()
+        stage_name = session.stage.name if session.stage_id else ""
+        change = None
+        announced = programme is not None and programme.live and programme.first_published_at is not None
+        if announced:
+            change = _change_between(snapshot, session, stage_name, programme)
+        SessionSnapshot.objects.update_or_create(
+            session=session,
+            defaults={
+                "start": session.start,
+                "end": session.end,
+                "stage_name": stage_name,
+                "cancelled": session.cancelled,
+            },
+        )
+        if change is not None:
+            change.save()
+        return change
+
+
+def _change_between(snapshot, session, stage_name, programme) -> ProgrammeChange | None:
+    common = {
+        "programme": programme,
+        "session": session,
+        "session_title": session.title,
+        "new_start": session.start,
+        "new_stage": stage_name,
+    }
+    if snapshot is None:
+        published_before = session.first_published_at is None or (
+            session.first_published_at <= programme.first_published_at
+        )
+        if published_before:  # part of the programme as first announced
+            return None
+        return ProgrammeChange(kind=ProgrammeChange.Kind.ADDED, **common)
+    if session.cancelled and not snapshot.cancelled:
+        return ProgrammeChange(
+            kind=ProgrammeChange.Kind.CANCELLED, old_start=snapshot.start, old_stage=snapshot.stage_name, **common
+        )
+    if snapshot.cancelled and not session.cancelled:
+        return ProgrammeChange(
+            kind=ProgrammeChange.Kind.REINSTATED, old_start=snapshot.start, old_stage=snapshot.stage_name, **common
+        )
+    if (snapshot.start, snapshot.end, snapshot.stage_name) != (session.start, session.end, stage_name):
+        return ProgrammeChange(
+            kind=ProgrammeChange.Kind.MOVED, old_start=snapshot.start, old_stage=snapshot.stage_name, **common
+        )
+    return None
+
+
+def take_snapshots(*, programme: ProgrammePage) -> int:
+    """Record every live session as seen now, without logging changes (for a programme's first publication)."""
+    count = 0
+    for session in SessionPage.objects.live().child_of(programme).select_related("stage"):
+        SessionSnapshot.objects.update_or_create(
+            session=session,
+            defaults={
+                "start": session.start,
+                "end": session.end,
+                "stage_name": session.stage.name if session.stage_id else "",
+                "cancelled": session.cancelled,
+            },
+        )
+        count += 1
+    return count

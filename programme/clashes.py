@@ -1,0 +1,105 @@
+"""Clash checks for a session: times that make sense, inside the festival, no double bookings."""
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from festival.models import FestivalPage
+
+
+def festival_of(session) -> FestivalPage | None:
+    """The edition a session belongs to, also while it is being created (before it has a place in the tree)."""
+    parent = getattr(session, "_parent_for_clean", None)
+    if parent is None and session.path:
+        parent = session.get_parent()
+    if parent is None:
+        return None
+    return FestivalPage.objects.ancestor_of(parent, inclusive=True).first()
+
+
+def _speaker_ids(session) -> list[int]:
+    pending = getattr(session, "_pending_speaker_ids", None)
+    if pending is not None:
+        return list(pending)
+    return [link.speaker_id for link in session.speaker_links.all() if link.speaker_id]
+
+
+def _slot(other, tz) -> dict:
+    start, end = timezone.localtime(other.start, tz), timezone.localtime(other.end, tz)
+    return {"other": other.title, "day": date_format(start, "l j F"), "start": f"{start:%H:%M}", "end": f"{end:%H:%M}"}
+
+
+def check_session(session) -> None:
+    """Check a session's times and bookings; raises ValidationError (codes: ends_before_start,
+    outside_festival, stage_clash, speaker_clash, speaker_twice)."""
+    from programme.models import SessionPage, SessionSpeaker
+
+    errors: dict[str, list[ValidationError]] = {}
+    speaker_ids = _speaker_ids(session)
+    if len(set(speaker_ids)) != len(speaker_ids):
+        errors.setdefault("__all__", []).append(
+            ValidationError(_("The same speaker is listed twice on this session."), code="speaker_twice")
+        )
+    if session.start is None or session.end is None:
+        if errors:
+            raise ValidationError(errors)
+        return
+    if session.end <= session.start:
+        raise ValidationError(
+            {"end": ValidationError(_("The session must end after it starts."), code="ends_before_start")}
+        )
+
+    festival = festival_of(session)
+    tz = festival.tz if festival else timezone.get_current_timezone()
+    if festival is not None:
+        first_day = timezone.localtime(session.start, tz).date()
+        last_day = timezone.localtime(session.end - timedelta(microseconds=1), tz).date()
+        if first_day < festival.start_date or last_day > festival.end_date:
+            errors.setdefault("start", []).append(
+                ValidationError(
+                    _("This session falls outside the festival, which runs from %(first)s to %(last)s.")
+                    % {
+                        "first": date_format(festival.start_date, "l j F"),
+                        "last": date_format(festival.end_date, "l j F Y"),
+                    },
+                    code="outside_festival",
+                )
+            )
+
+    if not session.cancelled:
+        overlapping = (
+            SessionPage.objects.live()
+            .filter(cancelled=False, start__lt=session.end, end__gt=session.start)
+            .exclude(pk=session.pk)
+            .order_by("start", "pk")
+        )
+        if session.stage_id:
+            other = overlapping.filter(stage_id=session.stage_id).first()
+            if other is not None:
+                errors.setdefault("stage", []).append(
+                    ValidationError(
+                        _("%(stage)s is already booked for “%(other)s” on %(day)s from %(start)s to %(end)s.")
+                        % {"stage": session.stage.name, **_slot(other, tz)},
+                        code="stage_clash",
+                    )
+                )
+        if speaker_ids:
+            link = (
+                SessionSpeaker.objects.filter(speaker_id__in=speaker_ids, page__in=overlapping)
+                .select_related("page", "speaker")
+                .order_by("page__start", "pk")
+                .first()
+            )
+            if link is not None:
+                errors.setdefault("__all__", []).append(
+                    ValidationError(
+                        _("%(speaker)s is already on “%(other)s” on %(day)s from %(start)s to %(end)s.")
+                        % {"speaker": link.speaker.title, **_slot(link.page, tz)},
+                        code="speaker_clash",
+                    )
+                )
+    if errors:
+        raise ValidationError(errors)

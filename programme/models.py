@@ -1,0 +1,352 @@
+"""Stages, tracks and formats (snippets), the programme page and its session pages."""
+
+import uuid
+from datetime import timedelta
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+
+class Stage(models.Model):
+    """A room or stage at the venue; a session happens on one."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=False)
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    accessibility_notes = models.TextField(
+        _("accessibility notes"), blank=True, help_text=_("Step-free route, hearing loop, seating, quiet space.")
+    )
+    guid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    sort_order = models.PositiveIntegerField(null=True, blank=True, editable=False)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("capacity"), FieldPanel("accessibility_notes")]
+    sort_order_field = "sort_order"
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("stage")
+
+    def __str__(self):
+        return self.name
+
+
+class Track(models.Model):
+    """A theme that runs through the programme, such as climate or housing."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=False)
+    colour = models.CharField(
+        _("colour"),
+        max_length=7,
+        default="#1a1a1a",
+        help_text=_("A six-digit hex colour dark enough for white text on it."),
+    )
+    sort_order = models.PositiveIntegerField(null=True, blank=True, editable=False)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("colour")]
+    sort_order_field = "sort_order"
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("track")
+        constraints = [
+            models.CheckConstraint(condition=Q(colour__regex=r"^#[0-9a-fA-F]{6}$"), name="track_colour_is_hex"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class SessionFormat(models.Model):
+    """What kind of session it is: talk, panel, workshop, film, assembly, social."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=False)
+    sort_order = models.PositiveIntegerField(null=True, blank=True, editable=False)
+
+    panels = [FieldPanel("name"), FieldPanel("slug")]
+    sort_order_field = "sort_order"
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("session format")
+
+    def __str__(self):
+        return self.name
+
+
+class ProgrammePage(RoutablePageMixin, Page):
+    """An edition's programme: the grid, the filters, the changes page and the exports."""
+
+    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    parent_page_types = ["festival.FestivalPage"]
+    subpage_types = ["programme.SessionPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("programme")
+
+    def serve(self, request, view=None, args=None, kwargs=None):
+        from programme.caching import cached_response
+
+        def render():
+            return super(ProgrammePage, self).serve(request, view, args, kwargs)
+
+        if getattr(view, "__name__", "") == "now_and_next":  # changes by the minute: never cached
+            return render()
+        return cached_response(request, self, render)
+
+    def get_context(self, request, *args, **kwargs):
+        from programme.schedule import parse_filters, schedule_for
+
+        context = super().get_context(request, *args, **kwargs)
+        filters = parse_filters(request.GET, festival=self.festival)
+        context["filters"] = filters
+        context["schedule"] = schedule_for(self, filters=filters)
+        return context
+
+    @path("")
+    def grid(self, request):
+        return self.render(request)
+
+    @path("now/")
+    def now_and_next(self, request):
+        from programme.schedule import now_and_next
+
+        return self.render(
+            request,
+            template="programme/now_and_next.html",
+            context_overrides={"now_next": now_and_next(self, at=timezone.now())},
+        )
+
+    @path("changes/")
+    def changes(self, request):
+        return self.render(
+            request,
+            template="programme/changes.html",
+            context_overrides={"changes": self.changes.select_related("session")},
+        )
+
+    @path("my/")
+    def my_programme(self, request):
+        from programme.schedule import sessions_for
+
+        return self.render(
+            request,
+            template="programme/my_programme.html",
+            context_overrides={"sessions": sessions_for(self)},
+        )
+
+    @cached_property
+    def festival(self):
+        return self.get_parent().specific
+
+    def export_url(self, name: str) -> str:
+        return f"{self.url}{name}"
+
+
+class SessionPageForm(WagtailAdminPageForm):
+    """Hands the model's clash checks what only the form knows: the parent and the new speaker list."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        self.instance._parent_for_clean = self.parent_page
+        formset = self.formsets.get("speaker_links")
+        if formset is not None and formset.is_valid():
+            self.instance._pending_speaker_ids = [
+                form.cleaned_data["speaker"].pk
+                for form in formset.forms
+                if form.cleaned_data.get("speaker") and not form.cleaned_data.get("DELETE")
+            ]
+        return cleaned_data
+
+
+class SessionPage(Page):
+    """One session: a talk, panel, workshop, film, assembly or social."""
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", _("English")
+        WELSH = "cy", _("Welsh")
+        BSL = "bfi", _("British Sign Language")
+        SPANISH = "es", _("Spanish")
+        FRENCH = "fr", _("French")
+
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    description = RichTextField(_("description"), blank=True, features=["bold", "italic", "link", "ol", "ul", "h3"])
+    session_format = models.ForeignKey(
+        SessionFormat, verbose_name=_("format"), null=True, on_delete=models.PROTECT, related_name="sessions"
+    )
+    track = models.ForeignKey(
+        Track, verbose_name=_("track"), null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions"
+    )
+    stage = models.ForeignKey(
+        Stage, verbose_name=_("stage"), null=True, on_delete=models.PROTECT, related_name="sessions"
+    )
+    start = models.DateTimeField(_("starts"), null=True)
+    end = models.DateTimeField(_("ends"), null=True)
+    bsl = models.BooleanField(_("BSL interpretation"), default=False)
+    captions = models.BooleanField(_("live captions"), default=False)
+    step_free = models.BooleanField(_("step-free access"), default=True)
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices, default=Language.ENGLISH)
+    may_be_recorded = models.BooleanField(_("may be recorded"), default=True)
+    livestream_url = models.URLField(_("livestream link"), blank=True)
+    recording_url = models.URLField(_("recording link"), blank=True)
+    cancelled = models.BooleanField(
+        _("cancelled"), default=False, help_text=_("A cancelled session stays on the programme, marked as cancelled.")
+    )
+    guid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("description"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
+                FieldPanel("stage"),
+                FieldRowPanel([FieldPanel("session_format"), FieldPanel("track")]),
+                FieldPanel("cancelled"),
+            ],
+            heading=_("When and where"),
+        ),
+        InlinePanel("speaker_links", label=_("Speakers"), heading=_("Speakers")),
+        MultiFieldPanel(
+            [FieldPanel("bsl"), FieldPanel("captions"), FieldPanel("step_free"), FieldPanel("language")],
+            heading=_("Access and language"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("livestream_url"), FieldPanel("recording_url"), FieldPanel("may_be_recorded")],
+            heading=_("Streaming and recording"),
+        ),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("description"),
+        index.SearchField("speaker_names"),
+        index.FilterField("cancelled"),
+    ]
+
+    parent_page_types = ["programme.ProgrammePage"]
+    subpage_types: list[str] = []
+    base_form_class = SessionPageForm
+    exclude_fields_in_copy = ["guid"]
+
+    class Meta:
+        verbose_name = _("session")
+        indexes = [models.Index(fields=["stage", "start"], name="session_stage_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(end__gt=models.F("start")),
+                name="session_ends_after_it_starts",
+            ),
+        ]
+
+    def clean(self):
+        super().clean()
+        from programme.clashes import check_session
+
+        check_session(self)
+
+    def get_context(self, request, *args, **kwargs):
+        from programme.schedule import session_detail
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(session_detail(self))
+        return context
+
+    @property
+    def speaker_names(self) -> str:
+        return " ".join(link.speaker.title for link in self.speaker_links.all() if link.speaker_id)
+
+    @property
+    def duration(self) -> timedelta | None:
+        if self.start and self.end:
+            return self.end - self.start
+        return None
+
+    def local_start(self, tz):
+        return timezone.localtime(self.start, tz)
+
+    def local_end(self, tz):
+        return timezone.localtime(self.end, tz)
+
+    def describe_slot(self, tz) -> str:
+        """ "Friday 16 October, 10:00 to 11:00", in the festival's time zone."""
+        start, end = self.local_start(tz), self.local_end(tz)
+        return f"{date_format(start, 'l j F')}, {start:%H:%M} to {end:%H:%M}"
+
+
+class SessionSpeaker(Orderable):
+    """A speaker on a session, with their role; kept in the session's revisions."""
+
+    class Role(models.TextChoices):
+        SPEAKER = "speaker", _("Speaker")
+        CHAIR = "chair", _("Chair")
+        MODERATOR = "moderator", _("Moderator")
+
+    page = ParentalKey(SessionPage, on_delete=models.CASCADE, related_name="speaker_links")
+    speaker = models.ForeignKey(
+        "speakers.SpeakerPage", verbose_name=_("speaker"), on_delete=models.CASCADE, related_name="session_links"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.SPEAKER)
+
+    panels = [FieldPanel("speaker"), FieldPanel("role")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("speaker on a session")
+
+    def __str__(self):
+        return f"{self.speaker} ({self.get_role_display()})"
+
+
+class SessionSnapshot(models.Model):
+    """A session's time, stage and status as attendees last saw it, to spot changes."""
+
+    session = models.OneToOneField(SessionPage, on_delete=models.CASCADE, related_name="snapshot")
+    start = models.DateTimeField(null=True)
+    end = models.DateTimeField(null=True)
+    stage_name = models.CharField(max_length=100, blank=True)
+    cancelled = models.BooleanField(default=False)
+
+    def __str__(self):
+        return f"{self.session_id} at {self.start}"
+
+
+class ProgrammeChange(models.Model):
+    """A change attendees should hear about: a session moved, cancelled or added."""
+
+    class Kind(models.TextChoices):
+        ADDED = "added", _("Added")
+        MOVED = "moved", _("Moved")
+        CANCELLED = "cancelled", _("Cancelled")
+        REINSTATED = "reinstated", _("Back on")
+
+    programme = models.ForeignKey(ProgrammePage, on_delete=models.CASCADE, related_name="changes")
+    session = models.ForeignKey(SessionPage, null=True, on_delete=models.SET_NULL, related_name="changes")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    session_title = models.CharField(max_length=255)
+    old_start = models.DateTimeField(null=True, blank=True)
+    new_start = models.DateTimeField(null=True, blank=True)
+    old_stage = models.CharField(max_length=100, blank=True)
+    new_stage = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("programme change")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.session_title}"

@@ -1,0 +1,234 @@
+"""Schedule queries: every page and export gets its sessions from here, in a fixed number of queries."""
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.images import get_image_model
+
+from festival.models import FestivalPage
+
+ACCESS_FEATURES = {
+    "bsl": _("BSL interpretation"),
+    "captions": _("Live captions"),
+    "step_free": _("Step-free access"),
+}
+SLOT_MINUTES = 5
+SPEAKER_PHOTO = "fill-160x160"
+_SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What an attendee asked to see; unknown values are dropped, never an error."""
+
+    day: date | None = None
+    track: str = ""
+    format: str = ""
+    access: tuple[str, ...] = ()
+
+    @property
+    def active(self) -> bool:
+        return bool(self.day or self.track or self.format or self.access)
+
+
+def parse_filters(params: Mapping, *, festival: FestivalPage) -> Filters:
+    """Read filters from a query string; anything malformed or unknown is ignored."""
+    day = None
+    raw_day = str(params.get("day", ""))[:10]
+    try:
+        candidate = date.fromisoformat(raw_day) if raw_day else None
+    except ValueError:
+        candidate = None
+    if candidate and festival.start_date <= candidate <= festival.end_date:
+        day = candidate
+    track = str(params.get("track", ""))
+    fmt = str(params.get("format", ""))
+    getlist = getattr(params, "getlist", lambda key: [params[key]] if key in params else [])
+    access = tuple(sorted({value for value in getlist("access") if value in ACCESS_FEATURES}))
+    return Filters(
+        day=day,
+        track=track if _SLUG.match(track) else "",
+        format=fmt if _SLUG.match(fmt) else "",
+        access=access,
+    )
+
+
+def _with_speakers(queryset):
+    from programme.models import SessionSpeaker
+
+    return queryset.select_related("stage", "track", "session_format").prefetch_related(
+        Prefetch("speaker_links", queryset=SessionSpeaker.objects.select_related("speaker").order_by("sort_order"))
+    )
+
+
+def sessions_for(programme, *, filters: Filters | None = None, include_cancelled: bool = True) -> list:
+    """The live sessions of a programme, in time order, with stage, track, format and speakers loaded."""
+    from programme.models import SessionPage
+
+    queryset = SessionPage.objects.live().child_of(programme).filter(start__isnull=False, end__isnull=False)
+    if not include_cancelled:
+        queryset = queryset.filter(cancelled=False)
+    if filters is not None:
+        if filters.day:
+            tz = programme.festival.tz
+            day_start = datetime.combine(filters.day, datetime.min.time(), tzinfo=tz)
+            queryset = queryset.filter(start__gte=day_start, start__lt=day_start + timedelta(days=1))
+        if filters.track:
+            queryset = queryset.filter(track__slug=filters.track)
+        if filters.format:
+            queryset = queryset.filter(session_format__slug=filters.format)
+        for feature in filters.access:
+            queryset = queryset.filter(**{feature: True})
+    return list(_with_speakers(queryset).order_by("start", "stage__sort_order", "stage__name", "pk"))
+
+
+@dataclass
+class Slot:
+    """A session placed on a day's grid: rows are five-minute steps, columns are stages."""
+
+    session: object
+    column: int
+    row_start: int
+    row_end: int
+
+
+@dataclass
+class Day:
+    date: date
+    stages: list = field(default_factory=list)
+    slots: list[Slot] = field(default_factory=list)
+    hours: list[tuple[int, datetime]] = field(default_factory=list)
+    rows: int = 0
+
+
+@dataclass
+class Schedule:
+    festival: FestivalPage
+    days: list[Day]
+    tracks: list
+    formats: list
+    filters: Filters
+    session_count: int
+
+
+def _place(day: date, sessions: list, tz) -> Day:
+    if not sessions:
+        return Day(date=day)
+    stages = sorted({s.stage for s in sessions if s.stage}, key=lambda st: (st.sort_order or 0, st.name))
+    columns = {stage.pk: index + 2 for index, stage in enumerate(stages)}
+    first = min(timezone.localtime(s.start, tz) for s in sessions).replace(minute=0, second=0, microsecond=0)
+    last = max(timezone.localtime(s.end, tz) for s in sessions)
+
+    def row(moment: datetime) -> int:
+        return int((timezone.localtime(moment, tz) - first).total_seconds() // (SLOT_MINUTES * 60)) + 2
+
+    rows = row(last) + (1 if last.minute % SLOT_MINUTES else 0)
+    slots = [
+        Slot(
+            session=s,
+            column=columns.get(s.stage_id, 2),
+            row_start=row(s.start),
+            row_end=max(row(s.end), row(s.start) + 1),
+        )
+        for s in sessions
+    ]
+    hours = []
+    moment = first
+    while moment < last:
+        hours.append((row(moment), moment))
+        moment += timedelta(hours=1)
+    return Day(date=day, stages=stages, slots=slots, hours=hours, rows=rows)
+
+
+def schedule_for(programme, *, filters: Filters | None = None) -> Schedule:
+    """The programme laid out by day and stage; unknown track or format filters are dropped."""
+    from programme.models import SessionFormat, Track
+
+    festival = programme.festival
+    tz = festival.tz
+    tracks = list(Track.objects.all())
+    formats = list(SessionFormat.objects.all())
+    filters = filters or Filters()
+    if filters.track and filters.track not in {t.slug for t in tracks}:
+        filters = Filters(day=filters.day, format=filters.format, access=filters.access)
+    if filters.format and filters.format not in {f.slug for f in formats}:
+        filters = Filters(day=filters.day, track=filters.track, access=filters.access)
+    sessions = sessions_for(programme, filters=filters)
+    by_day: dict[date, list] = {}
+    for session in sessions:
+        by_day.setdefault(timezone.localtime(session.start, tz).date(), []).append(session)
+    wanted = [filters.day] if filters.day else festival.days
+    days = [_place(day, by_day.get(day, []), tz) for day in wanted]
+    return Schedule(
+        festival=festival, days=days, tracks=tracks, formats=formats, filters=filters, session_count=len(sessions)
+    )
+
+
+def now_and_next(programme, *, at: datetime, horizon: timedelta = timedelta(hours=2)) -> dict:
+    """Sessions on now, and those starting within ``horizon`` (or the next few if nothing is on soon)."""
+    from programme.models import SessionPage
+
+    base = _with_speakers(SessionPage.objects.live().child_of(programme).filter(cancelled=False))
+    on_now = list(base.filter(start__lte=at, end__gt=at).order_by("start", "stage__sort_order", "pk"))
+    upcoming = base.filter(start__gt=at).order_by("start", "stage__sort_order", "pk")
+    coming_up = list(upcoming.filter(start__lte=at + horizon))
+    if not coming_up:
+        coming_up = list(upcoming[:6])
+    return {"at": at, "on_now": on_now, "coming_up": coming_up}
+
+
+def sessions_by_ids(programme, ids: list[int]) -> list:
+    """The live sessions of a programme among ``ids`` (the starred list), in time order."""
+    from programme.models import SessionPage
+
+    queryset = SessionPage.objects.live().child_of(programme).filter(pk__in=ids[:500], start__isnull=False)
+    return list(_with_speakers(queryset).order_by("start", "pk"))
+
+
+def parse_ids(raw: str) -> list[int]:
+    """A comma-separated list of page ids; anything that is not a small positive number is dropped."""
+    ids = []
+    for part in raw.split(",")[:500]:
+        part = part.strip()
+        if part.isdigit() and len(part) < 12:
+            ids.append(int(part))
+    return ids
+
+
+def _speakers_with_photos(speaker_ids: list[int]) -> dict:
+    from speakers.models import SpeakerPage
+
+    photos = get_image_model().objects.prefetch_renditions(SPEAKER_PHOTO)
+    speakers = SpeakerPage.objects.filter(pk__in=speaker_ids).prefetch_related(Prefetch("photo", queryset=photos))
+    return {speaker.pk: speaker for speaker in speakers}
+
+
+def session_detail(session) -> dict:
+    """What a session page shows: its edition, its programme and its speakers with their photos."""
+    from programme.models import ProgrammeChange, ProgrammePage
+
+    programme = ProgrammePage.objects.ancestor_of(session).first()
+    festival = programme.festival if programme else FestivalPage.objects.ancestor_of(session).first()
+    links = [link for link in session.speaker_links.all() if link.speaker_id]
+    speakers = _speakers_with_photos([link.speaker_id for link in links])
+    people = [(link, speakers[link.speaker_id]) for link in links if link.speaker_id in speakers]
+    moved = bool(session.pk) and ProgrammeChange.objects.filter(session=session, kind="moved").exists()
+    return {"programme": programme, "festival": festival, "people": people, "moved": moved}
+
+
+def sessions_for_speaker(speaker) -> list:
+    """The live sessions a speaker is on, in time order, with their role on each."""
+    from programme.models import SessionPage
+
+    queryset = SessionPage.objects.live().filter(speaker_links__speaker=speaker, start__isnull=False).distinct()
+    sessions = list(_with_speakers(queryset).order_by("start", "pk"))
+    for session in sessions:
+        session.speaker_role = next(
+            (link.get_role_display() for link in session.speaker_links.all() if link.speaker_id == speaker.pk), ""
+        )
+    return sessions

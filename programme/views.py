@@ -1,0 +1,89 @@
+"""Export endpoints with stable URLs beside the pages they export: ``<page url>schedule.json`` and so on."""
+
+import json
+
+from django.http import Http404, HttpResponse
+from wagtail.models import Page, Site
+
+from programme.caching import cached_response
+from programme.exports.frab import build_schedule, schedule_xml
+from programme.exports.ical import calendar_for
+from programme.models import ProgrammePage, SessionPage
+from programme.schedule import parse_ids, sessions_by_ids, sessions_for, sessions_for_speaker
+from speakers.models import SpeakerPage
+
+EXPORTS = {
+    ProgrammePage: {"schedule.json", "schedule.xml", "calendar.ics", "starred.ics"},
+    SessionPage: {"calendar.ics"},
+    SpeakerPage: {"calendar.ics"},
+}
+ICAL = "text/calendar; charset=utf-8"
+
+
+def export(request, path: str, name: str):
+    """One export of a live programme, session or speaker page; 404 for anything else."""
+    site = Site.find_for_request(request)
+    if site is None:
+        raise Http404
+    page = Page.objects.live().filter(url_path=site.root_page.url_path + path).specific().first()
+    if page is None or name not in EXPORTS.get(type(page), set()):
+        raise Http404
+    return cached_response(request, page, lambda: _render(request, page, name))
+
+
+def _render(request, page, name: str) -> HttpResponse:
+    def absolute_url(target) -> str:
+        return target.get_full_url(request)
+
+    if isinstance(page, ProgrammePage):
+        festival = page.festival
+        if name == "schedule.json":
+            response = HttpResponse(content_type="application/json; charset=utf-8")
+            response.write(
+                json.dumps(
+                    build_schedule(programme=page, sessions=sessions_for(page), absolute_url=absolute_url),
+                    ensure_ascii=False,
+                    indent=1,
+                )
+            )
+            response["Access-Control-Allow-Origin"] = "*"
+            return response
+        if name == "schedule.xml":
+            schedule = build_schedule(programme=page, sessions=sessions_for(page), absolute_url=absolute_url)
+            response = HttpResponse(schedule_xml(schedule), content_type="application/xml; charset=utf-8")
+            response["Access-Control-Allow-Origin"] = "*"
+            return response
+        if name == "starred.ics":
+            sessions = sessions_by_ids(page, parse_ids(request.GET.get("sessions", "")))
+            title = f"{festival.title}: my programme"
+            return _ical(
+                calendar_for(festival=festival, sessions=sessions, name=title, absolute_url=absolute_url),
+                "my-programme.ics",
+            )
+        sessions = sessions_for(page)
+        return _ical(
+            calendar_for(festival=festival, sessions=sessions, name=festival.title, absolute_url=absolute_url),
+            f"{festival.slug}-programme.ics",
+        )
+    festival = _festival_of(page)
+    if isinstance(page, SessionPage):
+        session = sessions_by_ids(ProgrammePage.objects.ancestor_of(page).first(), [page.pk])
+        body = calendar_for(festival=festival, sessions=session, name=page.title, absolute_url=absolute_url)
+        return _ical(body, f"{page.slug}.ics")
+    sessions = sessions_for_speaker(page)
+    return _ical(
+        calendar_for(festival=festival, sessions=sessions, name=page.title, absolute_url=absolute_url),
+        f"{page.slug}.ics",
+    )
+
+
+def _festival_of(page):
+    from festival.models import FestivalPage
+
+    return FestivalPage.objects.ancestor_of(page).first()
+
+
+def _ical(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=ICAL)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

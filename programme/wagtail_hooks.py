@@ -1,0 +1,38 @@
+"""Stages, tracks and session formats in the admin, grouped under "Programme" and reorderable."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from programme.models import SessionFormat, Stage, Track
+
+
+class StageViewSet(SnippetViewSet):
+    model = Stage
+    icon = "home"
+    list_display = ["name", "capacity"]
+    search_fields = ["name"]
+
+
+class TrackViewSet(SnippetViewSet):
+    model = Track
+    icon = "tag"
+    list_display = ["name", "colour"]
+    search_fields = ["name"]
+
+
+class SessionFormatViewSet(SnippetViewSet):
+    model = SessionFormat
+    icon = "list-ul"
+    list_display = ["name"]
+    search_fields = ["name"]
+
+
+class ProgrammeSnippets(SnippetViewSetGroup):
+    menu_label = _("Programme")
+    menu_icon = "date"
+    menu_order = 250
+    items = (StageViewSet, TrackViewSet, SessionFormatViewSet)
+
+
+register_snippet(ProgrammeSnippets)

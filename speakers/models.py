@@ -1,0 +1,101 @@
+"""Speakers: one index page per edition, one page per speaker."""
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+
+class SpeakerIndexPage(Page):
+    """Lists an edition's speakers; holds their pages."""
+
+    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    parent_page_types = ["festival.FestivalPage"]
+    subpage_types = ["speakers.SpeakerPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("speaker index")
+
+    def get_context(self, request, *args, **kwargs):
+        from speakers.queries import speakers_for
+
+        context = super().get_context(request, *args, **kwargs)
+        context["speakers"] = speakers_for(self)
+        return context
+
+
+class SpeakerPage(Page):
+    """One person who speaks, chairs or moderates; their page lists their sessions."""
+
+    pronouns = models.CharField(_("pronouns"), max_length=40, blank=True, help_text=_("For example: she/her"))
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("photo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    organisation = models.CharField(
+        _("organisation or campaign group"), max_length=200, blank=True, help_text=_("Shown under their name.")
+    )
+    short_bio = models.CharField(_("short bio"), max_length=300, blank=True)
+    bio = RichTextField(_("bio"), blank=True, features=["bold", "italic", "link", "ol", "ul"])
+    guid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel([FieldPanel("pronouns"), FieldPanel("organisation")], heading=_("About them")),
+        FieldPanel("photo"),
+        FieldPanel("short_bio"),
+        FieldPanel("bio"),
+        InlinePanel("links", label=_("Links")),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("organisation"),
+        index.SearchField("short_bio"),
+        index.SearchField("bio"),
+        index.AutocompleteField("title"),
+    ]
+
+    parent_page_types = ["speakers.SpeakerIndexPage"]
+    subpage_types: list[str] = []
+    exclude_fields_in_copy = ["guid"]
+
+    class Meta:
+        verbose_name = _("speaker")
+
+    def get_context(self, request, *args, **kwargs):
+        from programme.schedule import sessions_for_speaker
+
+        context = super().get_context(request, *args, **kwargs)
+        context["sessions"] = sessions_for_speaker(self)
+        return context
+
+    @property
+    def name(self) -> str:
+        return self.title
+
+
+class SpeakerLink(Orderable):
+    """A link on a speaker's page: a website, a campaign, a social profile."""
+
+    page = ParentalKey(SpeakerPage, on_delete=models.CASCADE, related_name="links")
+    label = models.CharField(_("label"), max_length=80)
+    url = models.URLField(_("address"))
+
+    panels = [FieldPanel("label"), FieldPanel("url")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("link")
+
+    def __str__(self):
+        return self.label
