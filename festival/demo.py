@@ -7,12 +7,14 @@ Every function here is idempotent: it finds what it made last time by a stable k
 import io
 from datetime import date
 
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.core.files.images import ImageFile
 from PIL import Image as PILImage
 from PIL import ImageDraw
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.images.models import Image
-from wagtail.models import Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from festival import roles
 from festival.models import FestivalPage, FestivalSettings, HomePage, StandardPage
@@ -60,9 +62,22 @@ def upsert_child(parent: Page, model, *, slug: str, **fields) -> Page:
     return page
 
 
+def ensure_wagtail_roots() -> Page:
+    """Wagtail's own starting rows (default locale, root page, root collection).
+
+    Its migrations create them, but a flushed database (as after a transactional test)
+    has none; the demo must still load there.
+    """
+    language = get_supported_content_language_variant(django_settings.LANGUAGE_CODE)
+    locale, _ = Locale.objects.get_or_create(language_code=language)
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    return Page.get_first_root_node() or Page.add_root(title="Root", slug="root", locale=locale)
+
+
 def seed_site() -> HomePage:
     """The home page as the default site's root, replacing Wagtail's welcome page."""
-    root = Page.get_first_root_node()
+    root = ensure_wagtail_roots()
     home = HomePage.objects.first()
     if home is None:
         home = HomePage(

@@ -12,6 +12,11 @@ from festival.settings.base import database_from_url, email_from_url, sqlite_opt
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def clean_environ(*drop: str) -> dict[str, str]:
+    """The test process's environment without the named variables or the browser tests' async flag."""
+    return {k: v for k, v in os.environ.items() if k not in {*drop, "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+
+
 def test_database_url_for_postgres_is_parsed():
     config = database_from_url("postgres://festival:secret@db.example.org:5433/festival")
 
@@ -79,7 +84,7 @@ def test_sqlite_connection_really_uses_wal_and_immediate(tmp_path, django_db_blo
     [("DATABASE_URL", "mysql://nope"), ("DEBUG", "perhaps"), ("REDIS_URL", "memcached://x"), ("EMAIL_URL", "x://y")],
 )
 def test_malformed_variable_stops_start_up_naming_it(variable, value):
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG", "REDIS_URL", "EMAIL_URL"}}
+    env = clean_environ("DATABASE_URL", "DEBUG", "REDIS_URL", "EMAIL_URL")
     env[variable] = value
     env["DJANGO_SETTINGS_MODULE"] = "festival.settings.dev"
 
@@ -92,7 +97,7 @@ def test_malformed_variable_stops_start_up_naming_it(variable, value):
 
 
 def test_production_settings_refuse_the_development_secret_key():
-    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    env = clean_environ("SECRET_KEY")
     env["DJANGO_SETTINGS_MODULE"] = "festival.settings.production"
 
     result = subprocess.run(
@@ -104,7 +109,7 @@ def test_production_settings_refuse_the_development_secret_key():
 
 
 def test_production_settings_pass_check_deploy():
-    env = dict(os.environ)
+    env = clean_environ()
     env.update(
         DJANGO_SETTINGS_MODULE="festival.settings.production",
         SECRET_KEY="x" * 20 + "a-long-random-production-key-for-the-check-0123456789",
