@@ -1,0 +1,286 @@
+"""The whole purchase against the running Stripe emulator: buy, pay, webhook, paid, email."""
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from ticketing.models import Order, Ticket, TicketType
+from ticketing.services import payments, refunds
+from ticketing.services.errors import ShopError
+
+from .helpers import place
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def reserved(ticket_type):
+    return TicketType.objects.get(pk=ticket_type.pk).reserved
+
+
+def test_placing_an_order_holds_tickets_and_opens_a_checkout_session(client, festival, standard, stripe_emulator):
+    response, order = place(client, festival, standard, 2, names=["Rosa Luxemburg", "Clara Zetkin"])
+
+    session = payments.stripe_gateway.retrieve_checkout_session(order.stripe_checkout_session_id)
+    items = payments.stripe_gateway.list_line_items(order.stripe_checkout_session_id)
+    assert response.status_code == 303
+    assert response["Location"] == order.stripe_checkout_url
+    assert order.status == Order.Status.PENDING
+    assert session.amount_total == 7000
+    assert session.metadata["order_code"] == order.code
+    assert [(i["description"], i["quantity"]) for i in items] == [("Standard", 2)]
+    assert reserved(standard) == 2
+    assert list(order.tickets.values_list("attendee_name", flat=True)) == ["Rosa Luxemburg", "Clara Zetkin"]
+
+
+@pytest.fixture
+def pay(stripe_emulator):
+    """Pay a session through the emulator, delivering the webhook before answering."""
+
+    def _pay(order, **kwargs):
+        return stripe_emulator.emulator.pay(order.stripe_checkout_session_id, sync=True, **kwargs)
+
+    return _pay
+
+
+def test_paid_webhook_fulfils_the_order_once_and_sends_one_email(client, festival, standard, live_site, pay):
+    _, order = place(client, festival, standard, 2, names=["Rosa Luxemburg", "Clara Zetkin"])
+
+    pay(order)
+
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    assert order.stripe_payment_intent_id.startswith("pi_")
+    assert list(order.tickets.values_list("status", flat=True)) == [Ticket.Status.VALID, Ticket.Status.VALID]
+    assert reserved(standard) == 2
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["rosa@example.org"]
+    assert order.access_token in mail.outbox[0].body
+    assert mail.outbox[0].alternatives[0][1] == "text/html"
+
+
+def test_success_page_fulfils_when_the_webhook_has_not_arrived(client, festival, standard, stripe_emulator):
+    _, order = place(client, festival, standard, 1)
+    stripe_emulator.emulator.pay(order.stripe_checkout_session_id)  # no webhook URL: nothing delivered
+
+    response = client.get(
+        f"/tickets/orders/{order.access_token}/confirmed/?session_id={order.stripe_checkout_session_id}"
+    )
+
+    order.refresh_from_db()
+    assert response.status_code == 200
+    assert order.status == Order.Status.PAID
+    assert "You're in" in response.text
+    assert len(mail.outbox) == 1
+
+
+def test_webhook_delivered_five_times_at_once_fulfils_once(client, festival, standard, live_site, stripe_emulator):
+    _, order = place(client, festival, standard, 1)
+    emulator = stripe_emulator.emulator
+    emulator.webhook_url, url = "", emulator.webhook_url
+    emulator.pay(order.stripe_checkout_session_id)  # completed, not yet delivered
+    emulator.webhook_url = url
+    event = emulator.list_events(type_="checkout.session.completed", session=order.stripe_checkout_session_id)[0]
+
+    statuses = emulator.deliver_concurrently(event["id"], 5)
+
+    order.refresh_from_db()
+    assert statuses == [200] * 5
+    assert order.status == Order.Status.PAID
+    assert len(mail.outbox) == 1
+    assert reserved(standard) == 1
+
+
+def test_declined_card_leaves_the_order_pending_and_the_hold_in_place(client, festival, standard, stripe_emulator):
+    _, order = place(client, festival, standard, 1)
+
+    page = client.get(order.stripe_checkout_url)  # the emulator page is not Django's: fetch it for real
+    del page
+    import urllib.parse
+    import urllib.request
+
+    body = urllib.parse.urlencode({"action": "decline"}).encode()
+    with urllib.request.urlopen(urllib.request.Request(order.stripe_checkout_url, data=body)) as response:
+        html = response.read().decode()
+
+    order.refresh_from_db()
+    assert "your card was declined" in html
+    assert order.status == Order.Status.PENDING
+    assert reserved(standard) == 1
+    assert mail.outbox == []
+
+
+def test_expired_session_releases_the_hold(client, festival, standard, live_site, stripe_emulator):
+    _, order = place(client, festival, standard, 3)
+
+    stripe_emulator.emulator.expire_session(order.stripe_checkout_session_id, api=False)
+    _wait_for(lambda: Order.objects.get(pk=order.pk).status == Order.Status.EXPIRED)
+
+    assert reserved(standard) == 0
+    assert set(order.tickets.values_list("status", flat=True)) == {Ticket.Status.CANCELLED}
+
+
+def test_abandoning_closes_the_session_and_releases_the_hold(client, festival, standard, stripe_emulator):
+    _, order = place(client, festival, standard, 2)
+
+    response = client.post(f"/tickets/orders/{order.access_token}/cancel/")
+
+    order.refresh_from_db()
+    assert response.status_code == 302
+    assert order.status == Order.Status.CANCELLED
+    assert reserved(standard) == 0
+    session = payments.stripe_gateway.retrieve_checkout_session(order.stripe_checkout_session_id)
+    assert session.status == "expired"
+
+
+def test_sweep_releases_a_lapsed_hold_when_the_webhook_was_missed(client, festival, standard, stripe_emulator):
+    _, order = place(client, festival, standard, 2)
+    Order.objects.filter(pk=order.pk).update(hold_expires_at=timezone.now() - timedelta(minutes=1))
+
+    results = payments.sweep_lapsed_holds()
+
+    order.refresh_from_db()
+    assert results == {"released": 1}
+    assert order.status == Order.Status.EXPIRED
+    assert reserved(standard) == 0
+
+
+def test_late_payment_is_honoured_when_there_is_room(client, festival, standard, live_site, pay):
+    _, order = place(client, festival, standard, 1)
+    Order.objects.filter(pk=order.pk).update(hold_expires_at=timezone.now() - timedelta(minutes=1))
+    from ticketing.services import orders
+
+    orders.release_hold(order=order)  # the hold lapsed but the session was still open
+
+    pay(order)
+
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    assert reserved(standard) == 1
+    assert len(mail.outbox) == 1
+
+
+def test_late_payment_with_no_room_is_flagged_and_refunded_once(client, festival, live_site, pay, stripe_emulator):
+    tiny = TicketType.objects.create(festival=festival, name="Tiny", price=1000, capacity=1)
+    _, late = place(client, festival, tiny, 1)
+    from ticketing.services import orders
+
+    orders.release_hold(order=late)
+    _, other = place(client, festival, tiny, 1, buyer_email="other@example.org")
+    pay(other)
+
+    pay(late)
+    event = stripe_emulator.emulator.list_events(
+        type_="checkout.session.completed", session=late.stripe_checkout_session_id
+    )
+    stripe_emulator.emulator.deliver_concurrently(event[0]["id"], 3)
+
+    late.refresh_from_db()
+    intent = stripe_emulator.emulator.get_payment_intent(late.stripe_payment_intent_id)
+    assert late.status == Order.Status.REFUNDED
+    assert late.problem == "late_payment_no_room"
+    assert late.refunded_amount == 1000
+    assert intent["amount_refunded"] == 1000
+    assert reserved(tiny) == 1
+    assert [m.to for m in mail.outbox] == [["other@example.org"]]
+
+
+def test_partial_refund_refunds_one_ticket_and_frees_its_place(
+    client, festival, standard, live_site, pay, stripe_emulator
+):
+    _, order = place(client, festival, standard, 2)
+    pay(order)
+    first, second = order.tickets.order_by("pk")
+
+    amount = refunds.refund_tickets(order=order, ticket_ids=[first.pk])
+
+    order.refresh_from_db()
+    first.refresh_from_db()
+    intent = stripe_emulator.emulator.get_payment_intent(order.stripe_payment_intent_id)
+    assert amount == 3500
+    assert first.status == Ticket.Status.REFUNDED
+    assert order.status == Order.Status.PAID
+    assert order.refunded_amount == 3500
+    assert intent["amount_refunded"] == 3500
+    assert reserved(standard) == 1
+
+
+def test_full_refund_refunds_everything_once(client, festival, standard, live_site, pay, stripe_emulator):
+    _, order = place(client, festival, standard, 2, donation="5")
+    pay(order)
+
+    amount = refunds.refund_order(order=order)
+    with pytest.raises(ShopError) as again:
+        refunds.refund_order(order=order)
+
+    order.refresh_from_db()
+    intent = stripe_emulator.emulator.get_payment_intent(order.stripe_payment_intent_id)
+    assert amount == 7500
+    assert again.value.code == "not_refundable"
+    assert order.status == Order.Status.REFUNDED
+    assert intent["amount_refunded"] == 7500
+    assert set(order.tickets.values_list("status", flat=True)) == {Ticket.Status.REFUNDED}
+    assert reserved(standard) == 0
+
+
+def test_async_payment_failure_releases_the_hold(client, festival, standard, live_site, stripe_emulator):
+    _, order = place(client, festival, standard, 1)
+    stripe_emulator.emulator.pay(order.stripe_checkout_session_id, method="delayed", sync=True)
+    order.refresh_from_db()
+    assert order.status == Order.Status.PENDING
+
+    stripe_emulator.emulator.settle(order.stripe_checkout_session_id, outcome="failed", sync=True)
+
+    order.refresh_from_db()
+    assert order.status == Order.Status.EXPIRED
+    assert reserved(standard) == 0
+
+
+def test_async_payment_success_fulfils(client, festival, standard, live_site, stripe_emulator):
+    _, order = place(client, festival, standard, 1)
+    stripe_emulator.emulator.pay(order.stripe_checkout_session_id, method="delayed", sync=True)
+
+    stripe_emulator.emulator.settle(order.stripe_checkout_session_id, outcome="succeeded", sync=True)
+
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    assert len(mail.outbox) == 1
+
+
+def test_free_order_skips_stripe_and_is_paid_at_once(client, festival, stripe_emulator):
+    free = TicketType.objects.create(festival=festival, name="Under-16s", price=0, capacity=20)
+
+    response, order = place(client, festival, free, 1)
+
+    assert response.status_code == 302
+    assert order.status == Order.Status.PAID
+    assert order.stripe_checkout_session_id == ""
+    assert len(mail.outbox) == 1
+
+
+def _wait_for(condition, timeout=10.0):
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError("condition not met in time")
+
+
+def test_many_success_page_loads_at_once_fulfil_once(client, festival, standard, stripe_emulator):
+    _, order = place(client, festival, standard, 1)
+    stripe_emulator.emulator.pay(order.stripe_checkout_session_id)
+
+    with ThreadPoolExecutor(4) as pool:
+        outcomes = list(
+            pool.map(
+                lambda _: payments.fulfil_order(order=order, payment_intent="pi_x", amount_paid=order.total), range(4)
+            )
+        )
+
+    assert sorted(outcomes) == ["already_paid"] * 3 + ["fulfilled"]
+    assert len(mail.outbox) == 1

@@ -1,0 +1,16 @@
+"""Release ticket holds whose time is up, in case a checkout.session.expired webhook was missed.
+
+Run it from cron every few minutes in production, e.g. ``*/5 * * * * manage.py release_lapsed_holds``.
+"""
+
+from django.core.management.base import BaseCommand
+
+from ticketing.services import payments
+
+
+class Command(BaseCommand):
+    help = "Release lapsed ticket holds (closing their Stripe sessions first)."
+
+    def handle(self, *args, **options):
+        results = payments.sweep_lapsed_holds()
+        self.stdout.write(", ".join(f"{k}: {v}" for k, v in sorted(results.items())) or "nothing lapsed")

@@ -1,0 +1,51 @@
+"""Emails to buyers: the order confirmation and waiting-list offers, plain text with an HTML part."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from ticketing.models import Order, WaitingListEntry
+
+from . import orders
+
+
+def build_order_confirmation(order: Order) -> EmailMultiAlternatives:
+    """The confirmation message for a paid order, with a link to its order page."""
+    context = {
+        "order": order,
+        "tickets": list(order.tickets.select_related("ticket_type")),
+        "festival": order.festival,
+        "order_url": settings.SITE_URL + orders.order_url(order),
+    }
+    subject = f"Your tickets for {order.festival.title} ({order.code})"
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("ticketing/email/order_confirmation.txt", context),
+        to=[order.buyer_email],
+    )
+    message.attach_alternative(render_to_string("ticketing/email/order_confirmation.html", context), "text/html")
+    return message
+
+
+def send_order_confirmation(order: Order) -> None:
+    """Send the confirmation email; raises whatever the mail backend raises."""
+    build_order_confirmation(order).send()
+
+
+def send_waiting_list_offer(entry: WaitingListEntry) -> None:
+    """Tell the next person on the list that tickets are theirs to buy, for a while."""
+    url = (
+        settings.SITE_URL
+        + reverse("ticketing:shop", kwargs={"slug": entry.festival.slug})
+        + f"?offer={entry.offer_token}"
+    )
+    context = {"entry": entry, "festival": entry.festival, "offer_url": url}
+    message = EmailMultiAlternatives(
+        subject=f"Tickets are free for {entry.festival.title}",
+        body=render_to_string("ticketing/email/waiting_list_offer.txt", context),
+        to=[entry.email],
+    )
+    message.send()

@@ -1,0 +1,40 @@
+"""Domain errors of the shop. Each carries a stable ``code``; pages map codes to words."""
+
+from django.utils.translation import gettext_lazy as _
+
+MESSAGES = {
+    "no_tickets": _("Choose at least one ticket."),
+    "invalid_quantity": _("Quantities must be whole numbers of zero or more."),
+    "over_limit": _("You can buy at most %(limit)s %(name)s tickets in one order."),
+    "below_minimum": _("The least you can pay for %(name)s is %(minimum)s."),
+    "not_on_sale": _("%(name)s tickets are not on sale right now."),
+    "not_available": _("%(name)s tickets are not available to buy here."),
+    "sold_out": _("Sorry, there are only %(left)s %(name)s tickets left."),
+    "edition_not_on_sale": _("Tickets for this edition are not on sale."),
+    "voucher_unknown": _("We don't recognise that voucher code. Check it and try again."),
+    "voucher_expired": _("That voucher has expired."),
+    "voucher_used_up": _("That voucher has been used as many times as it allows."),
+    "invalid_donation": _("A donation must be zero or more."),
+    "amount_too_small": _("Card payments must be at least 30p. Add a little more, or choose a free ticket."),
+    "names_needed": _("Give a name for every attendee."),
+    "payment_unavailable": _("We couldn't reach the payment provider, so nothing was charged. Please try again."),
+    "not_refundable": _("Only paid tickets can be refunded."),
+    "refund_failed": _("The refund did not go through: %(detail)s"),
+    "already_waiting": _("You are already on the waiting list."),
+    "not_sold_out": _("There are still tickets left, so you can buy one now."),
+    "offer_invalid": _("That offer link has expired or has already been used."),
+}
+
+
+class ShopError(Exception):
+    """An expected failure: the buyer or organiser gets ``message``; tests check ``code``."""
+
+    def __init__(self, code: str, **params):
+        self.code = code
+        self.params = params
+        super().__init__(code)
+
+    @property
+    def message(self) -> str:
+        template = str(MESSAGES.get(self.code, self.code))
+        return template % self.params if self.params else template

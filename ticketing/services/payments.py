@@ -1,0 +1,240 @@
+"""Payment: opening Stripe Checkout, fulfilling once, late payments, webhooks and the hold sweep.
+
+``fulfil_order`` is the one way an order becomes paid. The webhook and the success page
+both call it; a guarded UPDATE (``WHERE status = 'pending'``) lets exactly one caller
+win, and only the winner queues the confirmation email.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from ticketing import stripe_gateway
+from ticketing.models import Order, Ticket
+
+from . import orders
+from .errors import ShopError
+
+log = logging.getLogger(__name__)
+
+FULFILLED = "fulfilled"
+ALREADY_PAID = "already_paid"
+LATE_HONOURED = "late_honoured"
+LATE_REFUNDED = "late_refunded"
+NOT_PAID = "not_paid"
+IGNORED = "ignored"
+DELAYED_PAYMENT_HOLD = timedelta(days=5)
+
+
+def currency() -> str:
+    return settings.STRIPE_CURRENCY
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def open_checkout(*, order: Order, quote: orders.Quote, expires_at: datetime) -> None:
+    """Create the order's Checkout Session and remember it; raises ShopError payment_unavailable."""
+    if quote.discount:
+        items = [{"name": f"Tickets, order {order.code} (voucher applied)", "quantity": 1,
+                  "unit_amount": quote.subtotal - quote.discount}]  # fmt: skip
+    else:
+        items = [
+            {"name": line.ticket_type.name, "quantity": line.quantity, "unit_amount": line.unit_amount}
+            for line in quote.lines
+        ]
+    if quote.donation:
+        items.append({"name": "Donation to the festival", "quantity": 1, "unit_amount": quote.donation})
+    items = [item for item in items if item["unit_amount"] > 0]
+    order_path = orders.order_url(order)
+    try:
+        session = stripe_gateway.create_checkout_session(
+            line_items=items,
+            currency=order.currency,
+            customer_email=order.buyer_email,
+            client_reference_id=str(order.pk),
+            metadata={"order_code": order.code, "order_id": str(order.pk)},
+            success_url=_absolute(reverse("ticketing:order_confirmed", kwargs={"token": order.access_token}))
+            + "?session_id={CHECKOUT_SESSION_ID}",
+            cancel_url=_absolute(order_path + "?cancelled=1"),
+            expires_at=int(expires_at.timestamp()),
+            idempotency_key=f"checkout-{order.code}",
+        )
+    except stripe_gateway.PaymentProviderError as exc:
+        log.warning("checkout for %s failed: %s %s", order.code, exc.code, exc.message)
+        raise ShopError("payment_unavailable")
+    Order.objects.filter(pk=order.pk).update(stripe_checkout_session_id=session.id, stripe_checkout_url=session.url)
+    order.stripe_checkout_session_id = session.id
+    order.stripe_checkout_url = session.url
+
+
+def _queue_confirmation(order_id: int) -> None:
+    from ticketing import tasks
+
+    transaction.on_commit(lambda: tasks.send_order_confirmation.enqueue(order_id))
+
+
+def fulfil_order(*, order: Order, payment_intent: str, amount_paid: int) -> str:
+    """Mark a paid order paid exactly once and queue its email; answers what happened. Raises nothing."""
+    if amount_paid != order.total:
+        log.error("order %s: paid %s but total is %s", order.code, amount_paid, order.total)
+        Order.objects.filter(pk=order.pk, problem="").update(problem="amount_mismatch")
+        return NOT_PAID
+    now = timezone.now()
+    with transaction.atomic():
+        won = Order.objects.filter(pk=order.pk, status=Order.Status.PENDING).update(
+            status=Order.Status.PAID, paid_at=now, stripe_payment_intent_id=payment_intent, updated_at=now
+        )
+        if won:
+            Ticket.objects.filter(order_id=order.pk, status=Ticket.Status.PENDING).update(
+                status=Ticket.Status.VALID, updated_at=now
+            )
+            _queue_confirmation(order.pk)
+            log.info("order %s paid", order.code)
+            return FULFILLED
+    current = Order.objects.get(pk=order.pk)
+    if current.status == Order.Status.PAID or current.status == Order.Status.REFUNDED:
+        return ALREADY_PAID
+    return _late_payment(current, payment_intent=payment_intent, now=now)
+
+
+def _late_payment(order: Order, *, payment_intent: str, now: datetime) -> str:
+    """A payment for an order whose hold lapsed: honour it if there is room, else refund it once."""
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if locked.status in (Order.Status.EXPIRED, Order.Status.CANCELLED) and not locked.problem:
+            if orders.retake_capacity(locked):
+                Order.objects.filter(pk=locked.pk).update(
+                    status=Order.Status.PAID, paid_at=now, stripe_payment_intent_id=payment_intent, updated_at=now
+                )
+                Ticket.objects.filter(order=locked, status=Ticket.Status.CANCELLED).update(
+                    status=Ticket.Status.VALID, updated_at=now
+                )
+                _queue_confirmation(locked.pk)
+                log.warning("order %s paid after its hold lapsed; there was room, so honoured", locked.code)
+                return LATE_HONOURED
+            Order.objects.filter(pk=locked.pk).update(
+                problem="late_payment_no_room", stripe_payment_intent_id=payment_intent, updated_at=now
+            )
+        elif locked.status == Order.Status.PAID:
+            return ALREADY_PAID
+        elif locked.problem != "late_payment_no_room":
+            return IGNORED
+    # Outside the transaction: refund the whole payment. The key makes a second attempt a replay.
+    try:
+        stripe_gateway.refund(
+            payment_intent=payment_intent,
+            amount=order.total,
+            idempotency_key=f"late-refund-{order.code}",
+            metadata={"order_code": order.code, "reason": "late_payment_no_room"},
+        )
+    except stripe_gateway.PaymentProviderError as exc:
+        log.error("late refund of %s failed: %s", order.code, exc.message)
+        return LATE_REFUNDED
+    with transaction.atomic():
+        Order.objects.filter(pk=order.pk, refunded_amount=0).update(
+            refunded_amount=order.total, status=Order.Status.REFUNDED, updated_at=timezone.now()
+        )
+    log.warning("order %s paid after its hold lapsed with no room left; refunded", order.code)
+    return LATE_REFUNDED
+
+
+def _order_for_session(session: dict) -> Order | None:
+    order = Order.objects.filter(stripe_checkout_session_id=session.get("id", "")).first()
+    if order is None and str(session.get("client_reference_id") or "").isdigit():
+        order = Order.objects.filter(pk=int(session["client_reference_id"])).first()
+        if order and order.code != (session.get("metadata") or {}).get("order_code"):
+            return None
+    return order
+
+
+def handle_event(event: dict) -> str:
+    """Act on one verified Stripe event; duplicates and stale events do no harm. Raises nothing."""
+    kind = event.get("type", "")
+    session = (event.get("data") or {}).get("object") or {}
+    if not kind.startswith("checkout.session."):
+        return IGNORED
+    order = _order_for_session(session)
+    if order is None:
+        log.warning("event %s for unknown session %s", kind, session.get("id"))
+        return IGNORED
+    paid = session.get("payment_status") == "paid"
+    intent = session.get("payment_intent") or ""
+    if kind in ("checkout.session.completed", "checkout.session.async_payment_succeeded"):
+        if paid:
+            return fulfil_order(order=order, payment_intent=intent, amount_paid=session.get("amount_total") or 0)
+        # A delayed method (bank debit): keep the hold until it settles or fails.
+        Order.objects.filter(pk=order.pk, status=Order.Status.PENDING).update(
+            hold_expires_at=timezone.now() + DELAYED_PAYMENT_HOLD, stripe_payment_intent_id=intent
+        )
+        return NOT_PAID
+    if kind in ("checkout.session.expired", "checkout.session.async_payment_failed"):
+        released = orders.release_hold(order=order, to_status=Order.Status.EXPIRED)
+        return "released" if released else IGNORED
+    return IGNORED
+
+
+def confirm_from_success_page(*, order: Order, session_id: str) -> str:
+    """The success page's fallback: ask Stripe about the session and fulfil if paid. Raises nothing."""
+    if order.status != Order.Status.PENDING or not session_id or session_id != order.stripe_checkout_session_id:
+        return IGNORED
+    try:
+        session = stripe_gateway.retrieve_checkout_session(session_id)
+    except stripe_gateway.PaymentProviderError:
+        return IGNORED
+    if session.status == "complete" and session.payment_status == "paid":
+        return fulfil_order(order=order, payment_intent=session.payment_intent, amount_paid=session.amount_total)
+    return NOT_PAID
+
+
+def sweep_lapsed_holds(*, now: datetime | None = None, limit: int = 200) -> dict[str, int]:
+    """Release holds whose time is up, closing their sessions first so they cannot be paid. Raises nothing."""
+    now = now or timezone.now()
+    results: dict[str, int] = {}
+    lapsed = list(
+        Order.objects.filter(status=Order.Status.PENDING, hold_expires_at__lt=now).order_by("hold_expires_at")[:limit]
+    )
+    for order in lapsed:
+        outcome = _sweep_one(order)
+        results[outcome] = results.get(outcome, 0) + 1
+    return results
+
+
+def _sweep_one(order: Order) -> str:
+    if order.stripe_checkout_session_id:
+        try:
+            session = stripe_gateway.expire_checkout_session(order.stripe_checkout_session_id)
+        except stripe_gateway.PaymentProviderError:
+            try:
+                session = stripe_gateway.retrieve_checkout_session(order.stripe_checkout_session_id)
+            except stripe_gateway.PaymentProviderError:
+                return "stripe_unreachable"  # try again on the next sweep
+        if session.status == "complete" and session.payment_status == "paid":
+            return fulfil_order(order=order, payment_intent=session.payment_intent, amount_paid=session.amount_total)
+        if session.status == "complete":
+            Order.objects.filter(pk=order.pk, status=Order.Status.PENDING).update(
+                hold_expires_at=timezone.now() + DELAYED_PAYMENT_HOLD
+            )
+            return "awaiting_delayed_payment"
+    return "released" if orders.release_hold(order=order) else IGNORED
+
+
+def abandon_order(*, order: Order) -> bool:
+    """The buyer gives up before paying: close the session, release the hold. Raises nothing."""
+    if order.status != Order.Status.PENDING:
+        return False
+    if order.stripe_checkout_session_id:
+        try:
+            session = stripe_gateway.expire_checkout_session(order.stripe_checkout_session_id)
+        except stripe_gateway.PaymentProviderError:
+            return False  # it may have just been paid; the webhook will tell
+        if session.status == "complete":
+            return False
+    return orders.release_hold(order=order, to_status=Order.Status.CANCELLED)

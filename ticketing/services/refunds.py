@@ -1,0 +1,96 @@
+"""Refunds and cancellations by organisers, through Stripe's refunds API.
+
+A refund first claims its tickets in the database (VALID -> REFUNDED, guarded), so two
+organisers clicking at once cannot refund the same ticket twice; then asks Stripe with an
+idempotency key made from the tickets; then gives the capacity back. If Stripe refuses,
+the claim is undone and nothing has changed.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from ticketing import stripe_gateway
+from ticketing.models import Order, Ticket
+
+from . import orders
+from .errors import ShopError
+
+log = logging.getLogger(__name__)
+
+
+def refund_tickets(*, order: Order, ticket_ids: list[int], include_donation: bool = False) -> int:
+    """Refund these paid tickets of ``order``; answers the pence refunded. Raises ShopError."""
+    ticket_ids = sorted(set(ticket_ids))
+    if not ticket_ids:
+        raise ShopError("not_refundable")
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if locked.status != Order.Status.PAID:
+            raise ShopError("not_refundable")
+        tickets = list(Ticket.objects.filter(order=locked, pk__in=ticket_ids, status=Ticket.Status.VALID))
+        if len(tickets) != len(ticket_ids):
+            raise ShopError("not_refundable")
+        remaining_valid = Ticket.objects.filter(order=locked, status=Ticket.Status.VALID).count() - len(tickets)
+        amount = sum(t.price for t in tickets)
+        if include_donation or remaining_valid == 0:
+            amount = locked.total - locked.refunded_amount  # the last tickets take the donation with them
+        Ticket.objects.filter(pk__in=ticket_ids, status=Ticket.Status.VALID).update(
+            status=Ticket.Status.REFUNDED, updated_at=now
+        )
+        Order.objects.filter(pk=locked.pk).update(refunded_amount=F("refunded_amount") + amount, updated_at=now)
+    if amount > 0 and locked.stripe_payment_intent_id:
+        try:
+            stripe_gateway.refund(
+                payment_intent=locked.stripe_payment_intent_id,
+                amount=amount,
+                idempotency_key=f"refund-{locked.code}-{'-'.join(map(str, ticket_ids))}",
+                metadata={"order_code": locked.code, "tickets": ",".join(map(str, ticket_ids))},
+            )
+        except stripe_gateway.PaymentProviderError as exc:
+            with transaction.atomic():
+                Ticket.objects.filter(pk__in=ticket_ids, status=Ticket.Status.REFUNDED).update(
+                    status=Ticket.Status.VALID, updated_at=timezone.now()
+                )
+                Order.objects.filter(pk=locked.pk).update(refunded_amount=F("refunded_amount") - amount)
+            log.warning("refund of %s failed: %s", locked.code, exc.message)
+            raise ShopError("refund_failed", detail=exc.message)
+    with transaction.atomic():
+        orders.release_tickets(ticket_ids)
+        if remaining_valid == 0:
+            Order.objects.filter(pk=locked.pk, status=Order.Status.PAID).update(
+                status=Order.Status.REFUNDED, updated_at=timezone.now()
+            )
+        transaction.on_commit(lambda: orders._capacity_freed(locked.festival_id))
+    log.info("refunded %s pence of order %s (tickets %s)", amount, locked.code, ticket_ids)
+    return amount
+
+
+def refund_order(*, order: Order) -> int:
+    """Refund every paid ticket and the donation; answers the pence refunded. Raises ShopError."""
+    ids = list(Ticket.objects.filter(order=order, status=Ticket.Status.VALID).values_list("pk", flat=True))
+    return refund_tickets(order=order, ticket_ids=ids, include_donation=True)
+
+
+def cancel_order(*, order: Order) -> bool:
+    """Cancel without moving money (complimentary tickets, or a pending order); raises nothing."""
+    from . import payments
+
+    if order.status == Order.Status.PENDING:
+        return payments.abandon_order(order=order)
+    now = timezone.now()
+    with transaction.atomic():
+        if not Order.objects.filter(pk=order.pk, status=Order.Status.PAID).update(
+            status=Order.Status.CANCELLED, updated_at=now
+        ):
+            return False
+        ids = list(Ticket.objects.filter(order=order, status=Ticket.Status.VALID).values_list("pk", flat=True))
+        Ticket.objects.filter(pk__in=ids).update(status=Ticket.Status.CANCELLED, updated_at=now)
+        orders.release_tickets(ids)
+        transaction.on_commit(lambda: orders._capacity_freed(order.festival_id))
+    return True

@@ -1,0 +1,59 @@
+"""The waiting list: people join when an edition sells out; released tickets are offered in order."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from festival.models import FestivalPage
+from ticketing.models import WaitingListEntry
+
+from . import orders
+from .errors import ShopError
+
+OFFER_HOURS = 48
+MAX_QUANTITY = 4
+
+
+def join_waiting_list(*, festival: FestivalPage, name: str, email: str, quantity: int = 1) -> WaitingListEntry:
+    """Add someone to the end of the list; raises ShopError not_sold_out/already_waiting/invalid_quantity."""
+    if not 1 <= quantity <= MAX_QUANTITY:
+        raise ShopError("invalid_quantity")
+    now = timezone.now()
+    if orders.public_remaining(festival) - orders.outstanding_offers(festival, now) > 0:
+        raise ShopError("not_sold_out")
+    try:
+        with transaction.atomic():
+            return WaitingListEntry.objects.create(
+                festival=festival, name=name.strip(), email=email.strip().lower(), quantity=quantity
+            )
+    except IntegrityError:
+        raise ShopError("already_waiting")
+
+
+def offer_released_tickets(*, festival: FestivalPage, now: datetime | None = None) -> list[WaitingListEntry]:
+    """Offer free places to the people who joined first, by email with a time-limited link. Raises nothing."""
+    from ticketing import tasks
+
+    now = now or timezone.now()
+    WaitingListEntry.objects.filter(
+        festival=festival, status=WaitingListEntry.Status.OFFERED, offer_expires_at__lte=now
+    ).update(status=WaitingListEntry.Status.LAPSED)
+    free = orders.public_remaining(festival) - orders.outstanding_offers(festival, now)
+    offered = []
+    for entry in WaitingListEntry.objects.filter(festival=festival, status=WaitingListEntry.Status.WAITING):
+        if entry.quantity > free:
+            break  # strictly in order: the next person waits until there is room for them
+        with transaction.atomic():
+            moved = WaitingListEntry.objects.filter(pk=entry.pk, status=WaitingListEntry.Status.WAITING).update(
+                status=WaitingListEntry.Status.OFFERED,
+                offered_at=now,
+                offer_expires_at=now + timedelta(hours=OFFER_HOURS),
+            )
+            if moved:
+                transaction.on_commit(lambda pk=entry.pk: tasks.send_waiting_list_offer.enqueue(pk))
+                offered.append(entry)
+                free -= entry.quantity
+    return offered

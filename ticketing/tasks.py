@@ -1,0 +1,36 @@
+"""Background tasks of the shop: emails, waiting-list offers and the sweep of lapsed holds."""
+
+from django_tasks import task
+
+from festival.models import FestivalPage
+from ticketing.models import Order, WaitingListEntry
+
+
+@task()
+def send_order_confirmation(order_id: int) -> None:
+    from ticketing.services import emails
+
+    emails.send_order_confirmation(Order.objects.select_related("festival").get(pk=order_id))
+
+
+@task()
+def send_waiting_list_offer(entry_id: int) -> None:
+    from ticketing.services import emails
+
+    emails.send_waiting_list_offer(WaitingListEntry.objects.select_related("festival").get(pk=entry_id))
+
+
+@task()
+def offer_waiting_list(festival_id: int) -> None:
+    from ticketing.services import waiting_list
+
+    festival = FestivalPage.objects.filter(pk=festival_id).first()
+    if festival is not None:
+        waiting_list.offer_released_tickets(festival=festival)
+
+
+@task()
+def sweep_lapsed_holds() -> dict:
+    from ticketing.services import payments
+
+    return payments.sweep_lapsed_holds()

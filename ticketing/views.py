@@ -1,0 +1,186 @@
+"""The shop's pages and the Stripe webhook. Thin: validate, call one service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from festival.models import FestivalPage
+from ticketing import stripe_gateway, tasks
+from ticketing.forms import AttendeesForm, ShopForm, WaitingListForm
+from ticketing.models import Order, WaitingListEntry
+from ticketing.services import orders, payments, waiting_list
+from ticketing.services.errors import ShopError
+
+MAX_WEBHOOK_BYTES = 512 * 1024
+
+
+def _festival(slug: str) -> FestivalPage:
+    return get_object_or_404(FestivalPage.objects.live(), slug=slug)
+
+
+def _kick_sweep() -> None:
+    """Queue the sweep of lapsed holds when some exist (at most once a minute), so a missed webhook still releases."""
+    if cache.add("ticketing:sweep-queued", 1, 60) and orders.lapsed_pending_orders().exists():
+        tasks.sweep_lapsed_holds.enqueue()
+
+
+@require_http_methods(["GET", "POST"])
+def shop(request, slug):
+    festival = _festival(slug)
+    data = request.POST if request.method == "POST" else None
+    voucher_code = ((data or request.GET).get("voucher") or "").strip()
+    offer_token = ((data or request.GET).get("offer") or "")[:64]
+    voucher, voucher_error = None, ""
+    if voucher_code:
+        try:
+            voucher = orders.find_voucher(festival=festival, code=voucher_code)
+        except ShopError as exc:
+            voucher_error = exc.message
+    offer = None
+    if offer_token:
+        offer = WaitingListEntry.objects.filter(
+            festival=festival,
+            offer_token=offer_token,
+            status=WaitingListEntry.Status.OFFERED,
+            offer_expires_at__gt=timezone.now(),
+        ).first()
+    ticket_types = orders.visible_ticket_types(festival=festival, voucher=voucher)
+    form = ShopForm(data, ticket_types=ticket_types, initial={"voucher": voucher_code if voucher else ""})
+    context = {
+        "page": festival,
+        "festival": festival,
+        "form": form,
+        "voucher": voucher,
+        "voucher_error": voucher_error,
+        "offer": offer,
+        "offer_token": offer_token if offer else "",
+        "offer_invalid": bool(offer_token and not offer),
+        "now": timezone.now(),
+    }
+    if request.method == "GET":
+        _kick_sweep()
+        left = orders.public_remaining(festival) - orders.outstanding_offers(festival, timezone.now())
+        context["sold_out"] = left <= 0 and not offer
+        context["waiting_form"] = WaitingListForm()
+        return render(request, "ticketing/shop.html", context)
+    if voucher_error or not form.is_valid():
+        if voucher_error:
+            form.add_error("voucher", voucher_error)
+        return render(request, "ticketing/shop.html", context, status=400)
+    lines = form.line_requests()
+    try:
+        quote = orders.quote_order(
+            festival=festival,
+            lines=lines,
+            donation=form.cleaned_data["donation"] or 0,
+            voucher_code=voucher_code if voucher else "",
+        )
+    except ShopError as exc:
+        form.add_error(None, exc.message)
+        context["error_code"] = exc.code
+        return render(request, "ticketing/shop.html", context, status=400)
+    labels = [line.ticket_type.name for line in quote.lines for _ in range(line.quantity)]
+    initial = {"attendee_0": form.cleaned_data["buyer_name"]}
+    attendees = AttendeesForm(data if "attendee_0" in data else None, labels=labels, initial=initial)
+    context.update(quote=quote, attendees=attendees)
+    if data.get("step") != "pay" or not attendees.is_valid():
+        status = 400 if attendees.is_bound else 200
+        return render(request, "ticketing/shop_review.html", context, status=status)
+    try:
+        order = orders.place_order(
+            festival=festival,
+            buyer_name=form.cleaned_data["buyer_name"],
+            buyer_email=form.cleaned_data["buyer_email"],
+            lines=lines,
+            attendee_names=attendees.names(),
+            region_group=form.cleaned_data["region_group"],
+            donation=form.cleaned_data["donation"] or 0,
+            voucher_code=voucher_code if voucher else "",
+            offer_token=offer_token if offer else "",
+        )
+    except ShopError as exc:
+        attendees.add_error(None, exc.message)
+        context["error_code"] = exc.code
+        return render(request, "ticketing/shop_review.html", context, status=409)
+    if order.status == Order.Status.PAID:
+        return redirect("ticketing:order_confirmed", token=order.access_token)
+    response = HttpResponseRedirect(order.stripe_checkout_url)
+    response.status_code = 303  # See Other: the browser GETs the Checkout page
+    return response
+
+
+@require_POST
+def join_waiting_list(request, slug):
+    festival = _festival(slug)
+    form = WaitingListForm(request.POST)
+    if form.is_valid():
+        try:
+            waiting_list.join_waiting_list(festival=festival, **form.cleaned_data)
+        except ShopError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("You're on the waiting list. We'll email you if tickets come free."))
+            return redirect("ticketing:shop", slug=festival.slug)
+    context = {"page": festival, "festival": festival, "waiting_form": form, "sold_out": True, "form": None}
+    return render(request, "ticketing/shop.html", context, status=400)
+
+
+def _order(token: str) -> Order:
+    if not token or len(token) > 64:
+        from django.http import Http404
+
+        raise Http404
+    return get_object_or_404(Order.objects.select_related("festival", "voucher"), access_token=token)
+
+
+@require_GET
+def order_page(request, token):
+    order = _order(token)
+    tickets = order.tickets.select_related("ticket_type").order_by("pk")
+    context = {"page": order.festival, "order": order, "tickets": tickets, "cancelled": "cancelled" in request.GET}
+    response = render(request, "ticketing/order.html", context)
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def order_confirmed(request, token):
+    order = _order(token)
+    payments.confirm_from_success_page(order=order, session_id=request.GET.get("session_id", "")[:255])
+    order.refresh_from_db()
+    tickets = order.tickets.select_related("ticket_type").order_by("pk")
+    response = render(request, "ticketing/confirmed.html", {"page": order.festival, "order": order, "tickets": tickets})
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def abandon_order(request, token):
+    order = _order(token)
+    if payments.abandon_order(order=order):
+        messages.success(request, _("Your order is cancelled and nothing was charged. The tickets are back on sale."))
+    else:
+        messages.error(request, _("This order can no longer be cancelled here."))
+    return redirect("ticketing:order", token=order.access_token)
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request):
+    if len(request.body) > MAX_WEBHOOK_BYTES:
+        return HttpResponse(status=400)
+    try:
+        event = stripe_gateway.construct_event(request.body, request.headers.get("Stripe-Signature", ""))
+    except stripe_gateway.WebhookSignatureError:
+        return JsonResponse({"error": "invalid signature"}, status=400)
+    outcome = payments.handle_event(event)
+    return JsonResponse({"received": True, "outcome": outcome})
