@@ -24,8 +24,8 @@ PROGRAMME_SNIPPETS = [
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     EDITOR: [ADMIN_ACCESS, *IMAGES, *DOCUMENTS, *PROGRAMME_SNIPPETS],
-    BOX_OFFICE: [ADMIN_ACCESS],
-    DOOR_STAFF: [],
+    BOX_OFFICE: [ADMIN_ACCESS, "ticketing.manage_badges"],
+    DOOR_STAFF: ["ticketing.scan_badges"],
     FINANCE: [ADMIN_ACCESS],
     ORGANISER: [
         ADMIN_ACCESS,
@@ -34,6 +34,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *PROGRAMME_SNIPPETS,
         "wagtailcore.change_site",
         "festival.change_festivalsettings",
+        "ticketing.scan_badges",
+        "ticketing.manage_badges",
     ],
 }
 

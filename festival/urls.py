@@ -16,6 +16,7 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("healthz", views.healthz, name="healthz"),
     path("tickets/", include("ticketing.urls")),
+    path("door/", include("door.urls")),
 ]
 
 if settings.DEBUG:

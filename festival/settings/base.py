@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "programme",
     "speakers",
     "ticketing",
+    "door",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

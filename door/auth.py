@@ -1,0 +1,76 @@
+"""Door tokens: the door page's bearer token for the check-in API.
+
+A token is a signed, timestamped (user id, edition id) pair, so a scan needs no session or
+permission query. Whether the user may still scan is re-checked at most once a minute per
+process, so removing someone from the door staff takes effect within a minute.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.core import signing
+
+SCAN_PERMISSION = "ticketing.scan_badges"
+MANAGE_PERMISSION = "ticketing.manage_badges"
+TOKEN_MAX_AGE = 16 * 60 * 60  # one long festival day
+RECHECK_SECONDS = 60
+_SALT = "door.token"
+_allowed: dict[int, tuple[float, bool]] = {}
+_festivals: dict[int, tuple[float, object]] = {}
+
+
+@dataclass(frozen=True)
+class DoorAuth:
+    user_id: int
+    festival_id: int
+
+
+def issue_token(*, user, festival) -> str:
+    """A bearer token for ``user`` to scan at ``festival``."""
+    return signing.TimestampSigner(salt=_SALT).sign_object({"u": user.pk, "f": festival.pk}, compress=False)
+
+
+def _may_scan(user_id: int) -> bool:
+    now = time.monotonic()
+    cached = _allowed.get(user_id)
+    if cached and cached[0] > now:
+        return cached[1]
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    allowed = bool(user and user.has_perm(SCAN_PERMISSION))
+    _allowed[user_id] = (now + RECHECK_SECONDS, allowed)
+    return allowed
+
+
+def authenticate(request) -> DoorAuth | None:
+    """The door identity of a request's ``Authorization: Bearer`` token, or None."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token or len(token) > 400:
+        return None
+    try:
+        data = signing.TimestampSigner(salt=_SALT).unsign_object(token.strip(), max_age=TOKEN_MAX_AGE)
+        auth = DoorAuth(int(data["u"]), int(data["f"]))
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+    return auth if _may_scan(auth.user_id) else None
+
+
+def festival_by_id(festival_id: int):
+    """The edition, cached for a minute per process (its dates and time zone rarely change)."""
+    from festival.models import FestivalPage
+
+    now = time.monotonic()
+    cached = _festivals.get(festival_id)
+    if cached and cached[0] > now:
+        return cached[1]
+    festival = FestivalPage.objects.filter(pk=festival_id).first()
+    _festivals[festival_id] = (now + RECHECK_SECONDS, festival)
+    return festival
+
+
+def clear_caches() -> None:
+    _allowed.clear()
+    _festivals.clear()

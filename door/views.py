@@ -1,0 +1,366 @@
+"""The door: the scanner page, its JSON check-in API, the offline door list, and the
+organisers' bulk badge printing and double-admission list. Views stay thin; decisions
+live in ticketing.services.checkin and ticketing.services.badges."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime
+from functools import wraps
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from door.auth import MANAGE_PERMISSION, SCAN_PERMISSION, authenticate, festival_by_id, issue_token
+from festival.models import FestivalPage
+from ticketing.services import badges
+from ticketing.services import checkin as checkin_service
+from ticketing.services.checkin import CheckInError
+
+MAX_SCAN_BODY = 32 * 1024
+MAX_SYNC_BODY = 2 * 1024 * 1024
+MAX_SYNC_SCANS = 500
+ASSETS = ["css/site.css", "door/door.css", "door/door.js", "vendor/jsqr/jsQR.js"]
+
+
+def current_festival() -> FestivalPage | None:
+    """The edition on today, else the next one, else the latest."""
+    today = timezone.localdate()
+    live = FestivalPage.objects.live()
+    return (
+        live.filter(start_date__lte=today, end_date__gte=today).order_by("start_date").first()
+        or live.filter(start_date__gt=today).order_by("start_date").first()
+        or live.order_by("-end_date").first()
+    )
+
+
+def _error(code: str, message: str, status: int) -> JsonResponse:
+    return JsonResponse({"error": code, "message": message}, status=status)
+
+
+def door_api(view):
+    """Bearer-token authentication for the check-in API: 401 without a valid token."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        auth = authenticate(request)
+        if auth is None:
+            response = _error("unauthenticated", _("Sign in at the door page to get a fresh token."), 401)
+            response["WWW-Authenticate"] = 'Bearer realm="door"'
+            return response
+        festival = festival_by_id(auth.festival_id)
+        if festival is None:
+            return _error("unknown_edition", _("This festival edition no longer exists."), 403)
+        return view(request, auth, festival, *args, **kwargs)
+
+    return csrf_exempt(never_cache(wrapped))
+
+
+def _json_body(request, limit: int) -> dict | JsonResponse:
+    if len(request.body) > limit:
+        return _error("too_large", _("That request is too large."), 413)
+    try:
+        data = json.loads(request.body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return _error("bad_json", _("Send a JSON object."), 400)
+    if not isinstance(data, dict):
+        return _error("bad_json", _("Send a JSON object."), 400)
+    return data
+
+
+def _scan(auth, festival, data: dict, *, offline: bool = False) -> dict:
+    ticket_id = data.get("ticket")
+    if ticket_id is not None and (not isinstance(ticket_id, int) or isinstance(ticket_id, bool)):
+        raise CheckInError("bad_ticket", _("A ticket must be given by its number."))
+    code = data.get("code", "")
+    if not isinstance(code, str):
+        code = ""
+    nonce = data.get("nonce")
+    if nonce is None or nonce == "":
+        raise CheckInError("bad_nonce", _("Each scan needs a nonce of up to 64 printable characters."))
+    scanned_at = None
+    if offline:
+        raw_time = data.get("scanned_at")
+        scanned_at = parse_datetime(raw_time) if isinstance(raw_time, str) else None
+        if scanned_at is None or timezone.is_naive(scanned_at):
+            raise CheckInError("bad_time", _("An offline scan needs its time, with a time zone."))
+    outcome = checkin_service.check_in(
+        festival=festival,
+        staff_id=auth.user_id,
+        door=data.get("door") if isinstance(data.get("door"), str) else "",
+        nonce=str(nonce),
+        code=code,
+        ticket_id=ticket_id,
+        scanned_at=scanned_at,
+        offline=offline,
+        shown_result=data.get("shown_result") if isinstance(data.get("shown_result"), str) else "",
+    )
+    return outcome.as_dict()
+
+
+@require_POST
+@door_api
+def scan(request, auth, festival):
+    """Decide one scan: {code or ticket, door, nonce} → {result, message, ticket, previous}."""
+    data = _json_body(request, MAX_SCAN_BODY)
+    if isinstance(data, JsonResponse):
+        return data
+    try:
+        return JsonResponse(_scan(auth, festival, data))
+    except CheckInError as error:
+        return _error(error.code, str(error), 409 if error.code == "nonce_reused" else 400)
+
+
+@require_POST
+@door_api
+def sync(request, auth, festival):
+    """Upload scans made offline, with their original times and nonces; one answer per scan."""
+    data = _json_body(request, MAX_SYNC_BODY)
+    if isinstance(data, JsonResponse):
+        return data
+    scans = data.get("scans")
+    if not isinstance(scans, list) or len(scans) > MAX_SYNC_SCANS:
+        return _error("bad_scans", _("Send up to 500 scans as a list."), 400)
+    answers = []
+    for item in scans:
+        if not isinstance(item, dict):
+            answers.append({"error": "bad_scan", "nonce": None})
+            continue
+        try:
+            answers.append({**_scan(auth, festival, item, offline=True), "nonce": item.get("nonce")})
+        except CheckInError as error:
+            answers.append({"error": error.code, "message": str(error), "nonce": item.get("nonce")})
+    return JsonResponse({"results": answers})
+
+
+@require_POST
+@door_api
+def undo(request, auth, festival):
+    """Undo this staff member's admission (the last one, as the page sends it)."""
+    data = _json_body(request, MAX_SCAN_BODY)
+    if isinstance(data, JsonResponse):
+        return data
+    check_in_id = data.get("check_in")
+    if not isinstance(check_in_id, int) or isinstance(check_in_id, bool):
+        return _error("bad_check_in", _("Say which admission to undo."), 400)
+    try:
+        checkin_service.undo_admission(festival=festival, staff_id=auth.user_id, check_in_id=check_in_id)
+    except CheckInError as error:
+        return _error(error.code, str(error), 409)
+    return JsonResponse({"undone": check_in_id, "message": _("Admission undone.")})
+
+
+@require_GET
+@door_api
+def stats(request, auth, festival):
+    """Arrivals today per door and in total, against tickets valid today."""
+    day = checkin_service.festival_day(festival, timezone.now())
+    return JsonResponse(checkin_service.door_counts(festival=festival, day=day))
+
+
+@require_GET
+@door_api
+def search(request, auth, festival):
+    """Tickets by attendee name or order code, for a lost badge."""
+    tickets = checkin_service.search_tickets(festival=festival, query=request.GET.get("q", ""))
+    return JsonResponse(
+        {
+            "tickets": [
+                {
+                    "id": t.pk,
+                    "name": t.attendee_name,
+                    "pronouns": t.pronouns,
+                    "ticket_type": t.ticket_type.name,
+                    "order": t.order.code,
+                    "status": t.get_status_display(),
+                }
+                for t in tickets
+            ]
+        }
+    )
+
+
+@require_GET
+@door_api
+def door_list(request, auth, festival):
+    """The offline door list, or the changes since ``?since=`` (the previous answer's cursor)."""
+    since = None
+    raw = request.GET.get("since")
+    if raw:
+        since = parse_datetime(raw[:40])
+        if since is None or timezone.is_naive(since):
+            return _error("bad_since", _("Give the cursor from the previous door list."), 400)
+    data = checkin_service.door_list(festival=festival, since=since)
+    return HttpResponse(json.dumps(data, separators=(",", ":")), content_type="application/json")
+
+
+def scan_permission_required(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.has_perm(SCAN_PERMISSION):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapped, login_url="door:login")
+
+
+def manage_permission_required(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.has_perm(MANAGE_PERMISSION):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapped, login_url="door:login")
+
+
+def _edition(request) -> FestivalPage:
+    raw = request.GET.get("edition", "")
+    festival = FestivalPage.objects.filter(pk=int(raw)).first() if raw.isdigit() else current_festival()
+    if festival is None:
+        raise Http404(_("There is no festival edition yet."))
+    return festival
+
+
+@never_cache
+@scan_permission_required
+def door_page(request):
+    """The scanner page for door staff."""
+    festival = _edition(request)
+    edition = f"?edition={festival.pk}"
+    config = {
+        "festival": festival.pk,
+        "timeZone": festival.time_zone,
+        "token": issue_token(user=request.user, festival=festival),
+        "urls": {
+            name: reverse(f"door:{name}") + (edition if name == "token" else "")
+            for name in ("scan", "sync", "undo", "stats", "search", "list", "token", "service_worker")
+        },
+        "scope": reverse("door:page"),
+        "jsqr": static("vendor/jsqr/jsQR.js"),
+        "titles": {value: str(label) for value, label in checkin_service.MESSAGES.items()},
+        "text": {
+            "online": _("Online"),
+            "offline": _("Offline: deciding from this device's door list"),
+            "ready": _("Ready to scan"),
+            "empty": _("Type or scan a code first."),
+            "undone": _("Admission undone"),
+            "replaced": _("This badge was replaced by a newer one. Ask for the new badge or search by name."),
+            "otherEdition": _("This badge is for another festival edition."),
+            "previous": _("Checked in at %(at)s, %(door)s, by %(by)s."),
+            "previousOffline": _("Checked in earlier today on this device."),
+            "searchOffline": _("Search needs the network. Try again when you are back online."),
+            "noneFound": _("No tickets found."),
+            "checkIn": _("Check in"),
+            "cameraUnavailable": _("The camera is not available here. Use a badge scanner or type the code."),
+            "cameraOn": _("Point the camera at the QR code."),
+            "camera": _("Camera"),
+            "stopCamera": _("Stop camera"),
+        },
+    }
+    return render(
+        request,
+        "door/door.html",
+        {"festival": festival, "door_config": config, "can_manage": request.user.has_perm(MANAGE_PERMISSION)},
+    )
+
+
+@never_cache
+@require_GET
+@scan_permission_required
+def token(request):
+    """A fresh bearer token for the door page (session-authenticated)."""
+    return JsonResponse({"token": issue_token(user=request.user, festival=_edition(request))})
+
+
+def _asset_version() -> str:
+    digest = hashlib.sha256()
+    for name in [*ASSETS, "../templates/door/door.html", "../templates/door/sw.js"]:
+        path = Path(settings.BASE_DIR) / "static" / name
+        if path.exists():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@require_GET
+def service_worker(request):
+    """The door page's service worker, served under /door/ so its scope covers the page."""
+    response = render(
+        request,
+        "door/sw.js",
+        {"version": _asset_version(), "assets": json.dumps([static(a) for a in ASSETS])},
+        content_type="text/javascript",
+    )
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = "/door/"
+    return response
+
+
+@never_cache
+@manage_permission_required
+def double_admissions(request):
+    """Scans where a door let someone in who had already got in that day (offline doors)."""
+    festival = _edition(request)
+    rows = checkin_service.double_admissions(festival=festival)
+    return render(request, "door/double_admissions.html", {"festival": festival, "rows": rows})
+
+
+@require_http_methods(["GET", "POST"])
+@manage_permission_required
+def print_badges(request):
+    """Organisers: every badge of an edition, or a filtered set, in one PDF."""
+    festival = _edition(request)
+    ticket_types = list(festival.ticket_types.all())
+    if request.method == "POST":
+        ticket_type_id = request.POST.get("ticket_type", "")
+        day_raw = request.POST.get("day", "")
+        layout = request.POST.get("layout", badges.Layout.A6)
+        errors = []
+        if ticket_type_id and not any(str(t.pk) == ticket_type_id for t in ticket_types):
+            errors.append(_("Choose a ticket type from the list."))
+        day = None
+        if day_raw:
+            try:
+                day = date.fromisoformat(day_raw)
+            except ValueError:
+                errors.append(_("Choose a day from the list."))
+            else:
+                if day not in festival.days:
+                    errors.append(_("Choose a day from the list."))
+        if layout not in (badges.Layout.A6, badges.Layout.A4):
+            errors.append(_("Choose a page layout."))
+        if not errors:
+            tickets = badges.tickets_for_printing(
+                festival=festival,
+                ticket_type_id=int(ticket_type_id) if ticket_type_id else None,
+                day=day,
+                not_printed=request.POST.get("not_printed") == "on",
+            )
+            if not tickets.exists():
+                errors.append(_("No badges match those choices."))
+            else:
+                pdf = badges.render_bulk_pdf(tickets=tickets, layout=layout)
+                stamp = datetime.now().strftime("%Y%m%d-%H%M")
+                response = HttpResponse(pdf, content_type="application/pdf")
+                response["Content-Disposition"] = f'attachment; filename="badges-{festival.slug}-{stamp}.pdf"'
+                return response
+        return render(
+            request,
+            "door/print_badges.html",
+            {"festival": festival, "ticket_types": ticket_types, "errors": errors, "form": request.POST},
+            status=400,
+        )
+    return render(request, "door/print_badges.html", {"festival": festival, "ticket_types": ticket_types, "form": {}})

@@ -1,0 +1,90 @@
+"""Fixtures for the door: an edition that is on today, door staff, tokens and tickets."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from door.auth import clear_caches, issue_token
+from festival import roles
+from festival.demo import upsert_child
+from festival.models import FestivalPage
+from tests.ticketing.factories import TicketFactory, TicketTypeFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_door_caches():
+    clear_caches()
+    yield
+    clear_caches()
+
+
+@pytest.fixture
+def live_festival(home):
+    """An edition running yesterday, today and tomorrow (in its own time zone)."""
+    today = timezone.localdate(timezone=timezone.get_current_timezone())
+    return upsert_child(
+        home,
+        FestivalPage,
+        slug="live",
+        title="Festival of Resistance Live",
+        start_date=today - timedelta(days=1),
+        end_date=today + timedelta(days=1),
+        venue_name="Northern Co-operative Hall",
+        time_zone="Europe/London",
+        status=FestivalPage.Status.ON_SALE,
+    )
+
+
+@pytest.fixture
+def groups(home):
+    return roles.sync_roles(root_page=home)
+
+
+@pytest.fixture
+def door_staff(groups):
+    user = UserFactory(username="dev", first_name="Dev")
+    user.set_password("door-pass-123")
+    user.save()
+    user.groups.add(groups[roles.DOOR_STAFF])
+    return user
+
+
+@pytest.fixture
+def weekend(live_festival):
+    return TicketTypeFactory(festival=live_festival, name="Weekend")
+
+
+@pytest.fixture
+def make_ticket(weekend):
+    def make(**fields):
+        fields.setdefault("ticket_type", weekend)
+        return TicketFactory(**fields)
+
+    return make
+
+
+@pytest.fixture
+def token(door_staff, live_festival):
+    return issue_token(user=door_staff, festival=live_festival)
+
+
+@pytest.fixture
+def api(client, token):
+    """POST/GET JSON to the check-in API with the door staff's bearer token."""
+
+    class Api:
+        def post(self, name, data=None, *, raw=None, auth=token):
+            from django.urls import reverse
+
+            body = raw if raw is not None else __import__("json").dumps(data or {})
+            headers = {"HTTP_AUTHORIZATION": f"Bearer {auth}"} if auth else {}
+            return client.post(reverse(f"door:{name}"), body, content_type="application/json", **headers)
+
+        def get(self, name, params=None, *, auth=token):
+            from django.urls import reverse
+
+            headers = {"HTTP_AUTHORIZATION": f"Bearer {auth}"} if auth else {}
+            return client.get(reverse(f"door:{name}"), params or {}, **headers)
+
+    return Api()

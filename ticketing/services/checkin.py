@@ -1,0 +1,374 @@
+"""The door: decide whether a scanned badge gets in, log every scan, and feed offline doors.
+
+Admission is decided by one guarded insert: the partial unique constraint
+``check_in_one_admission_per_ticket_and_day`` lets only one live admission per ticket and
+day exist, and ``INSERT ... ON CONFLICT DO NOTHING RETURNING id`` tells us whether ours was
+it. Two doors scanning the same badge at the same moment therefore admit it once, on
+SQLite and PostgreSQL alike. The scanner's nonce (unique per staff member) makes a
+retried request return the first answer and record nothing new.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db import connection, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ticketing.codes import ALPHABET, SECRET_LENGTH, normalise_code
+from ticketing.models import CheckIn, Order, RetiredSecret, Ticket
+
+Result = CheckIn.Result
+MAX_CODE_CHARS = 200  # anything longer is junk, not a badge
+MAX_DOOR_CHARS = 60
+MAX_NONCE_CHARS = 64
+_ALPHABET = frozenset(ALPHABET)
+
+# Status letters in the offline door list: valid, unpaid, cancelled (or refunded).
+LIST_VALID, LIST_UNPAID, LIST_CANCELLED = "v", "u", "c"
+
+
+class CheckInError(Exception):
+    """A scan request that cannot be decided at all, with a stable ``code``."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass
+class ScanOutcome:
+    """The answer shown at the door."""
+
+    result: str
+    ticket: Ticket | None = None
+    check_in_id: int | None = None
+    previous: dict | None = None  # for already_checked_in: when, door, by whom
+    reason: str = ""  # e.g. "replaced" or "other_edition" for unknown codes
+    replayed: bool = False
+    extra: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        data = {
+            "result": self.result,
+            "message": str(MESSAGES[self.result]),
+            "check_in": self.check_in_id,
+            "replayed": self.replayed,
+            "reason": self.reason,
+            "ticket": None,
+            "previous": self.previous,
+        }
+        if self.ticket is not None:
+            data["ticket"] = {
+                "id": self.ticket.pk,
+                "name": self.ticket.attendee_name,
+                "pronouns": self.ticket.pronouns,
+                "ticket_type": self.ticket.ticket_type.name,
+                "order": self.ticket.order.code,
+                "status": self.ticket.status,
+            }
+        return data
+
+
+MESSAGES = {
+    Result.ADMITTED: _("Welcome in"),
+    Result.ALREADY_CHECKED_IN: _("Already checked in"),
+    Result.UNPAID: _("Not paid"),
+    Result.CANCELLED: _("Cancelled or refunded"),
+    Result.NOT_VALID_TODAY: _("Not valid today"),
+    Result.UNKNOWN_CODE: _("Unknown code"),
+}
+
+
+def festival_day(festival, moment: datetime) -> date:
+    """The calendar date of ``moment`` in the edition's time zone."""
+    return timezone.localtime(moment, festival.tz).date()
+
+
+def clean_code(raw) -> str:
+    """What was scanned, normalised; anything not shaped like a secret comes back as it is, cut short."""
+    if not isinstance(raw, str):
+        return ""
+    # Control characters and NULs (binary junk) become "?", so the log can always store what came in.
+    return "".join(c if c.isprintable() else "?" for c in normalise_code(raw[:MAX_CODE_CHARS]))
+
+
+def looks_like_secret(code: str) -> bool:
+    return len(code) == SECRET_LENGTH and all(c in _ALPHABET for c in code)
+
+
+def secret_hash(secret: str) -> str:
+    """The offline door list's key for a secret: hex SHA-256 of the normalised code."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _insert(
+    *, festival_id, ticket_id, code, result, day, door, staff_id, nonce, scanned_at, offline, shown
+) -> int | None:
+    """One guarded insert; the new row's id, or None when a unique constraint refused it."""
+    ops = connection.ops
+    table = connection.ops.quote_name(CheckIn._meta.db_table)
+    # The table name is ours; every value is a parameter.
+    sql = (
+        f"INSERT INTO {table} (festival_id, ticket_id, code, result, day, door, staff_id, nonce, scanned_at, "  # noqa: S608
+        "created_at, offline, shown_result) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+        "ON CONFLICT DO NOTHING RETURNING id"
+    )
+    params = [
+        festival_id,
+        ticket_id,
+        code[:64],
+        result,
+        ops.adapt_datefield_value(day),
+        door,
+        staff_id,
+        nonce,
+        ops.adapt_datetimefield_value(scanned_at),
+        ops.adapt_datetimefield_value(timezone.now()),
+        offline,
+        shown,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _admission(ticket_id: int, day: date):
+    return (
+        CheckIn.objects.filter(ticket_id=ticket_id, day=day, result=Result.ADMITTED, undone_at__isnull=True)
+        .select_related("staff")
+        .first()
+    )
+
+
+def _previous(admission: CheckIn | None) -> dict | None:
+    if admission is None:
+        return None
+    staff = admission.staff
+    return {
+        "at": admission.scanned_at.isoformat(),
+        "door": admission.door,
+        "by": staff.get_full_name() or staff.get_username(),
+        "offline": admission.offline,
+    }
+
+
+def _replay(*, staff_id: int, nonce: str, code: str, ticket_id: int | None) -> ScanOutcome:
+    """The first answer to a nonce already used by this staff member."""
+    first = CheckIn.objects.select_related("ticket__order", "ticket__ticket_type").get(staff_id=staff_id, nonce=nonce)
+    if first.ticket_id != ticket_id or (ticket_id is None and first.code != code[:64]):
+        raise CheckInError("nonce_reused", _("This scan's nonce was already used for another code."))
+    previous = None
+    if first.result == Result.ALREADY_CHECKED_IN:
+        previous = _previous(_admission(first.ticket_id, first.day))
+    return ScanOutcome(first.result, first.ticket, first.pk, previous=previous, replayed=True)
+
+
+def _ticket_for(code: str, ticket_id: int | None):
+    tickets = Ticket.objects.select_related("order", "ticket_type")
+    if ticket_id is not None:
+        return tickets.filter(pk=ticket_id).first()
+    if not looks_like_secret(code):
+        return None
+    return tickets.filter(secret=code).first()
+
+
+def _refusal(ticket: Ticket, festival, day: date) -> str | None:
+    if ticket.status in (Ticket.Status.CANCELLED, Ticket.Status.REFUNDED) or ticket.order.status in (
+        Order.Status.CANCELLED,
+        Order.Status.REFUNDED,
+    ):
+        return Result.CANCELLED
+    if ticket.status != Ticket.Status.VALID or ticket.order.status != Order.Status.PAID:
+        return Result.UNPAID
+    if not (festival.start_date <= day <= festival.end_date) or not ticket.ticket_type.admits_on(day):
+        return Result.NOT_VALID_TODAY
+    return None
+
+
+def check_in(
+    *,
+    festival,
+    staff_id: int,
+    door: str,
+    nonce: str,
+    code: str = "",
+    ticket_id: int | None = None,
+    scanned_at: datetime | None = None,
+    offline: bool = False,
+    shown_result: str = "",
+) -> ScanOutcome:
+    """Decide and log one scan; raises CheckInError('bad_door' | 'bad_nonce' | 'nonce_reused')."""
+    door = (door or "").strip()
+    if not door or len(door) > MAX_DOOR_CHARS or not door.isprintable():
+        raise CheckInError("bad_door", _("Say which door this is (up to 60 characters)."))
+    if not nonce or len(nonce) > MAX_NONCE_CHARS or not nonce.isprintable():
+        raise CheckInError("bad_nonce", _("Each scan needs a nonce of up to 64 printable characters."))
+    code = clean_code(code)
+    now = timezone.now()
+    scanned_at = min(scanned_at or now, now)
+    day = festival_day(festival, scanned_at)
+    shown = shown_result if shown_result in Result.values else ""
+    ticket = _ticket_for(code, ticket_id)
+    reason = ""
+    if ticket is not None and ticket.ticket_type.festival_id != festival.pk:
+        ticket, reason = None, "other_edition"
+    if ticket is None and not reason and looks_like_secret(code) and RetiredSecret.objects.filter(secret=code).exists():
+        reason = "replaced"
+    row = {
+        "festival_id": festival.pk,
+        "ticket_id": ticket.pk if ticket else None,
+        "code": code or (f"ticket:{ticket_id}" if ticket_id else ""),
+        "day": day,
+        "door": door,
+        "staff_id": staff_id,
+        "nonce": nonce,
+        "scanned_at": scanned_at,
+        "offline": offline,
+    }
+    with transaction.atomic():
+        result = Result.UNKNOWN_CODE if ticket is None else (_refusal(ticket, festival, day) or Result.ADMITTED)
+        if result == Result.ADMITTED:
+            new_id = _insert(**row, result=result, shown=shown if shown != result else "")
+            if new_id is not None:
+                return ScanOutcome(result, ticket, new_id)
+            if CheckIn.objects.filter(staff_id=staff_id, nonce=nonce).exists():
+                return _replay(staff_id=staff_id, nonce=nonce, code=code, ticket_id=row["ticket_id"])
+            admission = _admission(ticket.pk, day)
+            if offline and admission is not None and scanned_at < admission.scanned_at:
+                return _keep_earliest(row=row, admission=admission, ticket=ticket, shown=shown)
+            result = Result.ALREADY_CHECKED_IN
+            previous = _previous(admission)
+        else:
+            previous = None
+        new_id = _insert(**row, result=result, shown=shown if shown != result else "")
+        if new_id is None:
+            return _replay(staff_id=staff_id, nonce=nonce, code=code, ticket_id=row["ticket_id"])
+        return ScanOutcome(result, ticket, new_id, previous=previous, reason=reason)
+
+
+def _keep_earliest(*, row: dict, admission: CheckIn, ticket: Ticket, shown: str) -> ScanOutcome:
+    """An offline admission earlier than the live one: the earlier scan becomes the admission."""
+    locked = CheckIn.objects.select_for_update().get(pk=admission.pk)
+    # The later admission is kept in the log as a second entry; the door did show "admitted".
+    CheckIn.objects.filter(pk=locked.pk).update(
+        result=Result.ALREADY_CHECKED_IN, shown_result=locked.shown_result or Result.ADMITTED
+    )
+    new_id = _insert(**row, result=Result.ADMITTED, shown=shown if shown != Result.ADMITTED else "")
+    return ScanOutcome(Result.ADMITTED, ticket, new_id)
+
+
+def undo_admission(*, festival, staff_id: int, check_in_id: int) -> bool:
+    """Undo one live admission scanned by this staff member; raises CheckInError('nothing_to_undo')."""
+    with transaction.atomic():
+        undone = CheckIn.objects.filter(
+            pk=check_in_id,
+            festival=festival,
+            staff_id=staff_id,
+            result=Result.ADMITTED,
+            undone_at__isnull=True,
+        ).update(undone_at=timezone.now())
+    if not undone:
+        raise CheckInError("nothing_to_undo", _("There is no admission of yours to undo."))
+    return True
+
+
+def valid_ticket_type_ids(festival, day: date) -> list[int]:
+    return [tt.pk for tt in festival.ticket_types.all() if tt.admits_on(day)]
+
+
+def door_counts(*, festival, day: date) -> dict:
+    """Arrivals on ``day`` per door and in total, against the tickets valid that day."""
+    per_door = (
+        CheckIn.objects.filter(festival=festival, day=day, result=Result.ADMITTED, undone_at__isnull=True)
+        .values("door")
+        .annotate(arrivals=Count("id"))
+        .order_by("door")
+    )
+    doors = {row["door"]: row["arrivals"] for row in per_door}
+    type_ids = valid_ticket_type_ids(festival, day) if festival.start_date <= day <= festival.end_date else []
+    expected = Ticket.objects.filter(
+        ticket_type_id__in=type_ids, status=Ticket.Status.VALID, order__status=Order.Status.PAID
+    ).count()
+    return {"day": day.isoformat(), "doors": doors, "arrivals": sum(doors.values()), "expected": expected}
+
+
+def search_tickets(*, festival, query: str, limit: int = 20) -> list[Ticket]:
+    """Tickets of the edition by attendee name (part of it) or exact order code."""
+    query = " ".join((query or "").split())[:100]
+    if len(query) < 2:
+        return []
+    tickets = Ticket.objects.select_related("order", "ticket_type").filter(ticket_type__festival=festival)
+    return list(
+        tickets.filter(Q(attendee_name__icontains=query) | Q(order__code__iexact=query)).order_by("attendee_name")[
+            :limit
+        ]
+    )
+
+
+def _list_status(ticket_status: str, order_status: str) -> str:
+    if ticket_status in (Ticket.Status.CANCELLED, Ticket.Status.REFUNDED) or order_status in (
+        Order.Status.CANCELLED,
+        Order.Status.REFUNDED,
+    ):
+        return LIST_CANCELLED
+    if ticket_status == Ticket.Status.VALID and order_status == Order.Status.PAID:
+        return LIST_VALID
+    return LIST_UNPAID
+
+
+def door_list(*, festival, since: datetime | None = None, now: datetime | None = None) -> dict:
+    """The offline door list: hashed secret → name, type, status, admitted today; or the changes since a cursor."""
+    now = now or timezone.now()
+    day = festival_day(festival, now)
+    tickets = Ticket.objects.filter(ticket_type__festival=festival)
+    admitted = CheckIn.objects.filter(festival=festival, day=day, result=Result.ADMITTED, undone_at__isnull=True)
+    removed: list[str] = []
+    if since is not None:
+        changed_ids = set(
+            CheckIn.objects.filter(festival=festival, created_at__gt=since).values_list("ticket_id", flat=True)
+        )
+        tickets = tickets.filter(Q(updated_at__gt=since) | Q(order__updated_at__gt=since) | Q(pk__in=changed_ids))
+        removed = [
+            secret_hash(s)
+            for s in RetiredSecret.objects.filter(
+                ticket__ticket_type__festival=festival, retired_at__gt=since
+            ).values_list("secret", flat=True)
+        ]
+        admitted = admitted.filter(ticket_id__in=tickets.values("pk"))
+    admitted_ids = set(admitted.values_list("ticket_id", flat=True))
+    rows = tickets.values_list("pk", "secret", "attendee_name", "ticket_type_id", "status", "order__status")
+    entries = [
+        [secret_hash(secret), name, type_id, _list_status(status, order_status), 1 if pk in admitted_ids else 0]
+        for pk, secret, name, type_id, status, order_status in rows
+    ]
+    types = {
+        str(tt.pk): {"name": tt.name, "days": tt.valid_days or [d.isoformat() for d in festival.days]}
+        for tt in festival.ticket_types.all()
+    }
+    # A little overlap, so a change committed while this list was being read is sent again next time.
+    cursor = now - timedelta(seconds=5)
+    return {
+        "festival": festival.pk,
+        "day": day.isoformat(),
+        "cursor": cursor.isoformat(),
+        "full": since is None,
+        "types": types,
+        "tickets": entries,
+        "removed": removed,
+    }
+
+
+def double_admissions(*, festival) -> list[CheckIn]:
+    """Scans where a door showed "admitted" but the ticket had already got in that day."""
+    return list(
+        CheckIn.objects.filter(festival=festival, shown_result=Result.ADMITTED)
+        .exclude(result=Result.ADMITTED)
+        .select_related("ticket__ticket_type", "staff")
+        .order_by("-scanned_at")[:200]
+    )
