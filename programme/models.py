@@ -134,7 +134,7 @@ class ProgrammePage(RoutablePageMixin, Page):
         )
 
     @path("changes/")
-    def changes(self, request):
+    def changes_page(self, request):
         return self.render(
             request,
             template="programme/changes.html",

@@ -74,9 +74,12 @@ class SpeakerPage(Page):
         verbose_name = _("speaker")
 
     def get_context(self, request, *args, **kwargs):
+        from festival.models import FestivalPage
         from programme.schedule import sessions_for_speaker
 
         context = super().get_context(request, *args, **kwargs)
+        context["festival"] = FestivalPage.objects.ancestor_of(self).first()
+        context["index"] = SpeakerIndexPage.objects.ancestor_of(self).first()
         context["sessions"] = sessions_for_speaker(self)
         return context
 

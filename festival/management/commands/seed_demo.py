@@ -8,6 +8,7 @@ from django.utils.module_loading import import_string
 # a shared dict (``home``, ``festival`` and whatever earlier seeders put in it).
 SEEDERS = [
     "festival.demo.seed",
+    "programme.demo.seed",
 ]
 
 
