@@ -689,7 +689,9 @@ class EmulatorServer:
         self._threads: list[threading.Thread] = []
 
     def start(self) -> "EmulatorServer":
-        serve = threading.Thread(target=self.httpd.serve_forever, name="stripe-emulator", daemon=True)
+        serve = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="stripe-emulator", daemon=True
+        )
         sweep = threading.Thread(target=self._sweep_loop, name="stripe-emulator-sweep", daemon=True)
         self._threads = [serve, sweep]
         for thread in self._threads:

@@ -14,7 +14,7 @@ from ticketing.services import orders
 
 from .helpers import order_form, shop_url
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 BUYERS = 200
 CAPACITY = 100

@@ -13,7 +13,7 @@ from ticketing.services.errors import ShopError
 
 from .helpers import place
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def reserved(ticket_type):
