@@ -1,0 +1,93 @@
+"""Door staff reach the door and its API, and nothing else."""
+
+import pytest
+from django.urls import reverse
+
+from festival import roles
+from tests.ticketing.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_door_page_asks_anonymous_visitors_to_sign_in(client, live_festival):
+    response = client.get(reverse("door:page"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("door:login"))
+
+
+def test_door_staff_sign_in_and_see_the_scanner(client, live_festival, door_staff):
+    response = client.post(
+        reverse("door:login") + "?next=/door/", {"username": "dev", "password": "door-pass-123", "next": "/door/"}
+    )
+    page = client.get(reverse("door:page"))
+
+    assert response.status_code == 302
+    assert page.status_code == 200
+    assert b'id="scan-code"' in page.content
+    assert b"Print badges" not in page.content
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/admin/", "/admin/pages/", "/django-admin/", "/door/badges/print/", "/door/double-admissions/"],
+)
+def test_door_staff_get_nothing_else(client, live_festival, door_staff, url):
+    client.force_login(door_staff)
+
+    response = client.get(url)
+
+    assert response.status_code in (302, 403)
+    if response.status_code == 302:
+        assert "login" in response["Location"]
+
+
+def test_door_staff_cannot_reach_the_admin_dashboard(client, live_festival, door_staff):
+    client.force_login(door_staff)
+
+    response = client.get("/admin/", follow=True)
+
+    assert b"wagtail-dashboard" not in response.content
+    assert not door_staff.has_perm("wagtailadmin.access_admin")
+
+
+def test_someone_without_the_role_gets_403_on_the_door(client, live_festival, groups):
+    editor = UserFactory(username="esme")
+    editor.groups.add(groups[roles.EDITOR])
+    client.force_login(editor)
+
+    assert client.get(reverse("door:page")).status_code == 403
+    assert client.get(reverse("door:token")).status_code == 403
+
+
+def test_box_office_can_print_badges(client, live_festival, groups, make_ticket):
+    make_ticket(attendee_name="Ida B. Wells")
+    user = UserFactory(username="bea")
+    user.groups.add(groups[roles.BOX_OFFICE])
+    client.force_login(user)
+
+    form = client.get(reverse("door:print_badges"))
+    pdf = client.post(reverse("door:print_badges"), {"layout": "a4", "ticket_type": "", "day": ""})
+    bad = client.post(reverse("door:print_badges"), {"layout": "a9", "day": "1999-01-01"})
+
+    assert form.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-")
+    assert bad.status_code == 400
+    assert b"Choose a day from the list." in bad.content
+
+
+def test_service_worker_is_served_under_the_door_scope(client):
+    response = client.get(reverse("door:service_worker"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    assert b"/static/door/door.js" in response.content
+
+
+def test_door_token_endpoint_for_signed_in_staff(client, live_festival, door_staff):
+    client.force_login(door_staff)
+
+    body = client.get(reverse("door:token")).json()
+
+    assert len(body["token"]) > 20

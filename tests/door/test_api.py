@@ -1,0 +1,188 @@
+"""The check-in API: JSON in, a result code out; bad input never a 500."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from ticketing.models import CheckIn
+
+pytestmark = pytest.mark.django_db
+
+
+def test_scan_admits_and_says_who(api, make_ticket):
+    ticket = make_ticket(attendee_name="Bayard Rustin", pronouns="he/him")
+
+    response = api.post("scan", {"code": ticket.secret, "door": "Main gate", "nonce": "n1"})
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["result"] == "admitted"
+    assert body["ticket"]["name"] == "Bayard Rustin"
+    assert body["ticket"]["ticket_type"] == "Weekend"
+
+
+def test_scan_repeat_says_when_where_and_who(api, make_ticket):
+    ticket = make_ticket()
+    api.post("scan", {"code": ticket.secret, "door": "Main gate", "nonce": "n1"})
+
+    body = api.post("scan", {"code": ticket.secret, "door": "Side door", "nonce": "n2"}).json()
+
+    assert body["result"] == "already_checked_in"
+    assert (body["previous"]["door"], body["previous"]["by"]) == ("Main gate", "Dev")
+
+
+def test_retried_nonce_gets_the_same_answer(api, make_ticket):
+    ticket = make_ticket()
+    payload = {"code": ticket.secret, "door": "Main gate", "nonce": "retry-1"}
+
+    first = api.post("scan", payload).json()
+    second = api.post("scan", payload).json()
+
+    assert (first["result"], second["result"], second["replayed"]) == ("admitted", "admitted", True)
+    assert CheckIn.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("raw", "status", "error"),
+    [
+        (b"\x00\xff\xfe binary junk", 400, "bad_json"),
+        (b"[1, 2, 3]", 400, "bad_json"),
+        (b'{"code": "X", "door": "Main gate"}', 400, "bad_nonce"),
+        (b'{"code": "X", "door": "", "nonce": "n"}', 400, "bad_door"),
+        (b'{"code": "X", "door": "Main gate", "nonce": "' + b"n" * 65 + b'"}', 400, "bad_nonce"),
+        (b'{"ticket": "12", "door": "Main gate", "nonce": "n"}', 400, "bad_ticket"),
+        (b"{" + b'"pad": "' + b"x" * 40_000 + b'"}', 413, "too_large"),
+    ],
+)
+def test_bad_requests_get_a_clear_error_and_record_nothing(api, raw, status, error):
+    response = api.post("scan", raw=raw)
+
+    assert response.status_code == status
+    assert response.json()["error"] == error
+    assert CheckIn.objects.count() == 0
+
+
+@pytest.mark.parametrize("code", ["", " ", "Z" * 10_240, "é\u0000\u2028\ud7ff", 12345, None])
+def test_junk_codes_are_unknown(api, code):
+    response = api.post("scan", {"code": code, "door": "Main gate", "nonce": "n1"})
+
+    assert response.status_code == 200
+    assert response.json()["result"] == "unknown_code"
+
+
+def test_scan_by_ticket_number_from_search(api, make_ticket):
+    ticket = make_ticket(attendee_name="Claudette Colvin")
+
+    found = api.get("search", {"q": "claudette"}).json()["tickets"]
+    body = api.post("scan", {"ticket": found[0]["id"], "door": "Main gate", "nonce": "n1"}).json()
+
+    assert [t["name"] for t in found] == ["Claudette Colvin"]
+    assert body["result"] == "admitted"
+    assert body["ticket"]["id"] == ticket.pk
+
+
+def test_search_by_order_code(api, make_ticket):
+    ticket = make_ticket(attendee_name="Diane Nash")
+
+    found = api.get("search", {"q": ticket.order.code.lower()}).json()["tickets"]
+
+    assert [t["name"] for t in found] == ["Diane Nash"]
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_search_queries_do_not_grow_with_results(api, make_ticket, django_assert_num_queries, count):
+    for n in range(count):
+        make_ticket(attendee_name=f"Septima Clark {n}")
+
+    # user, permissions (user and group), edition, search: the same for 1 and 3 results
+    with django_assert_num_queries(5):
+        found = api.get("search", {"q": "Septima"}).json()["tickets"]
+
+    assert len(found) == count
+
+
+def test_undo_last_admission(api, make_ticket):
+    ticket = make_ticket()
+    admitted = api.post("scan", {"code": ticket.secret, "door": "Main gate", "nonce": "n1"}).json()
+
+    undone = api.post("undo", {"check_in": admitted["check_in"]})
+    again = api.post("undo", {"check_in": admitted["check_in"]})
+
+    assert undone.status_code == 200
+    assert (again.status_code, again.json()["error"]) == (409, "nothing_to_undo")
+    assert api.post("scan", {"code": ticket.secret, "door": "Main gate", "nonce": "n2"}).json()["result"] == "admitted"
+
+
+def test_stats_count_arrivals(api, make_ticket):
+    ticket = make_ticket()
+    make_ticket()
+    api.post("scan", {"code": ticket.secret, "door": "Main gate", "nonce": "n1"})
+
+    body = api.get("stats").json()
+
+    assert (body["arrivals"], body["expected"], body["doors"]) == (1, 2, {"Main gate": 1})
+
+
+def test_sync_uploads_offline_scans_with_their_times(api, make_ticket):
+    ticket = make_ticket()
+    scans = [
+        {"code": ticket.secret, "door": "Side door", "nonce": "off-1", "scanned_at": "2000-01-01T00:00:00Z"},
+        {"code": ticket.secret, "door": "Side door", "nonce": "off-2", "scanned_at": "not a time"},
+        "junk",
+    ]
+
+    body = api.post("sync", {"scans": scans}).json()
+
+    assert body["results"][0]["result"] == "not_valid_today"
+    assert body["results"][1]["error"] == "bad_time"
+    assert body["results"][2]["error"] == "bad_scan"
+    assert CheckIn.objects.get().offline is True
+
+
+def test_door_list_then_changes_since_cursor(api, make_ticket):
+    make_ticket(attendee_name="Ella Baker")
+    full = api.get("list").json()
+
+    changes = api.get("list", {"since": full["cursor"]}).json()
+    bad = api.get("list", {"since": "yesterday"})
+
+    assert (full["full"], len(full["tickets"])) == (True, 1)
+    assert changes["full"] is False
+    assert bad.status_code == 400
+
+
+def test_unauthenticated_calls_are_refused(api, client, door_staff, make_ticket):
+    ticket = make_ticket()
+    client.force_login(door_staff)  # a session alone is not enough: the API wants the bearer token
+
+    responses = [
+        api.post("scan", {"code": ticket.secret, "door": "Main gate", "nonce": "n1"}, auth=""),
+        api.post("scan", {"code": ticket.secret, "door": "Main gate", "nonce": "n1"}, auth="forged.token:abc"),
+        api.get("list", auth=""),
+    ]
+
+    assert [r.status_code for r in responses] == [401, 401, 401]
+    assert CheckIn.objects.count() == 0
+
+
+def test_token_of_someone_who_lost_the_role_is_refused(api, door_staff, make_ticket):
+    ticket = make_ticket()
+    door_staff.groups.clear()
+
+    response = api.post("scan", {"code": ticket.secret, "door": "Main gate", "nonce": "n1"})
+
+    assert response.status_code == 401
+
+
+def test_get_on_scan_is_not_allowed(client, token):
+    response = client.get(reverse("door:scan"), HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    assert response.status_code == 405
+
+
+def test_scan_response_is_json_even_for_a_huge_code(api):
+    response = api.post("scan", raw=json.dumps({"code": "A" * 30_000, "door": "Main gate", "nonce": "n"}).encode())
+
+    assert response.status_code == 200
+    assert response.json()["result"] == "unknown_code"
