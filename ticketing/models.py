@@ -108,6 +108,7 @@ class Order(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        permissions = [("refund_order", _("Can refund or cancel orders through Stripe"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["stripe_checkout_session_id"],
