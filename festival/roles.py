@@ -21,12 +21,19 @@ PROGRAMME_SNIPPETS = [
     for model in ("stage", "track", "sessionformat")
     for action in ("add", "change", "delete", "view")
 ]
+# The shop (issue 4): box office runs sales and refunds; finance looks and exports; organisers do all.
+SHOP_MANAGE = [
+    f"ticketing.{action}_{model}"
+    for model in ("tickettype", "voucher", "order", "waitinglistentry")
+    for action in ("add", "change", "view")
+] + ["ticketing.refund_order"]
+SHOP_VIEW = ["ticketing.view_order", "ticketing.view_tickettype", "ticketing.view_voucher"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     EDITOR: [ADMIN_ACCESS, *IMAGES, *DOCUMENTS, *PROGRAMME_SNIPPETS],
-    BOX_OFFICE: [ADMIN_ACCESS, "ticketing.manage_badges"],
+    BOX_OFFICE: [ADMIN_ACCESS, "ticketing.manage_badges", *SHOP_MANAGE],
     DOOR_STAFF: ["ticketing.scan_badges"],
-    FINANCE: [ADMIN_ACCESS],
+    FINANCE: [ADMIN_ACCESS, *SHOP_VIEW],
     ORGANISER: [
         ADMIN_ACCESS,
         *IMAGES,
@@ -36,6 +43,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "festival.change_festivalsettings",
         "ticketing.scan_badges",
         "ticketing.manage_badges",
+        *SHOP_MANAGE,
+        "ticketing.delete_tickettype",
+        "ticketing.delete_voucher",
     ],
 }
 
