@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ticketing import views
+from ticketing import badge_views, views
 
 app_name = "ticketing"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("orders/<str:token>/", views.order_page, name="order"),
     path("orders/<str:token>/confirmed/", views.order_confirmed, name="order_confirmed"),
     path("orders/<str:token>/cancel/", views.abandon_order, name="order_abandon"),
+    path("orders/<str:token>/badges/<int:ticket_id>.pdf", badge_views.badge_download, name="badge_download"),
+    path("orders/<str:token>/badges/<int:ticket_id>/name/", badge_views.badge_rename, name="badge_rename"),
+    path("orders/<str:token>/festival.ics", badge_views.festival_calendar, name="festival_calendar"),
     path("<slug:slug>/", views.shop, name="shop"),
     path("<slug:slug>/waiting-list/", views.join_waiting_list, name="waiting_list"),
 ]

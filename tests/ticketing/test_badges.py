@@ -173,3 +173,53 @@ def test_bulk_filters_by_day_and_type_and_skips_refunded(festival):
 def test_badge_pdf_image_is_small(ticket):
     assert len(badges.render_badge_pdf(ticket)) < 200_000
     assert io.BytesIO(badges.render_badge_pdf(ticket)).read(5) == b"%PDF-"
+
+
+def test_confirmation_email_carries_one_valid_pdf_per_ticket(ticket, mailoutbox):
+    from ticketing.services.emails import send_order_confirmation
+
+    second = TicketFactory(ticket_type=ticket.ticket_type, order=ticket.order, attendee_name="Bayard Rustin")
+
+    send_order_confirmation(ticket.order)
+
+    message = mailoutbox[0]
+    pdfs = [a for a in message.attachments if a[2] == "application/pdf"]
+    assert len(pdfs) == 2
+    assert all(content.startswith(b"%PDF-") for _, content, _ in pdfs)
+    assert sorted(qr_codes_on_page(content)[0] for _, content, _ in pdfs) == sorted([ticket.secret, second.secret])
+    assert ticket.order.access_token in message.body
+
+
+def test_order_page_offers_badge_download_and_calendar(client, ticket):
+    from django.urls import reverse
+
+    page = client.get(reverse("ticketing:order", kwargs={"token": ticket.order.access_token}))
+    download = client.get(
+        reverse("ticketing:badge_download", kwargs={"token": ticket.order.access_token, "ticket_id": ticket.pk})
+    )
+    calendar = client.get(reverse("ticketing:festival_calendar", kwargs={"token": ticket.order.access_token}))
+    wrong = client.get(reverse("ticketing:badge_download", kwargs={"token": "nope", "ticket_id": ticket.pk}))
+
+    assert b"Download badge" in page.content
+    assert download["Content-Type"] == "application/pdf"
+    assert qr_codes_on_page(download.content) == [ticket.secret]
+    assert b"BEGIN:VEVENT" in calendar.content
+    assert b"SUMMARY:Festival of Resistance 2026" in calendar.content
+    assert wrong.status_code == 404
+
+
+def test_name_correction_reissues_the_badge(client, ticket):
+    from django.urls import reverse
+
+    old_secret = ticket.secret
+    url = reverse("ticketing:badge_rename", kwargs={"token": ticket.order.access_token, "ticket_id": ticket.pk})
+
+    response = client.post(url, {"attendee_name": "  Angela   Yvonne Davis ", "pronouns": "she/her"})
+    refused = client.post(url, {"attendee_name": "   "})
+    ticket.refresh_from_db()
+
+    assert response.status_code == 302
+    assert refused.status_code == 302
+    assert ticket.attendee_name == "Angela Yvonne Davis"
+    assert ticket.secret != old_secret
+    assert RetiredSecret.objects.filter(secret=old_secret).count() == 1

@@ -27,6 +27,10 @@ def build_order_confirmation(order: Order) -> EmailMultiAlternatives:
         to=[order.buyer_email],
     )
     message.attach_alternative(render_to_string("ticketing/email/order_confirmation.html", context), "text/html")
+    from ticketing.services.badges import badge_attachments  # one PDF per valid ticket, rendered if missing
+
+    for filename, content, mimetype in badge_attachments(order=order):
+        message.attach(filename, content, mimetype)
     return message
 
 
