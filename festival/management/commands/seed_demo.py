@@ -9,6 +9,7 @@ from django.utils.module_loading import import_string
 SEEDERS = [
     "festival.demo.seed",
     "programme.demo.seed",
+    "ticketing.demo.seed",
 ]
 
 
