@@ -63,7 +63,7 @@ class ShopForm(forms.Form):
     buyer_name = forms.CharField(label=_("Your name"), max_length=200)
     buyer_email = forms.EmailField(label=_("Your email"), help_text=_("We send your tickets here."))
     region_group = forms.ChoiceField(label=_("Region group"), choices=REGION_GROUPS, required=False)
-    donation = PoundsField(label=_("Add a donation (optional)"), help_text=_("In pounds. Every penny helps."))
+    donation = PoundsField(label=_("Add a donation"), help_text=_("In pounds. Every penny helps."))
     voucher = forms.CharField(label=_("Voucher code"), max_length=40, required=False)
 
     def __init__(self, *args, ticket_types: list[TicketType], **kwargs):
