@@ -19,6 +19,7 @@ from ticketing.services import orders, payments, waiting_list
 from ticketing.services.errors import ShopError
 
 MAX_WEBHOOK_BYTES = 512 * 1024
+CONFLICTS = {"sold_out", "voucher_used_up", "payment_unavailable", "offer_invalid"}  # others' doing, not bad input
 
 
 def _festival(slug: str) -> FestivalPage:
@@ -75,22 +76,22 @@ def shop(request, slug):
             form.add_error("voucher", voucher_error)
         return render(request, "ticketing/shop.html", context, status=400)
     lines = form.line_requests()
-    try:
-        quote = orders.quote_order(
-            festival=festival,
-            lines=lines,
-            donation=form.cleaned_data["donation"] or 0,
-            voucher_code=voucher_code if voucher else "",
-        )
-    except ShopError as exc:
-        form.add_error(None, exc.message)
-        context["error_code"] = exc.code
-        return render(request, "ticketing/shop.html", context, status=400)
-    labels = [line.ticket_type.name for line in quote.lines for _ in range(line.quantity)]
+    labels = [t.name for t in ticket_types for _ in range(min(form.cleaned_data.get(f"qty_{t.pk}") or 0, 99))]
     initial = {"attendee_0": form.cleaned_data["buyer_name"]}
     attendees = AttendeesForm(data if "attendee_0" in data else None, labels=labels, initial=initial)
-    context.update(quote=quote, attendees=attendees)
+    context["attendees"] = attendees
     if data.get("step") != "pay" or not attendees.is_valid():
+        try:  # the review step: price it and check every rule before asking for names
+            context["quote"] = orders.quote_order(
+                festival=festival,
+                lines=lines,
+                donation=form.cleaned_data["donation"] or 0,
+                voucher_code=voucher_code if voucher else "",
+            )
+        except ShopError as exc:
+            form.add_error(None, exc.message)
+            context["error_code"] = exc.code
+            return render(request, "ticketing/shop.html", context, status=400)
         status = 400 if attendees.is_bound else 200
         return render(request, "ticketing/shop_review.html", context, status=status)
     try:
@@ -106,9 +107,10 @@ def shop(request, slug):
             offer_token=offer_token if offer else "",
         )
     except ShopError as exc:
-        attendees.add_error(None, exc.message)
+        form.add_error(None, exc.message)
         context["error_code"] = exc.code
-        return render(request, "ticketing/shop_review.html", context, status=409)
+        status = 409 if exc.code in CONFLICTS else 400
+        return render(request, "ticketing/shop.html", context, status=status)
     if order.status == Order.Status.PAID:
         return redirect("ticketing:order_confirmed", token=order.access_token)
     response = HttpResponseRedirect(order.stripe_checkout_url)

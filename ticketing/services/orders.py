@@ -89,10 +89,16 @@ def find_voucher(*, festival: FestivalPage, code: str, now: datetime | None = No
     return voucher
 
 
-def visible_ticket_types(*, festival: FestivalPage, voucher: Voucher | None = None) -> list[TicketType]:
+def all_ticket_types(festival: FestivalPage) -> list[TicketType]:
+    return list(TicketType.objects.filter(festival=festival).order_by("sort_order", "name"))
+
+
+def visible_ticket_types(
+    *, festival: FestivalPage, voucher: Voucher | None = None, types: list[TicketType] | None = None
+) -> list[TicketType]:
     """Types shown in the shop: public ones, plus hidden or complimentary ones the voucher unlocks."""
     unlocked = {t.pk for t in voucher.unlocks.all()} if voucher else set()
-    types = TicketType.objects.filter(festival=festival).order_by("sort_order", "name")
+    types = all_ticket_types(festival) if types is None else types
     return [t for t in types if (not t.is_hidden and not t.is_complimentary) or t.pk in unlocked]
 
 
@@ -133,8 +139,9 @@ def quote_order(
     if donation < 0:
         raise ShopError("invalid_donation")
     voucher = find_voucher(festival=festival, code=voucher_code, now=now) if voucher_code else None
-    allowed = {t.pk: t for t in visible_ticket_types(festival=festival, voucher=voucher)}
-    hidden = {t.pk: t for t in TicketType.objects.filter(festival=festival)}
+    types = all_ticket_types(festival)
+    allowed = {t.pk: t for t in visible_ticket_types(festival=festival, voucher=voucher, types=types)}
+    hidden = {t.pk: t for t in types}
     priced = []
     for line in lines:
         if line.quantity < 0:
@@ -249,9 +256,9 @@ def place_order(
         ).first()
         if offer is None:
             raise ShopError("offer_invalid")
-    elif outstanding_offers(festival, now):
+    elif promised := outstanding_offers(festival, now):
         # Released tickets are promised to the waiting list first, in the order people joined.
-        public_left = public_remaining(festival) - outstanding_offers(festival, now)
+        public_left = public_remaining(festival) - promised
         if quote.quantity > public_left:
             first = quote.lines[0].ticket_type
             raise ShopError("sold_out", name=first.name, left=max(public_left, 0))
