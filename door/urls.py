@@ -6,13 +6,13 @@ from door import views
 app_name = "door"
 
 urlpatterns = [
+    path("api/scan/", views.scan, name="scan"),  # first: it is the hot path
     path("", views.door_page, name="page"),
     path("login/", auth_views.LoginView.as_view(template_name="door/login.html", next_page="door:page"), name="login"),
     path("sw.js", views.service_worker, name="service_worker"),
     path("badges/print/", views.print_badges, name="print_badges"),
     path("double-admissions/", views.double_admissions, name="double_admissions"),
     path("api/token/", views.token, name="token"),
-    path("api/scan/", views.scan, name="scan"),
     path("api/sync/", views.sync, name="sync"),
     path("api/undo/", views.undo, name="undo"),
     path("api/stats/", views.stats, name="stats"),

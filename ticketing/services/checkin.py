@@ -11,13 +11,17 @@ retried request return the first answer and record nothing new.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ticketing.codes import ALPHABET, SECRET_LENGTH, normalise_code
 from ticketing.models import CheckIn, Order, RetiredSecret, Ticket
@@ -40,12 +44,51 @@ class CheckInError(Exception):
         self.code = code
 
 
+@dataclass(frozen=True)
+class DoorTicket:
+    """What the door needs to know about a ticket, read in one query."""
+
+    pk: int
+    status: str
+    attendee_name: str
+    pronouns: str
+    order_status: str
+    order_code: str
+    ticket_type_name: str
+    valid_days: list
+    festival_id: int
+
+    def admits_on(self, day: date) -> bool:
+        return not self.valid_days or day.isoformat() in self.valid_days
+
+
+_DOOR_TICKET_SQL = (
+    "SELECT t.id, t.status, t.attendee_name, t.pronouns, o.status, o.code, tt.name, tt.valid_days, tt.festival_id "
+    "FROM ticketing_ticket t JOIN ticketing_order o ON o.id = t.order_id "
+    "JOIN ticketing_tickettype tt ON tt.id = t.ticket_type_id WHERE "
+)
+
+
+def door_ticket(*, secret: str | None = None, ticket_id: int | None = None) -> DoorTicket | None:
+    """One ticket by secret or id, with its order's status and its type, in a single query."""
+    where, param = ("t.secret = %s", secret) if secret is not None else ("t.id = %s", ticket_id)
+    with connection.cursor() as cursor:
+        cursor.execute(_DOOR_TICKET_SQL + where, [param])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    days = row[7]
+    if isinstance(days, str | bytes):
+        days = json.loads(days)
+    return DoorTicket(*row[:7], days or [], row[8])
+
+
 @dataclass
 class ScanOutcome:
     """The answer shown at the door."""
 
     result: str
-    ticket: Ticket | None = None
+    ticket: DoorTicket | None = None
     check_in_id: int | None = None
     previous: dict | None = None  # for already_checked_in: when, door, by whom
     reason: str = ""  # e.g. "replaced" or "other_edition" for unknown codes
@@ -67,20 +110,20 @@ class ScanOutcome:
                 "id": self.ticket.pk,
                 "name": self.ticket.attendee_name,
                 "pronouns": self.ticket.pronouns,
-                "ticket_type": self.ticket.ticket_type.name,
-                "order": self.ticket.order.code,
+                "ticket_type": self.ticket.ticket_type_name,
+                "order": self.ticket.order_code,
                 "status": self.ticket.status,
             }
         return data
 
 
-MESSAGES = {
-    Result.ADMITTED: _("Welcome in"),
-    Result.ALREADY_CHECKED_IN: _("Already checked in"),
-    Result.UNPAID: _("Not paid"),
-    Result.CANCELLED: _("Cancelled or refunded"),
-    Result.NOT_VALID_TODAY: _("Not valid today"),
-    Result.UNKNOWN_CODE: _("Unknown code"),
+MESSAGES = {  # lazy, so each request gets its own language
+    Result.ADMITTED: gettext_lazy("Welcome in"),
+    Result.ALREADY_CHECKED_IN: gettext_lazy("Already checked in"),
+    Result.UNPAID: gettext_lazy("Not paid"),
+    Result.CANCELLED: gettext_lazy("Cancelled or refunded"),
+    Result.NOT_VALID_TODAY: gettext_lazy("Not valid today"),
+    Result.UNKNOWN_CODE: gettext_lazy("Unknown code"),
 }
 
 
@@ -138,55 +181,86 @@ def _insert(
     return row[0] if row else None
 
 
-def _admission(ticket_id: int, day: date):
-    return (
-        CheckIn.objects.filter(ticket_id=ticket_id, day=day, result=Result.ADMITTED, undone_at__isnull=True)
-        .select_related("staff")
-        .first()
+@dataclass(frozen=True)
+class Admission:
+    """The live admission of a ticket on a day, and who let them in."""
+
+    pk: int
+    scanned_at: datetime
+    door: str
+    offline: bool
+    staff_id: int
+    nonce: str
+    staff_name: str
+
+
+def _admission(ticket_id: int, day: date) -> Admission | None:
+    users = get_user_model()._meta.db_table
+    sql = (
+        "SELECT c.id, c.scanned_at, c.door, c.offline, c.staff_id, c.nonce, u.first_name, u.last_name, u.username "  # noqa: S608
+        f"FROM ticketing_checkin c JOIN {connection.ops.quote_name(users)} u ON u.id = c.staff_id "
+        "WHERE c.ticket_id = %s AND c.day = %s AND c.result = %s AND c.undone_at IS NULL"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ticket_id, connection.ops.adapt_datefield_value(day), Result.ADMITTED])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    scanned_at = row[1]
+    if isinstance(scanned_at, str):  # SQLite hands back text
+        scanned_at = parse_datetime(scanned_at)
+    if timezone.is_naive(scanned_at):
+        scanned_at = timezone.make_aware(scanned_at, UTC)
+    name = f"{row[6]} {row[7]}".strip() or row[8]
+    return Admission(row[0], scanned_at, row[2], bool(row[3]), row[4], row[5], name)
 
 
-def _previous(admission: CheckIn | None) -> dict | None:
+def _previous(admission: Admission | None) -> dict | None:
     if admission is None:
         return None
-    staff = admission.staff
     return {
         "at": admission.scanned_at.isoformat(),
         "door": admission.door,
-        "by": staff.get_full_name() or staff.get_username(),
+        "by": admission.staff_name,
         "offline": admission.offline,
     }
 
 
+def _was_replaced(code: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM ticketing_retiredsecret WHERE secret = %s", [code])
+        return cursor.fetchone() is not None
+
+
 def _replay(*, staff_id: int, nonce: str, code: str, ticket_id: int | None) -> ScanOutcome:
     """The first answer to a nonce already used by this staff member."""
-    first = CheckIn.objects.select_related("ticket__order", "ticket__ticket_type").get(staff_id=staff_id, nonce=nonce)
+    first = CheckIn.objects.get(staff_id=staff_id, nonce=nonce)
     if first.ticket_id != ticket_id or (ticket_id is None and first.code != code[:64]):
         raise CheckInError("nonce_reused", _("This scan's nonce was already used for another code."))
     previous = None
     if first.result == Result.ALREADY_CHECKED_IN:
         previous = _previous(_admission(first.ticket_id, first.day))
-    return ScanOutcome(first.result, first.ticket, first.pk, previous=previous, replayed=True)
+    ticket = door_ticket(ticket_id=first.ticket_id) if first.ticket_id else None
+    return ScanOutcome(first.result, ticket, first.pk, previous=previous, replayed=True)
 
 
-def _ticket_for(code: str, ticket_id: int | None):
-    tickets = Ticket.objects.select_related("order", "ticket_type")
+def _ticket_for(code: str, ticket_id: int | None) -> DoorTicket | None:
     if ticket_id is not None:
-        return tickets.filter(pk=ticket_id).first()
+        return door_ticket(ticket_id=ticket_id)
     if not looks_like_secret(code):
         return None
-    return tickets.filter(secret=code).first()
+    return door_ticket(secret=code)
 
 
-def _refusal(ticket: Ticket, festival, day: date) -> str | None:
-    if ticket.status in (Ticket.Status.CANCELLED, Ticket.Status.REFUNDED) or ticket.order.status in (
+def _refusal(ticket: DoorTicket, festival, day: date) -> str | None:
+    if ticket.status in (Ticket.Status.CANCELLED, Ticket.Status.REFUNDED) or ticket.order_status in (
         Order.Status.CANCELLED,
         Order.Status.REFUNDED,
     ):
         return Result.CANCELLED
-    if ticket.status != Ticket.Status.VALID or ticket.order.status != Order.Status.PAID:
+    if ticket.status != Ticket.Status.VALID or ticket.order_status != Order.Status.PAID:
         return Result.UNPAID
-    if not (festival.start_date <= day <= festival.end_date) or not ticket.ticket_type.admits_on(day):
+    if not (festival.start_date <= day <= festival.end_date) or not ticket.admits_on(day):
         return Result.NOT_VALID_TODAY
     return None
 
@@ -216,9 +290,9 @@ def check_in(
     shown = shown_result if shown_result in Result.values else ""
     ticket = _ticket_for(code, ticket_id)
     reason = ""
-    if ticket is not None and ticket.ticket_type.festival_id != festival.pk:
+    if ticket is not None and ticket.festival_id != festival.pk:
         ticket, reason = None, "other_edition"
-    if ticket is None and not reason and looks_like_secret(code) and RetiredSecret.objects.filter(secret=code).exists():
+    if ticket is None and not reason and looks_like_secret(code) and _was_replaced(code):
         reason = "replaced"
     row = {
         "festival_id": festival.pk,
@@ -231,29 +305,29 @@ def check_in(
         "scanned_at": scanned_at,
         "offline": offline,
     }
-    with transaction.atomic():
-        result = Result.UNKNOWN_CODE if ticket is None else (_refusal(ticket, festival, day) or Result.ADMITTED)
-        if result == Result.ADMITTED:
-            new_id = _insert(**row, result=result, shown=shown if shown != result else "")
-            if new_id is not None:
-                return ScanOutcome(result, ticket, new_id)
-            if CheckIn.objects.filter(staff_id=staff_id, nonce=nonce).exists():
-                return _replay(staff_id=staff_id, nonce=nonce, code=code, ticket_id=row["ticket_id"])
-            admission = _admission(ticket.pk, day)
-            if offline and admission is not None and scanned_at < admission.scanned_at:
-                return _keep_earliest(row=row, admission=admission, ticket=ticket, shown=shown)
-            result = Result.ALREADY_CHECKED_IN
-            previous = _previous(admission)
-        else:
-            previous = None
-        new_id = _insert(**row, result=result, shown=shown if shown != result else "")
-        if new_id is None:
+    result = Result.UNKNOWN_CODE if ticket is None else (_refusal(ticket, festival, day) or Result.ADMITTED)
+    # The common cases are one INSERT statement, which is its own transaction: the guard
+    # is the database's unique index, not anything read before it.
+    new_id = _insert(**row, result=result, shown=shown if shown != result else "")
+    if new_id is not None:
+        return ScanOutcome(result, ticket, new_id, reason=reason)
+    admission = None
+    if result == Result.ADMITTED:
+        admission = _admission(ticket.pk, day)
+        if admission is not None and admission.staff_id == staff_id and admission.nonce == nonce:
             return _replay(staff_id=staff_id, nonce=nonce, code=code, ticket_id=row["ticket_id"])
-        return ScanOutcome(result, ticket, new_id, previous=previous, reason=reason)
+        if offline and admission is not None and scanned_at < admission.scanned_at:
+            with transaction.atomic():
+                return _keep_earliest(row=row, admission=admission, ticket=ticket, shown=shown)
+        result = Result.ALREADY_CHECKED_IN
+        new_id = _insert(**row, result=result, shown=shown if shown != result else "")
+    if new_id is None:
+        return _replay(staff_id=staff_id, nonce=nonce, code=code, ticket_id=row["ticket_id"])
+    return ScanOutcome(result, ticket, new_id, previous=_previous(admission), reason=reason)
 
 
-def _keep_earliest(*, row: dict, admission: CheckIn, ticket: Ticket, shown: str) -> ScanOutcome:
-    """An offline admission earlier than the live one: the earlier scan becomes the admission."""
+def _keep_earliest(*, row: dict, admission: Admission, ticket: DoorTicket, shown: str) -> ScanOutcome:
+    """An offline admission earlier than the live one: the earlier scan becomes the admission (in a transaction)."""
     locked = CheckIn.objects.select_for_update().get(pk=admission.pk)
     # The later admission is kept in the log as a second entry; the door did show "admitted".
     CheckIn.objects.filter(pk=locked.pk).update(

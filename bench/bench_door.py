@@ -1,0 +1,127 @@
+#!/usr/bin/env python
+"""The door under load, beside the real pretix when its peer kit is set up.
+
+On PostgreSQL with gunicorn at 2 workers: first scans, repeat scans and unknown codes at
+16 concurrent scanners (wrk with bench/door_scan.lua; its own CPU share is printed), and
+the offline door list of 5,000 tickets. pretix is measured in the same run with the kit's
+loadtest.py (/work/shared/peers/pretix, PEER_DIR=/tmp/pretix-peer); when the peer is
+absent the figures are printed against the issue's reference of 17 first scans/s.
+"""
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import doorkit  # noqa: E402
+from report import report  # noqa: E402
+
+PRETIX_REFERENCE_RPS = 17.0
+PRETIX_N = int(os.environ.get("PRETIX_N", "400"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
+
+
+def pretix_checkin() -> dict | None:
+    """pretix's first scans, repeat scans and unknown secrets at c=16, with the kit's own tools."""
+    if not doorkit.peer_ready():
+        return None
+    out_dir = doorkit.PEER_DIR / "results" / "door-bench"
+    env = {
+        **os.environ,
+        "PEER_DIR": str(doorkit.PEER_DIR),
+        "CONCS": "16",
+        "REPEAT_CONCS": "16",
+        "INVALID_CONCS": "16",
+        "N": str(PRETIX_N),
+        "TAG": "door-bench",
+    }
+    subprocess.run([str(doorkit.KIT / "run_checkin.sh")], env=env, check=True, capture_output=True)
+    runs = {}
+    for kind, name in [("first", "unique"), ("repeat", "repeat"), ("unknown", "invalid")]:
+        data = json.loads((out_dir / f"checkin_{name}_c16.json").read_text())
+        runs[kind] = {
+            "rps": data["throughput_rps"],
+            "p99_ms": data["latency_ms_all"]["p99"],
+            "p50_ms": data["latency_ms_all"]["p50"],
+            "errors": data["requests_done"] - sum(v for k, v in data["status_codes"].items() if k[0] in "234"),
+            "statuses": data["status_codes"],
+        }
+    return runs
+
+
+def door_list_figures(token: str) -> tuple[float, int]:
+    """Median time to serve the 5,000-ticket door list (of 5 fetches) and its size in bytes."""
+    times, size = [], 0
+    for _ in range(6):
+        request = urllib.request.Request(doorkit.BASE + "/door/api/list/", headers={"Authorization": f"Bearer {token}"})
+        start = time.perf_counter()
+        body = urllib.request.urlopen(request, timeout=30).read()
+        times.append(time.perf_counter() - start)
+        size = len(body)
+        assert len(json.loads(body)["tickets"]) == doorkit.LIST_TICKETS
+    return statistics.median(times[1:]) * 1000, size
+
+
+def main() -> int:
+    setup = doorkit.prepare()
+    print(f"bench data: {setup['tickets']} scan tickets, {doorkit.LIST_TICKETS} in the door list", flush=True)
+    pretix = pretix_checkin()
+    if pretix:
+        for kind, run in pretix.items():
+            print(
+                f"pretix {kind} scans c=16: {run['rps']:.1f} req/s, p50 {run['p50_ms']:.0f} ms, "
+                f"p99 {run['p99_ms']:.0f} ms, statuses {run['statuses']}",
+                flush=True,
+            )
+    else:
+        print("pretix was not measured (no peer in PEER_DIR); comparing with its reference figure", flush=True)
+    doorkit.django_job("reset")
+    url = doorkit.BASE + "/door/api/scan/"
+    work = doorkit.WORK
+    with doorkit.Server():
+        token = setup["scan_token"]
+        doorkit.wrk(url, work / "unknown_secrets.txt", "repeat", token, seconds=2)  # warm the workers
+        ours = {
+            "first": doorkit.wrk(url, work / "scan_secrets.txt", "unique", token, seconds=SECONDS),
+            "repeat": doorkit.django_job("admit_pool")
+            and doorkit.wrk(url, work / "repeat_secrets.txt", "repeat", token, seconds=SECONDS),
+            "unknown": doorkit.wrk(url, work / "unknown_secrets.txt", "repeat", token, seconds=SECONDS),
+        }
+        list_ms, list_bytes = door_list_figures(setup["list_token"])
+    expected = {"first": "admitted", "repeat": "already_checked_in", "unknown": "unknown_code"}
+    for kind, run in ours.items():
+        print(
+            f"ours {kind} scans c=16: {run['rps']:.0f} req/s, p50 {run['p50_ms']:.1f} ms, p99 {run['p99_ms']:.1f} ms, "
+            f"replies {run['classes']}, wrk CPU {run['load_generator_cpu']:.0%} of a core",
+            flush=True,
+        )
+    if ours["first"]["requests"] > setup["tickets"]:
+        print("warning: more first scans than tickets; the tail were repeat scans", flush=True)
+    pretix_first = pretix["first"]["rps"] if pretix else PRETIX_REFERENCE_RPS
+    ok = True
+    ok &= report("door first scans c=16 throughput", ours["first"]["rps"], "req/s", ">=", round(20 * pretix_first, 1))
+    ratio = ours["first"]["rps"] / pretix_first
+    print(f"first scans: {ratio:.0f}x pretix's {pretix_first:.1f} req/s" + ("" if pretix else " (reference figure)"))
+    for kind, run in ours.items():
+        wrong = sum(v for k, v in run["classes"].items() if k != expected[kind])
+        errors = run["socket_errors"] + run["non_2xx"] + (wrong if kind != "first" else 0)
+        if kind == "first":
+            errors += sum(v for k, v in run["classes"].items() if k.startswith("http_") or k == "unparsed")
+        ok &= report(f"door {kind} scans c=16 p99", round(run["p99_ms"], 1), "ms", "<=", 60)
+        ok &= report(f"door {kind} scans c=16 errors", errors, "errors", "==", 0)
+        if kind != "first":
+            ok &= report(
+                f"door {kind} scans c=16 throughput", round(run["rps"]), "req/s", ">=", round(20 * pretix_first)
+            )
+    ok &= report("door list of 5000 tickets, time to serve", round(list_ms, 1), "ms", "<=", 1000)
+    ok &= report("door list of 5000 tickets, size", round(list_bytes / 1_000_000, 3), "MB", "<=", 1)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
