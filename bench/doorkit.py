@@ -266,5 +266,11 @@ if __name__ == "__main__":
     import django
 
     django.setup()
-    job = {"seed": _seed, "reset": _reset, "admit_pool": _admit_pool}[sys.argv[1]]
+    jobs = {"seed": _seed, "reset": _reset, "admit_pool": _admit_pool}
+    if sys.argv[1] == "badges":
+        sys.path.insert(0, str(ROOT / "bench"))
+        from bench_badges import _in_process
+
+        jobs["badges"] = _in_process
+    job = jobs[sys.argv[1]]
     print(json.dumps(job()))
