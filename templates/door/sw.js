@@ -5,7 +5,7 @@ const PAGE = "{% url 'door:page' %}";
 const ASSETS = {{ assets|safe }};
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(ASSETS)).then(() => self.skipWaiting()));
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll([PAGE, ...ASSETS])).then(() => self.skipWaiting()));
 });
 
 self.addEventListener("activate", (event) => {
@@ -21,7 +21,7 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin || url.pathname.startsWith(PAGE + "api/")) return;
-  if (request.mode === "navigate" && url.pathname === PAGE) {
+  if (request.mode === "navigate" && url.pathname === PAGE && !url.search) {
     // Network first, so the page (and its token) is fresh when online; the cached copy when not.
     event.respondWith(
       fetch(request)
@@ -32,7 +32,7 @@ self.addEventListener("fetch", (event) => {
           }
           return response;
         })
-        .catch(() => caches.match(PAGE))
+        .catch(() => caches.open(CACHE).then((cache) => cache.match(PAGE)))
     );
     return;
   }

@@ -1,0 +1,81 @@
+"""The door page in headless Chromium: a scanner types a code and Enter; offline, then sync."""
+
+import pytest
+
+from ticketing.models import CheckIn
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def door_page(chromium, live_server, client, door_staff, live_festival):
+    """A phone-sized browser, signed in as door staff, on the door page with its door list loaded."""
+
+    def open_page(expected_tickets: int):
+        client.force_login(door_staff)
+        context = chromium.new_context(viewport={"width": 390, "height": 844})
+        context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+        page = context.new_page()
+        page.goto(live_server.url + "/door/")
+        page.wait_for_selector("html[data-door-ready]")
+        page.wait_for_function(f"document.getElementById('list-size').textContent === '{expected_tickets}'")
+        return context, page
+
+    return open_page
+
+
+def scan(page, code: str, expected: str) -> None:
+    page.fill("#scan-code", code)
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"#result[data-result='{expected}']", timeout=5000)
+
+
+def test_scanner_types_code_and_enter_and_sees_the_result(door_page, make_ticket):
+    ticket = make_ticket(attendee_name="Rosa Parks")
+    context, page = door_page(1)
+
+    scan(page, ticket.secret.lower() + " ", "admitted")
+    title = page.text_content("#result-title")
+    detail = page.text_content("#result-detail")
+    announced = page.text_content("#announce")
+    focused = page.evaluate("document.activeElement.id")
+    scan(page, ticket.secret, "already_checked_in")
+    again = page.text_content("#result-detail")
+    scan(page, "NOT-A-BADGE", "unknown_code")
+    context.close()
+
+    assert title == "Welcome in"
+    assert detail == "Rosa Parks · Weekend"
+    assert announced.startswith("Welcome in")
+    assert focused == "scan-code"
+    assert "Main gate" in again
+    assert CheckIn.objects.filter(result="admitted").count() == 1
+
+
+def test_offline_door_decides_locally_then_syncs(door_page, make_ticket):
+    first, second = make_ticket(attendee_name="Ella Baker"), make_ticket(attendee_name="Bayard Rustin")
+    context, page = door_page(2)
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+
+    context.set_offline(True)
+    page.reload()  # the service worker serves the page; IndexedDB holds the door list
+    page.wait_for_selector("html[data-door-ready]")
+    scan(page, first.secret, "admitted")
+    scan(page, first.secret, "already_checked_in")
+    offline_state = page.get_attribute("#door-net", "data-state")
+    queued = page.text_content("#queue-count")
+    in_database_while_offline = CheckIn.objects.count()
+    context.set_offline(False)
+    page.wait_for_function("document.getElementById('queue-count').textContent === '0'", timeout=10000)
+    scan(page, second.secret, "admitted")
+    context.close()
+
+    assert offline_state == "offline"
+    assert queued == "2"
+    assert in_database_while_offline == 0
+    offline_rows = CheckIn.objects.filter(offline=True).order_by("scanned_at")
+    assert [(row.result, row.shown_result) for row in offline_rows] == [
+        ("admitted", ""),
+        ("already_checked_in", ""),
+    ]
+    assert CheckIn.objects.filter(result="admitted").count() == 2
