@@ -15,6 +15,7 @@ def record_publication(*, session: SessionPage) -> ProgrammeChange | None:
         announced = programme is not None and programme.live and programme.first_published_at is not None
         if announced:
             change = _change_between(snapshot, session, stage_name, programme)
+        moved = bool(snapshot and snapshot.moved) or (change is not None and change.kind == ProgrammeChange.Kind.MOVED)
         SessionSnapshot.objects.update_or_create(
             session=session,
             defaults={
@@ -22,6 +23,7 @@ def record_publication(*, session: SessionPage) -> ProgrammeChange | None:
                 "end": session.end,
                 "stage_name": stage_name,
                 "cancelled": session.cancelled,
+                "moved": moved,
             },
         )
         if change is not None:

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.db import models
 from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -109,6 +110,27 @@ class ProgrammePage(RoutablePageMixin, Page):
         if getattr(view, "__name__", "") == "now_and_next":  # changes by the minute: never cached
             return render()
         return cached_response(request, self, render)
+
+    def route(self, request, path_components):
+        """Find a session in one query, with its stage, format, track and snapshot."""
+        if path_components and not self._is_own_route(path_components):
+            session = (
+                SessionPage.objects.child_of(self)
+                .filter(slug=path_components[0])
+                .select_related("stage", "session_format", "track", "snapshot")
+                .first()
+            )
+            if session is not None:
+                session._cached_parent_obj = self
+                return session.route(request, path_components[1:])
+        return super().route(request, path_components)
+
+    def _is_own_route(self, path_components) -> bool:
+        try:
+            self.resolve_subpage("/" + "/".join(path_components) + "/")
+        except Http404:
+            return False
+        return True
 
     def get_context(self, request, *args, **kwargs):
         from programme.schedule import parse_filters, schedule_for
@@ -264,7 +286,7 @@ class SessionPage(Page):
         from programme.schedule import session_detail
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(session_detail(self))
+        context.update(session_detail(self, preview=getattr(request, "is_preview", False)))
         return context
 
     @property
@@ -320,6 +342,7 @@ class SessionSnapshot(models.Model):
     end = models.DateTimeField(null=True)
     stage_name = models.CharField(max_length=100, blank=True)
     cancelled = models.BooleanField(default=False)
+    moved = models.BooleanField(default=False, help_text=_("Moved at least once since the programme went public."))
 
     def __str__(self):
         return f"{self.session_id} at {self.start}"

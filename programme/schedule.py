@@ -39,9 +39,9 @@ class Filters:
 def parse_filters(params: Mapping, *, festival: FestivalPage) -> Filters:
     """Read filters from a query string; anything malformed or unknown is ignored."""
     day = None
-    raw_day = str(params.get("day", ""))[:10]
+    raw_day = str(params.get("day", ""))
     try:
-        candidate = date.fromisoformat(raw_day) if raw_day else None
+        candidate = date.fromisoformat(raw_day) if len(raw_day) == 10 else None
     except ValueError:
         candidate = None
     if candidate and festival.start_date <= candidate <= festival.end_date:
@@ -200,25 +200,41 @@ def parse_ids(raw: str) -> list[int]:
     return ids
 
 
-def _speakers_with_photos(speaker_ids: list[int]) -> dict:
+def _people(session, *, preview: bool) -> list[tuple]:
+    """(link, speaker) pairs with photos and their renditions loaded: two queries, however many speakers."""
+    from programme.models import SessionSpeaker
     from speakers.models import SpeakerPage
 
-    photos = get_image_model().objects.prefetch_renditions(SPEAKER_PHOTO)
-    speakers = SpeakerPage.objects.filter(pk__in=speaker_ids).prefetch_related(Prefetch("photo", queryset=photos))
-    return {speaker.pk: speaker for speaker in speakers}
+    renditions = get_image_model().get_rendition_model().objects.filter(filter_spec=SPEAKER_PHOTO)
+    if preview or not session.pk:  # a preview's speaker list lives in memory, not yet in the database
+        links = [link for link in session.speaker_links.all() if link.speaker_id]
+        speakers = SpeakerPage.objects.filter(pk__in=[link.speaker_id for link in links]).select_related("photo")
+        speakers = speakers.prefetch_related(
+            Prefetch("photo__renditions", queryset=renditions, to_attr="prefetched_renditions")
+        )
+        by_pk = {speaker.pk: speaker for speaker in speakers}
+        return [(link, by_pk[link.speaker_id]) for link in links if link.speaker_id in by_pk]
+    links = (
+        SessionSpeaker.objects.filter(page=session, speaker__live=True)
+        .select_related("speaker", "speaker__photo")
+        .prefetch_related(Prefetch("speaker__photo__renditions", queryset=renditions, to_attr="prefetched_renditions"))
+        .order_by("sort_order", "pk")
+    )
+    return [(link, link.speaker) for link in links]
 
 
-def session_detail(session) -> dict:
+def session_detail(session, *, preview: bool = False) -> dict:
     """What a session page shows: its edition, its programme and its speakers with their photos."""
-    from programme.models import ProgrammeChange, ProgrammePage
+    from programme.models import ProgrammePage, SessionSnapshot
 
-    programme = ProgrammePage.objects.ancestor_of(session).first()
-    festival = programme.festival if programme else FestivalPage.objects.ancestor_of(session).first()
-    links = [link for link in session.speaker_links.all() if link.speaker_id]
-    speakers = _speakers_with_photos([link.speaker_id for link in links])
-    people = [(link, speakers[link.speaker_id]) for link in links if link.speaker_id in speakers]
-    moved = bool(session.pk) and ProgrammeChange.objects.filter(session=session, kind="moved").exists()
-    return {"programme": programme, "festival": festival, "people": people, "moved": moved}
+    parent = session.get_parent() if session.path else getattr(session, "_parent_for_clean", None)
+    programme = parent.specific if parent is not None else None
+    festival = programme.festival if isinstance(programme, ProgrammePage) else None
+    try:
+        moved = bool(session.pk) and session.snapshot.moved
+    except SessionSnapshot.DoesNotExist:
+        moved = False
+    return {"programme": programme, "festival": festival, "people": _people(session, preview=preview), "moved": moved}
 
 
 def sessions_for_speaker(speaker) -> list:

@@ -25,6 +25,17 @@ class SpeakerIndexPage(Page):
     class Meta:
         verbose_name = _("speaker index")
 
+    def route(self, request, path_components):
+        """Find a speaker in one query, with their photo and its renditions."""
+        if path_components:
+            from speakers.queries import speaker_by_slug
+
+            speaker = speaker_by_slug(self, path_components[0])
+            if speaker is not None:
+                speaker._cached_parent_obj = self
+                return speaker.route(request, path_components[1:])
+        return super().route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         from speakers.queries import speakers_for
 
@@ -74,12 +85,12 @@ class SpeakerPage(Page):
         verbose_name = _("speaker")
 
     def get_context(self, request, *args, **kwargs):
-        from festival.models import FestivalPage
         from programme.schedule import sessions_for_speaker
 
         context = super().get_context(request, *args, **kwargs)
-        context["festival"] = FestivalPage.objects.ancestor_of(self).first()
-        context["index"] = SpeakerIndexPage.objects.ancestor_of(self).first()
+        index = self.get_parent()  # cached by routing
+        context["index"] = index
+        context["festival"] = index.get_parent().specific if index else None
         context["sessions"] = sessions_for_speaker(self)
         return context
 

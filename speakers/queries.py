@@ -13,3 +13,20 @@ def speakers_for(index) -> list:
     photos = get_image_model().objects.prefetch_renditions(SPEAKER_CARD_PHOTO)
     queryset = SpeakerPage.objects.live().child_of(index).prefetch_related(Prefetch("photo", queryset=photos))
     return list(queryset.order_by("title"))
+
+
+SPEAKER_PAGE_PHOTO = "fill-320x320"
+
+
+def speaker_by_slug(index, slug: str):
+    """One speaker under ``index`` with their photo and its page-sized rendition loaded, or None."""
+    from speakers.models import SpeakerPage
+
+    renditions = get_image_model().get_rendition_model().objects.filter(filter_spec=SPEAKER_PAGE_PHOTO)
+    return (
+        SpeakerPage.objects.child_of(index)
+        .filter(slug=slug)
+        .select_related("photo")
+        .prefetch_related(Prefetch("photo__renditions", queryset=renditions, to_attr="prefetched_renditions"))
+        .first()
+    )

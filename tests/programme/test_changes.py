@@ -1,0 +1,80 @@
+"""Once the programme is public, moves, cancellations and additions appear on its changes page."""
+
+import re
+
+from festival.demo import upsert_child
+from programme.models import ProgrammeChange, ProgrammePage, SessionPage, Stage
+
+from .conftest import at
+
+
+def kinds(programme) -> list[tuple[str, str]]:
+    return [(c.kind, c.session_title) for c in ProgrammeChange.objects.filter(programme=programme)]
+
+
+def test_nothing_is_logged_before_the_programme_is_first_published(festival, stages, formats):
+    programme = ProgrammePage(title="Programme", slug="programme", live=False)
+    festival.add_child(instance=programme)
+    session = SessionPage(title="Early", slug="early", start=at(16, 10), end=at(16, 11), stage=stages[0])
+    session.session_format = formats["talk"]
+    programme.add_child(instance=session)
+    session.save_revision().publish()
+    session.start, session.end = at(16, 12), at(16, 13)
+    session.save_revision().publish()
+
+    programme.save_revision().publish()
+
+    assert kinds(programme) == []
+
+
+def test_moved_cancelled_and_added_sessions_are_logged_newest_first(client, programme, make_session, stages):
+    moved = make_session("Rent strikes", start=at(16, 10), end=at(16, 11), stage=stages[0])
+    cancelled = make_session("Strike school", start=at(16, 12), end=at(16, 13), stage=stages[0])
+    ProgrammeChange.objects.all().delete()  # both were added after publication; start from here
+    moved.start, moved.end, moved.stage = at(17, 10), at(17, 11), stages[1]
+    moved.save_revision().publish()
+    cancelled.cancelled = True
+    cancelled.save_revision().publish()
+    make_session("Late addition", start=at(18, 10), end=at(18, 11), stage=stages[0])
+
+    response = client.get(programme.url + "changes/")
+
+    assert kinds(programme) == [("added", "Late addition"), ("cancelled", "Strike school"), ("moved", "Rent strikes")]
+    titles = re.findall(r'<h2 class="change__title">(?:<a href="[^"]+">)?([^<]+)', response.text)
+    assert titles == ["Late addition", "Strike school", "Rent strikes"]
+    assert (
+        "Was Friday 16 October, 10:00 on Main Hall; now Saturday 17 October, 10:00 on Tolpuddle Room." in response.text
+    )
+
+
+def test_republishing_without_a_change_logs_nothing(programme, make_session):
+    session = make_session("Rent strikes", start=at(16, 10), end=at(16, 11))
+    ProgrammeChange.objects.all().delete()
+    session.summary = "A clearer summary."
+
+    session.save_revision().publish()
+
+    assert kinds(programme) == []
+
+
+def test_sessions_live_before_the_first_publication_are_not_added(festival, formats):
+    stage = Stage.objects.create(name="Hall", slug="hall")
+    programme = ProgrammePage(title="Programme", slug="programme", live=False)
+    festival.add_child(instance=programme)
+    session = SessionPage(title="Early", slug="early", start=at(16, 10), end=at(16, 11), stage=stage)
+    session.session_format = formats["talk"]
+    programme.add_child(instance=session)  # live without a publish, as the demo data does
+    upsert_child(festival, ProgrammePage, slug="programme", title="Programme")
+    session.refresh_from_db()
+
+    session.start, session.end = at(16, 11), at(16, 12)
+    session.save_revision().publish()
+
+    assert kinds(programme) == [("moved", "Early")]
+
+
+def test_changes_page_says_so_when_there_are_none(client, programme):
+    response = client.get(programme.url + "changes/")
+
+    assert response.status_code == 200
+    assert "No changes since the programme was published." in response.text

@@ -1,0 +1,223 @@
+"""Open exports: frab/c3voc schedule.xml and schedule.json against their schemas, and iCalendar round trips."""
+
+import json
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import icalendar
+import jsonschema
+import pytest
+from lxml import etree
+
+from programme.models import SessionPage
+
+from .conftest import at
+
+SCHEMAS = Path(__file__).parent / "schemas"
+
+
+@pytest.fixture(scope="module")
+def xml_schema():
+    return etree.XMLSchema(etree.parse(str(SCHEMAS / "schedule.xml.xsd")))
+
+
+@pytest.fixture(scope="module")
+def json_validator():
+    schema = json.loads((SCHEMAS / "schedule.schema.json").read_text())
+    return jsonschema.Draft6Validator(schema, format_checker=jsonschema.Draft6Validator.FORMAT_CHECKER)
+
+
+@pytest.fixture
+def sessions(make_session, make_speaker, stages, tracks, formats):
+    ada, ben = make_speaker("Ada Okafor", short_bio="Organiser."), make_speaker("Ben Llewellyn")
+    first = make_session(
+        "Who owns the weather?",
+        start=at(16, 10),
+        end=at(16, 11, 15),
+        stage=stages[0],
+        speakers=[ada, ben],
+        summary="Climate debt, explained.",
+        description="<p>Bring <b>questions</b>.</p>",
+        livestream_url="https://live.festival.invalid/main-hall",
+    )
+    second = make_session(
+        "Strike school", start=at(17, 14), end=at(17, 15), stage=stages[1], track=None, speakers=[ben]
+    )
+    third = make_session(
+        "Open floor", start=at(18, 9), end=at(18, 10), stage=stages[1], session_format=formats["panel"]
+    )
+    return [first, second, third]
+
+
+def test_schedule_json_validates_against_the_schema(client, programme, sessions, json_validator):
+    response = client.get(programme.url + "schedule.json")
+
+    data = response.json()
+    assert response.status_code == 200
+    assert sorted(e.message for e in json_validator.iter_errors(data)) == []
+    day_one = data["schedule"]["conference"]["days"][0]
+    event = day_one["rooms"]["Main Hall"][0]
+    assert (event["title"], event["date"], event["duration"]) == (
+        "Who owns the weather?",
+        "2026-10-16T10:00:00+01:00",
+        "01:15",
+    )
+    assert [p["name"] for p in event["persons"]] == ["Ada Okafor", "Ben Llewellyn"]
+
+
+def test_schedule_xml_validates_against_the_xsd(client, programme, sessions, xml_schema):
+    response = client.get(programme.url + "schedule.xml")
+
+    document = etree.fromstring(response.content)
+    valid = xml_schema.validate(document)
+    assert [str(e) for e in xml_schema.error_log] == []
+    assert valid is True
+    assert document.xpath("//event/title/text()") == ["Who owns the weather?", "Strike school", "Open floor"]
+
+
+def test_exports_of_an_edition_with_no_sessions_are_valid(client, programme, json_validator, xml_schema):
+    data = client.get(programme.url + "schedule.json").json()
+    document = etree.fromstring(client.get(programme.url + "schedule.xml").content)
+
+    assert list(json_validator.iter_errors(data)) == []
+    assert xml_schema.validate(document) is True
+    assert len(data["schedule"]["conference"]["days"]) == 3
+
+
+def test_guids_stay_stable_across_edits(client, programme, sessions, django_capture_on_commit_callbacks):
+    before = client.get(programme.url + "schedule.json").json()
+    session = SessionPage.objects.get(pk=sessions[0].pk)
+    session.title = "Who owns the weather? (updated)"
+    session.start, session.end = at(16, 12), at(16, 13)
+    session.save_revision().publish()
+
+    after = client.get(programme.url + "schedule.json").json()
+
+    def guids(data):
+        days = data["schedule"]["conference"]["days"]
+        return sorted(e["guid"] for d in days for events in d["rooms"].values() for e in events)
+
+    assert guids(after) == guids(before)
+    assert "Who owns the weather? (updated)" in json.dumps(after)
+
+
+def test_cancelled_sessions_are_left_out_of_the_frab_schedule(client, programme, sessions):
+    sessions[2].cancelled = True
+    sessions[2].save_revision().publish()
+
+    document = etree.fromstring(client.get(programme.url + "schedule.xml").content)
+
+    assert document.xpath("//event/title/text()") == ["Who owns the weather?", "Strike school"]
+
+
+def parse_calendar(response) -> icalendar.Calendar:
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    return icalendar.Calendar.from_ical(response.content)
+
+
+def test_programme_calendar_round_trips_with_time_zone_and_stable_uids(client, programme, sessions):
+    calendar = parse_calendar(client.get(programme.url + "calendar.ics"))
+
+    events = calendar.walk("VEVENT")
+    first = events[0]
+    assert [str(e["SUMMARY"]) for e in events] == ["Who owns the weather?", "Strike school", "Open floor"]
+    assert first["UID"] == f"{sessions[0].guid}@festival-of-resistance"
+    assert first.decoded("DTSTART") == at(16, 10)
+    assert first.decoded("DTSTART").tzinfo.key == "Europe/London"
+    assert first["DTSTART"].params["TZID"] == "Europe/London"
+    assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/London"]
+    assert str(first["LOCATION"]) == "Main Hall, Northern Co-operative Hall"
+
+
+def test_calendar_uids_survive_a_move(client, programme, sessions):
+    before = [str(e["UID"]) for e in parse_calendar(client.get(programme.url + "calendar.ics")).walk("VEVENT")]
+    session = SessionPage.objects.get(pk=sessions[1].pk)
+    session.start, session.end = at(17, 16), at(17, 17)
+    session.save_revision().publish()
+
+    after = parse_calendar(client.get(programme.url + "calendar.ics")).walk("VEVENT")
+
+    assert sorted(str(e["UID"]) for e in after) == sorted(before)
+    assert after[1].decoded("DTSTART") == at(17, 16).astimezone(ZoneInfo("Europe/London"))
+
+
+def test_session_and_speaker_calendars(client, sessions, make_speaker):
+    ben = sessions[1].speaker_links.get().speaker
+
+    one = parse_calendar(client.get(sessions[0].url + "calendar.ics")).walk("VEVENT")
+    speaker = parse_calendar(client.get(ben.url + "calendar.ics")).walk("VEVENT")
+
+    assert [str(e["SUMMARY"]) for e in one] == ["Who owns the weather?"]
+    assert [str(e["SUMMARY"]) for e in speaker] == ["Who owns the weather?", "Strike school"]
+
+
+def test_a_cancelled_session_is_cancelled_in_the_calendar(client, sessions):
+    sessions[0].cancelled = True
+    sessions[0].save_revision().publish()
+
+    event = parse_calendar(client.get(sessions[0].url + "calendar.ics")).walk("VEVENT")[0]
+
+    assert str(event["STATUS"]) == "CANCELLED"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("{first},{third}", ["Who owns the weather?", "Open floor"]),
+        ("{third},,junk,-4,{third}", ["Open floor"]),
+        ("999999999999999999999,<script>", []),
+        ("", []),
+    ],
+)
+def test_starred_calendar_takes_only_sessions_of_this_programme(client, programme, sessions, raw, expected):
+    ids = {"first": sessions[0].pk, "third": sessions[2].pk}
+
+    calendar = parse_calendar(client.get(programme.url + "starred.ics", {"sessions": raw.format(**ids)}))
+
+    assert [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")] == expected
+
+
+def test_unknown_exports_and_draft_pages_are_not_found(client, programme, sessions):
+    sessions[0].unpublish()
+
+    assert client.get(programme.url + "schedule.csv").status_code == 404
+    assert client.get(sessions[1].url + "schedule.json").status_code == 404
+    assert client.get(sessions[0].url + "calendar.ics").status_code == 404
+    assert client.get("/no-such-page/schedule.json").status_code == 404
+
+
+def test_session_page_has_schema_org_event_json_ld(client, festival, sessions):
+    sessions[0].cancelled = True
+    sessions[0].save_revision().publish()
+
+    response = client.get(sessions[0].url)
+
+    data = json_ld(response.text)
+    assert data["@type"] == "Event"
+    assert data["eventStatus"] == "https://schema.org/EventCancelled"
+    assert data["superEvent"]["name"] == festival.title
+    assert [p["name"] for p in data["performer"]] == ["Ada Okafor", "Ben Llewellyn"]
+    assert data["startDate"] == "2026-10-16T10:00:00+01:00"
+    assert data["location"][0]["name"] == "Main Hall, Northern Co-operative Hall"
+
+
+def test_a_moved_session_is_rescheduled_in_json_ld(client, programme, sessions):
+    session = SessionPage.objects.get(pk=sessions[1].pk)
+    session.start, session.end = at(17, 16), at(17, 17)
+    session.save_revision().publish()
+
+    data = json_ld(client.get(session.url).text)
+
+    assert data["eventStatus"] == "https://schema.org/EventRescheduled"
+
+
+def test_festival_page_has_schema_org_event_json_ld(client, festival):
+    data = json_ld(client.get(festival.url).text)
+
+    assert (data["@type"], data["name"], data["startDate"]) == ("Event", festival.title, "2026-10-16")
+
+
+def json_ld(html: str) -> dict:
+    start = html.index('<script type="application/ld+json">') + len('<script type="application/ld+json">')
+    return json.loads(html[start : html.index("</script>", start)])

@@ -1,0 +1,183 @@
+"""The programme page: a day-by-stage grid that is also a time-ordered list, with filters."""
+
+import re
+
+import pytest
+
+from programme.models import SessionSpeaker
+from programme.schedule import now_and_next
+
+from .conftest import at
+
+
+@pytest.fixture
+def three_sessions(make_session, make_speaker, stages, tracks, formats):
+    ada, ben = make_speaker("Ada Okafor"), make_speaker("Ben Llewellyn")
+    return [
+        make_session(
+            "Who owns the weather",
+            start=at(16, 10),
+            end=at(16, 11),
+            stage=stages[0],
+            speakers=[(ada, SessionSpeaker.Role.CHAIR), ben],
+            bsl=True,
+        ),
+        make_session(
+            "Strike school",
+            start=at(16, 10),
+            end=at(16, 11, 30),
+            stage=stages[1],
+            track=tracks[1],
+            session_format=formats["workshop"],
+        ),
+        make_session("Closing assembly", start=at(18, 17), end=at(18, 18, 30), session_format=formats["assembly"]),
+    ]
+
+
+def titles(response) -> list[str]:
+    return re.findall(r'class="session-card__title" id="session-\d+-title"><a href="[^"]+">([^<]+)</a>', response.text)
+
+
+def test_programme_lists_sessions_in_time_order_with_speakers_and_stage(client, programme, three_sessions):
+    response = client.get(programme.url)
+
+    assert response.status_code == 200
+    assert titles(response) == ["Who owns the weather", "Strike school", "Closing assembly"]
+    assert "Ada Okafor (chair), Ben Llewellyn" in response.text
+    assert "Tolpuddle Room" in response.text
+    assert "Friday 16 October" in response.text
+
+
+def test_grid_places_sessions_by_stage_column_and_five_minute_rows(client, programme, three_sessions):
+    response = client.get(programme.url)
+
+    assert 'style="--col:2;--rs:2;--re:14"' in response.text  # Main Hall, 10:00 to 11:00
+    assert 'style="--col:3;--rs:2;--re:20"' in response.text  # Tolpuddle Room, 10:00 to 11:30
+
+
+def test_times_show_in_the_festival_time_zone(client, programme, make_session):
+    from datetime import UTC, datetime
+
+    make_session(
+        "Morning", start=datetime(2026, 10, 16, 9, 0, tzinfo=UTC), end=datetime(2026, 10, 16, 10, 0, tzinfo=UTC)
+    )
+
+    response = client.get(programme.url)
+
+    assert ">10:00</time>–<time" in response.text  # British Summer Time in October
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"day": "2026-10-18"}, ["Closing assembly"]),
+        ({"track": "work"}, ["Strike school"]),
+        ({"format": "assembly"}, ["Closing assembly"]),
+        ({"access": "bsl"}, ["Who owns the weather"]),
+        ({"day": "2026-10-16", "format": "workshop"}, ["Strike school"]),
+    ],
+)
+def test_filters_narrow_the_programme(client, programme, three_sessions, query, expected):
+    response = client.get(programme.url, query)
+
+    assert titles(response) == expected
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"day": "not-a-date"},
+        {"day": "2031-01-01"},
+        {"track": "no-such-track"},
+        {"format": "<script>"},
+        {"access": ["teleport", "x" * 5000]},
+        {"day": "2026-10-16\x00"},
+    ],
+)
+def test_unknown_filter_values_are_ignored(client, programme, three_sessions, query):
+    response = client.get(programme.url, query)
+
+    assert response.status_code == 200
+    assert len(titles(response)) == 3
+
+
+def test_a_session_with_no_speakers_still_renders(client, programme, make_session):
+    session = make_session("Open floor", start=at(17, 12), end=at(17, 13))
+
+    assert client.get(programme.url).status_code == 200
+    response = client.get(session.url)
+    assert response.status_code == 200
+    assert "Speakers to be announced." in response.text
+
+
+def test_a_cancelled_session_stays_visible_marked_cancelled(client, programme, make_session):
+    session = make_session("Called off", start=at(17, 12), end=at(17, 13))
+    session.cancelled = True
+    session.save_revision().publish()
+
+    response = client.get(programme.url)
+
+    assert titles(response) == ["Called off"]
+    assert "slot--cancelled" in response.text
+    assert ">Cancelled</p>" in response.text
+
+
+def test_an_empty_programme_renders(client, programme):
+    response = client.get(programme.url)
+
+    assert response.status_code == 200
+    assert "0 sessions" in response.text
+
+
+def _session_batch(make_session, make_speaker, stages, count: int) -> None:
+    for n in range(count):
+        speaker = make_speaker(f"Speaker {n}")
+        make_session(f"Session {n}", start=at(16, 10 + n), end=at(16, 11 + n), stage=stages[n % 2], speakers=[speaker])
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_programme_page_query_count_does_not_grow_with_sessions(
+    client, programme, make_session, make_speaker, stages, django_assert_num_queries, count
+):
+    _session_batch(make_session, make_speaker, stages, count)
+    client.get(programme.url, {"warm": "site-root-cache"})
+
+    with django_assert_num_queries(PROGRAMME_QUERIES):
+        response = client.get(programme.url, {"uncached": str(count)})
+
+    assert len(titles(response)) == count
+
+
+PROGRAMME_QUERIES = (
+    14  # routing (site, 3 pages, restrictions, aliases), edition, tracks, formats, sessions, speakers, settings, menu
+)
+
+
+def test_now_and_next_shows_what_is_on_and_what_is_coming(programme, three_sessions):
+    result = now_and_next(programme, at=at(16, 11, 10))
+
+    assert [s.title for s in result["on_now"]] == ["Strike school"]
+    assert [s.title for s in result["coming_up"]] == ["Closing assembly"]
+
+
+def test_now_and_next_page_renders(client, programme, three_sessions):
+    response = client.get(programme.url + "now/")
+
+    assert response.status_code == 200
+    assert "Coming up" in response.text
+
+
+def test_my_programme_lists_every_session_for_the_browser_to_pick_from(client, programme, three_sessions):
+    response = client.get(programme.url + "my/")
+
+    assert response.status_code == 200
+    assert len(titles(response)) == 3
+    assert "data-my-programme" in response.text
+    assert f'href="{programme.url}starred.ics"' in response.text
+
+
+def test_programme_links_its_exports(client, programme):
+    response = client.get(programme.url)
+
+    for name in ("calendar.ics", "schedule.xml", "schedule.json"):
+        assert f'href="{programme.url}{name}"' in response.text

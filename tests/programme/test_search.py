@@ -1,0 +1,21 @@
+from .conftest import at
+
+
+def test_site_search_finds_sessions_by_title_and_by_speaker(client, make_session, make_speaker):
+    ada = make_speaker("Ada Okafor", organisation="Tenants Together Leeds")
+    make_session("Rent strikes that won", start=at(16, 10), end=at(16, 11), speakers=[ada])
+
+    by_title = client.get("/search/", {"q": "rent strikes"})
+    by_speaker = client.get("/search/", {"q": "Okafor"})
+
+    assert "Rent strikes that won" in by_title.text
+    assert "Ada Okafor" in by_speaker.text
+    assert "Rent strikes that won" in by_speaker.text
+
+
+def test_site_search_finds_a_speaker_by_organisation(client, make_speaker):
+    make_speaker("Ada Okafor", organisation="Tenants Together Leeds")
+
+    response = client.get("/search/", {"q": "Tenants Together"})
+
+    assert "Ada Okafor" in response.text
