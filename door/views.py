@@ -264,6 +264,7 @@ def door_page(request):
             "previousOffline": _("Checked in earlier today on this device."),
             "searchOffline": _("Search needs the network. Try again when you are back online."),
             "noneFound": _("No tickets found."),
+            "found": _("Tickets found: %(count)s"),
             "checkIn": _("Check in"),
             "cameraUnavailable": _("The camera is not available here. Use a badge scanner or type the code."),
             "cameraOn": _("Point the camera at the QR code."),

@@ -147,7 +147,7 @@
     if (data.reason === "other_edition") lines.push(cfg.text.otherEdition);
     if (data.hint) lines.push(data.hint);
     $("result-title").textContent = title;
-    $("result-detail").textContent = lines.join(" ");
+    $("result-detail").textContent = lines.join("\n");
     $("undo").hidden = result !== "admitted";
     $("announce").textContent = title + (lines.length ? ". " + lines.join(" ") : "");
     if (result !== "idle" && result !== "undone") beep(style === "ok" ? "ok" : style === "warn" ? "warn" : "stop");
@@ -303,7 +303,7 @@
     if (!state.online) { status.textContent = cfg.text.searchOffline; return; }
     api(cfg.urls.search + "?q=" + encodeURIComponent(query)).then(function (r) {
       var tickets = (r.data && r.data.tickets) || [];
-      status.textContent = tickets.length ? tickets.length + " ✓" : cfg.text.noneFound;
+      status.textContent = tickets.length ? fmt(cfg.text.found, { count: tickets.length }) : cfg.text.noneFound;
       tickets.forEach(function (t) {
         var li = document.createElement("li");
         var text = document.createElement("span");

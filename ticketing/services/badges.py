@@ -134,9 +134,10 @@ def _fetcher():
 
 def name_size(name: str) -> float:
     """The name's font size in points: large for short names, smaller until it fits two lines."""
-    width = 0.6  # a bold sans character is about 0.6 em wide
+    # A bold sans character is about 0.6 em wide on average; lines never break evenly, so
+    # two lines hold somewhat less than twice one line.
     longest_word = max((len(word) for word in name.split()), default=1)
-    size = min(NAME_MAX_PT, NAME_BOX_PT / (width * max(longest_word, 1)), 2 * NAME_BOX_PT / (width * max(len(name), 1)))
+    size = min(NAME_MAX_PT, NAME_BOX_PT / (0.62 * max(longest_word, 1)), 1.7 * NAME_BOX_PT / (0.62 * max(len(name), 1)))
     return round(max(NAME_MIN_PT, size), 1)
 
 
