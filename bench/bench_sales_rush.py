@@ -57,6 +57,24 @@ def run(cmd, env, **kwargs):
     return subprocess.run(cmd, cwd=ROOT, env=env, check=True, capture_output=True, text=True, **kwargs)
 
 
+def cpu_seconds(match: str) -> float:
+    """User + system CPU of every process whose command line contains ``match`` (from /proc)."""
+    total = 0
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            if match not in cmdline:
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except OSError:
+            continue
+    return total / tick
+
+
 def wait_for(port, path="/", timeout=30.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -148,7 +166,7 @@ def main():
                     "--worker-class",
                     "gthread",
                     "--threads",
-                    "4",
+                    os.environ.get("BENCH_GUNICORN_THREADS", "4"),
                     "--bind",
                     f"127.0.0.1:{WEB_PORT}",
                     "--log-level",
@@ -175,6 +193,8 @@ def main():
                 with lock:
                     results.append(outcome)
 
+        parts = {"gunicorn": "gunicorn festival.wsgi", "emulator": "stripe_emulator --port", "postgres": DB_NAME}
+        parts_before = {name: cpu_seconds(match) for name, match in parts.items()}
         cpu_before = os.times()
         started = time.perf_counter()
         threads = [threading.Thread(target=worker, args=(b,)) for b in buyers]
@@ -184,6 +204,7 @@ def main():
             thread.join()
         wall = time.perf_counter() - started
         cpu_after = os.times()
+        parts_used = {name: cpu_seconds(match) - parts_before[name] for name, match in parts.items()}
         client_cpu = (cpu_after.user - cpu_before.user) + (cpu_after.system - cpu_before.system)
 
         statuses = [status for status, _, _ in results]
@@ -214,6 +235,11 @@ def main():
             f"reserved {reserved}/{capacity}, tickets held {held}, sessions {sessions}; "
             f"all requests p50 {statistics.median(all_latencies) * 1000:.0f} ms; "
             f"load generator CPU {client_cpu:.2f} s over {wall:.2f} s"
+        )
+        print(
+            "CPU per request: "
+            + ", ".join(f"{name} {used / len(results) * 1000:.1f} ms" for name, used in parts_used.items())
+            + f"; machine load average before the run {os.getloadavg()[0]:.2f}"
         )
         report("sales_rush orders placed per second", len(placed) / wall, "orders/s", ">=", 100)
         report("sales_rush place-order p50", pct(placed, 50), "ms", "<=", 250)

@@ -52,7 +52,8 @@ def shop(request, slug):
             status=WaitingListEntry.Status.OFFERED,
             offer_expires_at__gt=timezone.now(),
         ).first()
-    ticket_types = orders.visible_ticket_types(festival=festival, voucher=voucher)
+    all_types = orders.all_ticket_types(festival)
+    ticket_types = orders.visible_ticket_types(festival=festival, voucher=voucher, types=all_types)
     form = ShopForm(data, ticket_types=ticket_types, initial={"voucher": voucher_code if voucher else ""})
     context = {
         "page": festival,
@@ -87,6 +88,7 @@ def shop(request, slug):
                 lines=lines,
                 donation=form.cleaned_data["donation"] or 0,
                 voucher_code=voucher_code if voucher else "",
+                types=all_types,
             )
         except ShopError as exc:
             form.add_error(None, exc.message)
@@ -105,6 +107,7 @@ def shop(request, slug):
             donation=form.cleaned_data["donation"] or 0,
             voucher_code=voucher_code if voucher else "",
             offer_token=offer_token if offer else "",
+            types=all_types,
         )
     except ShopError as exc:
         form.add_error(None, exc.message)

@@ -131,6 +131,7 @@ def quote_order(
     donation: int = 0,
     voucher_code: str = "",
     now: datetime | None = None,
+    types: list[TicketType] | None = None,
 ) -> Quote:
     """Price an order and check every rule but capacity; raises ShopError."""
     now = now or timezone.now()
@@ -139,7 +140,7 @@ def quote_order(
     if donation < 0:
         raise ShopError("invalid_donation")
     voucher = find_voucher(festival=festival, code=voucher_code, now=now) if voucher_code else None
-    types = all_ticket_types(festival)
+    types = all_ticket_types(festival) if types is None else types
     allowed = {t.pk: t for t in visible_ticket_types(festival=festival, voucher=voucher, types=types)}
     hidden = {t.pk: t for t in types}
     priced = []
@@ -156,6 +157,10 @@ def quote_order(
             raise ShopError("over_limit", limit=ticket_type.max_per_order, name=ticket_type.name)
         if not on_sale(ticket_type, now):
             raise ShopError("not_on_sale", name=ticket_type.name)
+        if line.quantity > ticket_type.remaining:
+            # Already gone in the snapshot just read: say so without a doomed write. Room in the
+            # snapshot proves nothing; only the guarded UPDATE in _reserve() grants tickets.
+            raise ShopError("sold_out", name=ticket_type.name, left=ticket_type.remaining)
         if ticket_type.pricing == TicketType.Pricing.SLIDING:
             amount = ticket_type.suggested_price if line.amount is None else line.amount
             if amount < ticket_type.min_price:
@@ -240,12 +245,18 @@ def place_order(
     voucher_code: str = "",
     offer_token: str = "",
     now: datetime | None = None,
+    types: list[TicketType] | None = None,
 ) -> Order:
-    """Hold tickets and open payment (or fulfil a free order at once); raises ShopError."""
+    """Hold tickets and open payment (or fulfil a free order at once); raises ShopError.
+
+    ``types`` may pass the edition's ticket types when the caller has just read them.
+    """
     from . import payments
 
     now = now or timezone.now()
-    quote = quote_order(festival=festival, lines=lines, donation=donation, voucher_code=voucher_code, now=now)
+    quote = quote_order(
+        festival=festival, lines=lines, donation=donation, voucher_code=voucher_code, now=now, types=types
+    )
     names = [n.strip() for n in attendee_names]
     if len(names) != quote.quantity or not all(names):
         raise ShopError("names_needed")
