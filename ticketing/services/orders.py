@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db.models import F, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -355,12 +355,14 @@ def retake_capacity(order: Order) -> bool:
         Ticket.objects.filter(order=order, status=Ticket.Status.CANCELLED).values_list("ticket_type_id", flat=True)
     )
     try:
-        with transaction.atomic():
+        with transaction.atomic():  # voucher before types: the lock order everywhere else
+            if order.voucher_id:  # count the use again if it fits; the price paid is honoured either way
+                Voucher.objects.filter(pk=order.voucher_id, times_used__lt=F("max_uses")).update(
+                    times_used=F("times_used") + 1
+                )
             _reserve(counts)
     except ShopError:
         return False
-    if order.voucher_id:  # honour the price paid even if the voucher was used up meanwhile
-        Voucher.objects.filter(pk=order.voucher_id, times_used__lt=F("max_uses")).update(times_used=F("times_used") + 1)
     return True
 
 
@@ -378,9 +380,7 @@ def _capacity_freed(festival_id: int) -> None:
 
 def lapsed_pending_orders(now: datetime | None = None):
     now = now or timezone.now()
-    return Order.objects.filter(status=Order.Status.PENDING, hold_expires_at__lt=now).filter(
-        Q(stripe_checkout_session_id="") | Q(stripe_checkout_session_id__isnull=False)
-    )
+    return Order.objects.filter(status=Order.Status.PENDING, hold_expires_at__lt=now)
 
 
 def order_url(order: Order) -> str:
