@@ -63,9 +63,9 @@ def make_speaker(speaker_index):
 
 @pytest.fixture
 def make_session(programme, stages, tracks, formats):
-    """Publish a session; ``speakers`` is a list of SpeakerPage or (SpeakerPage, role)."""
+    """A live session; ``speakers`` is a list of SpeakerPage or (SpeakerPage, role)."""
 
-    def make(title: str, *, start, end, stage=None, speakers=(), **fields) -> SessionPage:
+    def make(title: str, *, start, end, stage=None, speakers=(), publish=False, **fields) -> SessionPage:
         links = []
         for order, entry in enumerate(speakers):
             speaker, role = entry if isinstance(entry, tuple) else (entry, SessionSpeaker.Role.SPEAKER)
@@ -81,8 +81,9 @@ def make_session(programme, stages, tracks, formats):
             speaker_links=links,
             **fields,
         )
-        programme.add_child(instance=session)
-        session.save_revision().publish()
+        programme.add_child(instance=session)  # live, and checked for clashes on save
+        if publish:  # through Wagtail's publishing, so the changes log sees it
+            session.save_revision().publish()
         session.refresh_from_db()
         return session
 

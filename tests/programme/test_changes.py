@@ -28,14 +28,14 @@ def test_nothing_is_logged_before_the_programme_is_first_published(festival, sta
 
 
 def test_moved_cancelled_and_added_sessions_are_logged_newest_first(client, programme, make_session, stages):
-    moved = make_session("Rent strikes", start=at(16, 10), end=at(16, 11), stage=stages[0])
-    cancelled = make_session("Strike school", start=at(16, 12), end=at(16, 13), stage=stages[0])
+    moved = make_session("Rent strikes", start=at(16, 10), end=at(16, 11), stage=stages[0], publish=True)
+    cancelled = make_session("Strike school", start=at(16, 12), end=at(16, 13), stage=stages[0], publish=True)
     ProgrammeChange.objects.all().delete()  # both were added after publication; start from here
     moved.start, moved.end, moved.stage = at(17, 10), at(17, 11), stages[1]
     moved.save_revision().publish()
     cancelled.cancelled = True
     cancelled.save_revision().publish()
-    make_session("Late addition", start=at(18, 10), end=at(18, 11), stage=stages[0])
+    make_session("Late addition", start=at(18, 10), end=at(18, 11), stage=stages[0], publish=True)
 
     response = client.get(programme.url + "changes/")
 
@@ -48,7 +48,7 @@ def test_moved_cancelled_and_added_sessions_are_logged_newest_first(client, prog
 
 
 def test_republishing_without_a_change_logs_nothing(programme, make_session):
-    session = make_session("Rent strikes", start=at(16, 10), end=at(16, 11))
+    session = make_session("Rent strikes", start=at(16, 10), end=at(16, 11), publish=True)
     ProgrammeChange.objects.all().delete()
     session.summary = "A clearer summary."
 

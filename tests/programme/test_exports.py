@@ -41,7 +41,7 @@ def sessions(make_session, make_speaker, stages, tracks, formats):
         livestream_url="https://live.festival.invalid/main-hall",
     )
     second = make_session(
-        "Strike school", start=at(17, 14), end=at(17, 15), stage=stages[1], track=None, speakers=[ben]
+        "Strike school", start=at(17, 14), end=at(17, 15), stage=stages[1], track=None, speakers=[ben], publish=True
     )
     third = make_session(
         "Open floor", start=at(18, 9), end=at(18, 10), stage=stages[1], session_format=formats["panel"]

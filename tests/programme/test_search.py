@@ -3,7 +3,7 @@ from .conftest import at
 
 def test_site_search_finds_sessions_by_title_and_by_speaker(client, make_session, make_speaker):
     ada = make_speaker("Ada Okafor", organisation="Tenants Together Leeds")
-    make_session("Rent strikes that won", start=at(16, 10), end=at(16, 11), speakers=[ada])
+    make_session("Rent strikes that won", start=at(16, 10), end=at(16, 11), speakers=[ada], publish=True)
 
     by_title = client.get("/search/", {"q": "rent strikes"})
     by_speaker = client.get("/search/", {"q": "Okafor"})
