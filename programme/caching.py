@@ -36,24 +36,38 @@ def _cacheable(request: HttpRequest) -> bool:
     return (
         request.method in ("GET", "HEAD")
         and not getattr(request, "is_preview", False)
+        and "messages" not in request.COOKIES
         and not request.user.is_authenticated
     )
+
+
+def _key(request: HttpRequest) -> str:
+    digest = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()[:32]
+    return f"programme:response:{generation()}:{digest}"
+
+
+def cached_hit(request: HttpRequest) -> HttpResponse | None:
+    """The cached response for this URL, if one was stored for anonymous visitors."""
+    if not _cacheable(request):
+        return None
+    hit = cache.get(_key(request))
+    if hit is None:
+        return None
+    content, content_type, extra_headers = hit
+    response = HttpResponse(content, content_type=content_type)
+    for name, value in extra_headers.items():
+        response[name] = value
+    response["X-Programme-Cache"] = "hit"
+    return response
 
 
 def cached_response(request: HttpRequest, page, render: Callable[[], HttpResponse]) -> HttpResponse:
     """Serve ``page`` for this URL from the cache, or render it and keep it for anonymous visitors."""
     if not _cacheable(request):
         return render()
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    key = f"programme:response:{generation()}:{page.pk}:{digest}"
-    hit = cache.get(key)
+    hit = cached_hit(request)
     if hit is not None:
-        content, content_type, extra_headers = hit
-        response = HttpResponse(content, content_type=content_type)
-        for name, value in extra_headers.items():
-            response[name] = value
-        response["X-Programme-Cache"] = "hit"
-        return response
+        return hit
     response = render()
     if hasattr(response, "render") and not getattr(response, "is_rendered", True):
         response.render()
@@ -61,6 +75,16 @@ def cached_response(request: HttpRequest, page, render: Callable[[], HttpRespons
         extra = {
             name: response[name] for name in ("Content-Disposition", "Access-Control-Allow-Origin") if name in response
         }
-        cache.set(key, (response.content, response["Content-Type"], extra), TIMEOUT)
+        cache.set(_key(request), (response.content, response["Content-Type"], extra), TIMEOUT)
     response["X-Programme-Cache"] = "miss"
     return response
+
+
+class CachedProgrammeMiddleware:
+    """Answers a cached programme, session, speaker or export URL before any routing or query."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return cached_hit(request) or self.get_response(request)

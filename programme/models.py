@@ -276,6 +276,11 @@ class SessionPage(Page):
             ),
         ]
 
+    def serve(self, request, *args, **kwargs):
+        from programme.caching import cached_response
+
+        return cached_response(request, self, lambda: super(SessionPage, self).serve(request, *args, **kwargs))
+
     def clean(self):
         super().clean()
         from programme.clashes import check_session

@@ -133,6 +133,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "programme.caching.CachedProgrammeMiddleware",  # cached programme pages, before Wagtail's routing
 ]
 
 ROOT_URLCONF = "festival.urls"

@@ -90,3 +90,21 @@ def session_jsonld(context, session, festival, people, moved=False):
     if session.livestream_url:
         data["location"] = [data["location"], {"@type": "VirtualLocation", "url": session.livestream_url}]
     return _script(data)
+
+
+@register.simple_tag(takes_context=True)
+def session_card(context, session, slot=None, show_day=False):
+    """One session card (see programme.cards), in the festival's time zone."""
+    from django.utils.timezone import get_current_timezone
+
+    from programme.cards import session_card as build
+
+    request = context.get("request")
+    return build(session, url=session.get_url(request), tz=get_current_timezone(), slot=slot, show_day=show_day)
+
+
+@register.simple_tag
+def star_button(session):
+    from programme.cards import star_button as build
+
+    return build(session)
