@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.utils import timezone
 
 from ticketing.models import Order, Ticket, TicketType
@@ -275,12 +276,14 @@ def test_many_success_page_loads_at_once_fulfil_once(client, festival, standard,
     _, order = place(client, festival, standard, 1)
     stripe_emulator.emulator.pay(order.stripe_checkout_session_id)
 
+    def success_page(_):
+        try:
+            return payments.fulfil_order(order=order, payment_intent="pi_x", amount_paid=order.total)
+        finally:
+            connection.close()  # each thread has its own connection; leave none open
+
     with ThreadPoolExecutor(4) as pool:
-        outcomes = list(
-            pool.map(
-                lambda _: payments.fulfil_order(order=order, payment_intent="pi_x", amount_paid=order.total), range(4)
-            )
-        )
+        outcomes = list(pool.map(success_page, range(4)))
 
     assert sorted(outcomes) == ["already_paid"] * 3 + ["fulfilled"]
     assert len(mail.outbox) == 1
