@@ -79,3 +79,18 @@ def test_offline_door_decides_locally_then_syncs(door_page, make_ticket):
         ("already_checked_in", ""),
     ]
     assert CheckIn.objects.filter(result="admitted").count() == 2
+
+
+def test_door_page_has_no_axe_violations_with_a_result_shown(door_page, make_ticket):
+    from tests.browser import axe_violations
+
+    ticket = make_ticket(attendee_name="Audre Lorde")
+    context, page = door_page(1)
+
+    scan(page, ticket.secret, "admitted")
+    admitted = axe_violations(page)
+    scan(page, ticket.secret, "already_checked_in")
+    repeated = axe_violations(page)
+    context.close()
+
+    assert (admitted, repeated) == ([], [])
