@@ -31,7 +31,7 @@ from django.core.management import call_command  # noqa: E402
 from django.core.signals import request_finished, request_started  # noqa: E402
 from django.db import close_old_connections, connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
 from wagtail.models import Page  # noqa: E402
 
 from bench.report import report  # noqa: E402
@@ -132,7 +132,13 @@ def measure(client, url, *, cached: bool):
     client.get(url)  # warm: renditions, template loading
     if not cached:
         caching.invalidate()
-    with CaptureQueriesContext(connection) as queries:
+    queries = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
     timings = []

@@ -1,85 +1,91 @@
 """The session card, built in Python: the programme grid shows hundreds, and template nodes add up.
 
 One function is the single source of the card's markup; templates call it through the
-``session_card`` tag. Times are shown in the time zone passed in (the festival's).
+``session_card`` tag. Every value is escaped with ``escape`` before it joins the markup.
 """
 
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import escape, format_html
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from programme.schedule import speaker_links_of
+
+_LABELS: dict[str, dict[str, str]] = {}
+
+
+def labels() -> dict[str, str]:
+    """Translated card words, looked up once per language rather than once per card."""
+    language = get_language() or ""
+    if language not in _LABELS:
+        _LABELS[language] = {
+            key: str(escape(value))
+            for key, value in {
+                "starred": _("Starred"),
+                "star": _("Star"),
+                "cancelled": _("Cancelled"),
+                "captions": _("Captions"),
+                "step_free": _("Step-free"),
+                "bsl_full": _("BSL interpretation"),
+                "captions_full": _("Live captions"),
+                "step_free_full": _("Step-free access"),
+                "chair": _("chair"),
+                "moderator": _("moderator"),
+            }.items()
+        }
+    return _LABELS[language]
 
 
 def star_button(session) -> SafeString:
-    return format_html(
-        '<button type="button" class="star" data-star="{}" aria-pressed="false" data-label-on="{}" '
-        'data-label-off="{}" hidden><span class="star__icon" aria-hidden="true">☆</span> '
-        '<span class="star__label">{}</span><span class="visually-hidden"> {}</span></button>',
-        session.pk,
-        _("Starred"),
-        _("Star"),
-        _("Star"),
-        session.title,
+    words = labels()
+    return mark_safe(  # noqa: S308 - values escaped
+        f'<button type="button" class="star" data-star="{session.pk}" aria-pressed="false" '
+        f'data-label-on="{words["starred"]}" data-label-off="{words["star"]}" hidden>'
+        f'<span class="star__icon" aria-hidden="true">☆</span> <span class="star__label">{words["star"]}</span>'
+        f'<span class="visually-hidden"> {escape(session.title)}</span></button>'
     )
 
 
 def session_card(session, *, url: str, tz, slot=None, show_day: bool = False) -> SafeString:
     """One session as a list item: time, stage, title, speakers, format, track, access, star."""
+    words = labels()
     start, end = timezone.localtime(session.start, tz), timezone.localtime(session.end, tz)
+    pk = session.pk
+    place = f' style="--col:{slot.column};--rs:{slot.row_start};--re:{slot.row_end}"' if slot else ""
+    colour = f' style="--track:{escape(session.track.colour)}"' if session.track_id else ""
+    day = f'<span class="session-card__day">{escape(date_format(start, "l j F"))}, </span>' if show_day else ""
+    stage = f'<span class="session-card__stage"> · {escape(session.stage.name)}</span>' if session.stage_id else ""
     parts = [
-        format_html(
-            '<li class="slot{}" data-session="{}"{}>',
-            " slot--cancelled" if session.cancelled else "",
-            session.pk,
-            format_html(' style="--col:{};--rs:{};--re:{}"', slot.column, slot.row_start, slot.row_end) if slot else "",
-        ),
-        format_html(
-            '<article class="session-card"{} aria-labelledby="session-{}-title">',
-            format_html(' style="--track:{}"', session.track.colour) if session.track_id else "",
-            session.pk,
-        ),
-        '<p class="session-card__when">',
-        format_html('<span class="session-card__day">{}, </span>', date_format(start, "l j F")) if show_day else "",
-        format_html(
-            '<time datetime="{}">{}</time>–<time datetime="{}">{}</time>',
-            start.isoformat(),
-            f"{start:%H:%M}",
-            end.isoformat(),
-            f"{end:%H:%M}",
-        ),
-        format_html('<span class="session-card__stage"> · {}</span>', session.stage.name) if session.stage_id else "",
-        "</p>",
-        format_html(
-            '<h3 class="session-card__title" id="session-{}-title"><a href="{}">{}</a></h3>',
-            session.pk,
-            url,
-            session.title,
-        ),
+        f'<li class="slot{" slot--cancelled" if session.cancelled else ""}" data-session="{pk}"{place}>',
+        f'<article class="session-card"{colour} aria-labelledby="session-{pk}-title">',
+        f'<p class="session-card__when">{day}<time datetime="{start.isoformat()}">{start:%H:%M}</time>–'
+        f'<time datetime="{end.isoformat()}">{end:%H:%M}</time>{stage}</p>',
+        f'<h3 class="session-card__title" id="session-{pk}-title">'
+        f'<a href="{escape(url)}">{escape(session.title)}</a></h3>',
     ]
     if session.cancelled:
-        parts.append(format_html('<p class="tag tag--cancelled">{}</p>', _("Cancelled")))
-    people = []
-    for link in session.speaker_links.all():
-        if not link.speaker_id:
-            continue
-        role = "" if link.role == "speaker" else f" ({link.get_role_display().lower()})"
-        people.append(escape(link.speaker.title) + escape(role))
+        parts.append(f'<p class="tag tag--cancelled">{words["cancelled"]}</p>')
+    people = [
+        str(escape(link.speaker.title)) + (f" ({words[link.role]})" if link.role in words else "")
+        for link in speaker_links_of(session)
+        if link.speaker_id
+    ]
     if people:
-        parts.append(format_html('<p class="session-card__people">{}</p>', mark_safe(", ".join(people))))  # noqa: S308 - escaped
+        parts.append(f'<p class="session-card__people">{", ".join(people)}</p>')
     tags = []
     if session.session_format_id:
-        tags.append(format_html('<span class="tag">{}</span>', session.session_format.name))
+        tags.append(f'<span class="tag">{escape(session.session_format.name)}</span>')
     if session.track_id:
-        tags.append(format_html('<span class="tag tag--track">{}</span>', session.track.name))
-    for flag, short, full in (
-        (session.bsl, "BSL", _("BSL interpretation")),
-        (session.captions, _("Captions"), _("Live captions")),
-        (session.step_free, _("Step-free"), _("Step-free access")),
-    ):
-        if flag:
-            tags.append(format_html('<span class="tag tag--access" title="{}">{}</span>', full, short))
-    parts.append(format_html('<p class="session-card__meta">{}</p>', mark_safe("".join(tags))))  # noqa: S308 - built by format_html
+        tags.append(f'<span class="tag tag--track">{escape(session.track.name)}</span>')
+    if session.bsl:
+        tags.append(f'<span class="tag tag--access" title="{words["bsl_full"]}">BSL</span>')
+    if session.captions:
+        tags.append(f'<span class="tag tag--access" title="{words["captions_full"]}">{words["captions"]}</span>')
+    if session.step_free:
+        tags.append(f'<span class="tag tag--access" title="{words["step_free_full"]}">{words["step_free"]}</span>')
+    parts.append(f'<p class="session-card__meta">{"".join(tags)}</p>')
     parts.append(star_button(session))
     parts.append("</article></li>")
-    return mark_safe("".join(str(part) for part in parts))  # noqa: S308 - every part is escaped above
+    return mark_safe("".join(parts))  # noqa: S308 - every value is escaped above

@@ -19,6 +19,19 @@ ACCESS_FEATURES = {
 }
 SLOT_MINUTES = 5
 SPEAKER_PHOTO = "fill-160x160"
+SPEAKER_FIELDS = (
+    "title",
+    "slug",
+    "url_path",
+    "path",
+    "depth",
+    "live",
+    "guid",
+    "short_bio",
+    "locale_id",
+    "translation_key",
+    "content_type_id",
+)
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
 
 
@@ -61,9 +74,21 @@ def parse_filters(params: Mapping, *, festival: FestivalPage) -> Filters:
 def _with_speakers(queryset):
     from programme.models import SessionSpeaker
 
-    return queryset.select_related("stage", "track", "session_format").prefetch_related(
-        Prefetch("speaker_links", queryset=SessionSpeaker.objects.select_related("speaker").order_by("sort_order"))
+    # Only the speaker columns that cards and exports use: whole page rows for hundreds of links are slow.
+    links = (
+        SessionSpeaker.objects.select_related("speaker")
+        .only("page_id", "speaker_id", "role", "sort_order", *(f"speaker__{name}" for name in SPEAKER_FIELDS))
+        .order_by("sort_order")
     )
+    return queryset.select_related("stage", "track", "session_format").prefetch_related(
+        Prefetch("speaker_links", queryset=links, to_attr="loaded_speaker_links")
+    )
+
+
+def speaker_links_of(session) -> list:
+    """A session's speaker links: the ones loaded with the schedule, else from the page (or its preview)."""
+    loaded = getattr(session, "loaded_speaker_links", None)
+    return loaded if loaded is not None else list(session.speaker_links.all())
 
 
 def sessions_for(programme, *, filters: Filters | None = None, include_cancelled: bool = True) -> list:
@@ -245,6 +270,6 @@ def sessions_for_speaker(speaker) -> list:
     sessions = list(_with_speakers(queryset).order_by("start", "pk"))
     for session in sessions:
         session.speaker_role = next(
-            (link.get_role_display() for link in session.speaker_links.all() if link.speaker_id == speaker.pk), ""
+            (link.get_role_display() for link in speaker_links_of(session) if link.speaker_id == speaker.pk), ""
         )
     return sessions

@@ -12,6 +12,8 @@ from django.utils.html import strip_tags
 from django.utils.text import slugify
 from lxml import etree
 
+from programme.schedule import speaker_links_of
+
 VERSION_FORMAT = "%Y-%m-%d %H:%M"
 GENERATOR = {"name": "festival-of-resistance", "version": "1.0"}
 DAY_CHANGE = time(6, 0)  # a festival day runs from 06:00 to 05:59 the next morning
@@ -141,7 +143,7 @@ def _event(session, *, tz, acronym: str, absolute_url) -> dict:
                 "url": absolute_url(link.speaker),
                 "biography": link.speaker.short_bio,
             }
-            for link in session.speaker_links.all()
+            for link in speaker_links_of(session)
             if link.speaker_id
         ],
         "links": links,

@@ -6,6 +6,8 @@ import icalendar
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from programme.schedule import speaker_links_of
+
 UID_DOMAIN = "festival-of-resistance"
 
 
@@ -31,7 +33,7 @@ def calendar_for(*, festival, sessions, name: str, absolute_url) -> bytes:
         event.add("dtstart", timezone.localtime(session.start, tz).replace(microsecond=0))
         event.add("dtend", timezone.localtime(session.end, tz).replace(microsecond=0))
         event.add("summary", session.title)
-        people = ", ".join(link.speaker.title for link in session.speaker_links.all() if link.speaker_id)
+        people = ", ".join(link.speaker.title for link in speaker_links_of(session) if link.speaker_id)
         description = "\n\n".join(part for part in (session.summary, people, strip_tags(session.description)) if part)
         if description:
             event.add("description", description)
