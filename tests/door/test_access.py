@@ -91,3 +91,32 @@ def test_door_token_endpoint_for_signed_in_staff(client, live_festival, door_sta
     body = client.get(reverse("door:token")).json()
 
     assert len(body["token"]) > 20
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_organisers_see_double_admissions_made_offline(
+    client, live_festival, groups, door_staff, make_ticket, django_assert_num_queries, count
+):
+    from ticketing.services.checkin import check_in
+
+    for n in range(count):
+        ticket = make_ticket(attendee_name=f"Twice In {n}")
+        for nonce in ("online", "offline"):
+            check_in(
+                festival=live_festival,
+                staff_id=door_staff.pk,
+                door="Side door",
+                nonce=f"{nonce}-{n}",
+                code=ticket.secret,
+                offline=nonce == "offline",
+                shown_result="admitted",
+            )
+    organiser = UserFactory(username="olu")
+    organiser.groups.add(groups[roles.ORGANISER])
+    client.force_login(organiser)
+
+    with django_assert_num_queries(14):  # session, user, permissions, site, menu: the same for 1 and 3 rows
+        response = client.get(reverse("door:double_admissions"), {"edition": live_festival.pk})
+
+    assert response.status_code == 200
+    assert response.content.count(b"Twice In") == count
