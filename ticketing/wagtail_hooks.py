@@ -127,10 +127,12 @@ class OrderInspectView(InspectView):
             "created_at",
         ]
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["tickets"] = self.object.tickets.select_related("ticket_type")
-        return context
+    money_fields = {"total", "donation", "discount", "refunded_amount"}
+
+    def get_field_display_value(self, field_name, field):
+        if field_name in self.money_fields:
+            return pounds(getattr(self.object, field_name))
+        return super().get_field_display_value(field_name, field)
 
     @cached_property
     def header_buttons(self):
