@@ -8,6 +8,7 @@ schedule.json, uncached (the cache generation is moved on before every request) 
 """
 
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -180,6 +181,7 @@ def main():
             report(f"programme {label} {kind} median", round(median, 2), "ms", "<=", target)
             report(f"programme {label} {kind} p95", round(p95, 2), "ms", "<=", target * 2)
     print(f"(SQLite, {REQUESTS} requests each, total run {time.perf_counter() - started:.0f} s)", flush=True)
+    shutil.rmtree(WORKDIR, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,13 @@ def export(request, path: str, name: str):
 
 
 def _render(request, page, name: str) -> HttpResponse:
+    site = Site.find_for_request(request)
+    root_path, root_url = site.root_page.url_path, site.root_url
+
     def absolute_url(target) -> str:
+        # Every exported page sits under this site's root: no per-page site lookup needed.
+        if target.url_path.startswith(root_path):
+            return root_url + "/" + target.url_path[len(root_path) :]
         return target.get_full_url(request)
 
     if isinstance(page, ProgrammePage):
@@ -43,7 +49,7 @@ def _render(request, page, name: str) -> HttpResponse:
                 json.dumps(
                     build_schedule(programme=page, sessions=sessions_for(page), absolute_url=absolute_url),
                     ensure_ascii=False,
-                    indent=1,
+                    separators=(",", ":"),
                 )
             )
             response["Access-Control-Allow-Origin"] = "*"
