@@ -84,6 +84,11 @@ class SpeakerPage(Page):
     class Meta:
         verbose_name = _("speaker")
 
+    def serve(self, request, *args, **kwargs):
+        from programme.caching import cached_response
+
+        return cached_response(request, self, lambda: super(SpeakerPage, self).serve(request, *args, **kwargs))
+
     def get_context(self, request, *args, **kwargs):
         from programme.schedule import sessions_for_speaker
 
