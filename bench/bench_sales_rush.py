@@ -201,7 +201,11 @@ def main():
                 with lock:
                     results.append(outcome)
 
-        parts = {"gunicorn": "gunicorn festival.wsgi", "emulator": "stripe_emulator --port", "postgres": DB_NAME}
+        parts = {  # only this run's processes: others may be running their own gunicorn on the machine
+            "gunicorn": f"127.0.0.1:{WEB_PORT}",
+            "emulator": f"stripe_emulator --port {STRIPE_PORT}",
+            "postgres": DB_NAME,
+        }
         parts_before = {name: cpu_seconds(match) for name, match in parts.items()}
         cpu_before = os.times()
         started = time.perf_counter()
