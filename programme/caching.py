@@ -36,6 +36,7 @@ def _cacheable(request: HttpRequest) -> bool:
     return (
         request.method in ("GET", "HEAD")
         and not getattr(request, "is_preview", False)
+        and not getattr(request, "is_dummy", False)  # Wagtail's preview request, before it is marked as one
         and "messages" not in request.COOKIES
         and not request.user.is_authenticated
     )

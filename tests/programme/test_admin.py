@@ -88,3 +88,41 @@ def test_editor_role_can_manage_stages(db, home):
     editor.groups.set([groups[roles.EDITOR]])
 
     assert editor.has_perms(["programme.add_stage", "programme.change_track", "programme.delete_sessionformat"])
+
+
+def test_editor_reorders_stages_in_the_admin_listing(client, db, home, stages):
+    from festival import roles
+
+    groups = roles.sync_roles(root_page=Page.objects.get(pk=home.pk))
+    editor = User.objects.create_user("esme", is_staff=False)
+    editor.groups.set([groups[roles.EDITOR]])
+    client.force_login(editor)
+
+    response = client.get("/admin/snippets/programme/stage/")
+
+    assert response.status_code == 200
+    assert "Main Hall" in response.text
+    assert "Tolpuddle Room" in response.text
+
+
+def test_editor_previews_a_session_with_its_speakers(client, programme, make_session, make_speaker, stages, formats):
+    admin = User.objects.create_superuser("boss", "boss@festival.invalid", "pw")
+    client.force_login(admin)
+    ada, ben = make_speaker("Ada Okafor"), make_speaker("Ben Llewellyn")
+    session = make_session("Rent strikes", start=at(16, 10), end=at(16, 11), stage=stages[0], speakers=[ada])
+    preview_url = f"/admin/pages/{session.pk}/edit/preview/"
+    data = session_form(
+        "Rent strikes",
+        start=at(16, 10),
+        end=at(16, 11),
+        stage=stages[0],
+        session_format=formats["talk"],
+        speakers=[ben],
+    )
+
+    assert client.post(preview_url, data).json()["is_valid"] is True
+    response = client.get(preview_url)
+
+    assert response.status_code == 200
+    assert "Ben Llewellyn" in response.text  # from the form, not yet saved anywhere
+    assert session.speaker_links.count() == 1
