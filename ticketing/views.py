@@ -23,7 +23,8 @@ CONFLICTS = {"sold_out", "voucher_used_up", "payment_unavailable", "offer_invali
 
 
 def _festival(slug: str) -> FestivalPage:
-    return get_object_or_404(FestivalPage.objects.live(), slug=slug)
+    # The shop never shows the edition's body or intro: skip loading and parsing them.
+    return get_object_or_404(FestivalPage.objects.live().defer("body", "intro"), slug=slug)
 
 
 def _kick_sweep() -> None:
