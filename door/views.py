@@ -261,7 +261,7 @@ def door_page(request):
             "replaced": _("This badge was replaced by a newer one. Ask for the new badge or search by name."),
             "otherEdition": _("This badge is for another festival edition."),
             "previous": _("Checked in at %(at)s, %(door)s, by %(by)s."),
-            "previousOffline": _("Checked in earlier today on this device."),
+            "previousOffline": _("Already in today, says this device's door list."),
             "searchOffline": _("Search needs the network. Try again when you are back online."),
             "noneFound": _("No tickets found."),
             "found": _("Tickets found: %(count)s"),
