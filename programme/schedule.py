@@ -32,6 +32,27 @@ SPEAKER_FIELDS = (
     "translation_key",
     "content_type_id",
 )
+# The session columns a grid card uses (plus what Wagtail needs to build the page's URL).
+GRID_FIELDS = (
+    "title",
+    "slug",
+    "url_path",
+    "path",
+    "depth",
+    "live",
+    "locale_id",
+    "translation_key",
+    "content_type_id",
+    "start",
+    "end",
+    "stage_id",
+    "track_id",
+    "session_format_id",
+    "bsl",
+    "captions",
+    "step_free",
+    "cancelled",
+)
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
 
 
@@ -91,11 +112,18 @@ def speaker_links_of(session) -> list:
     return loaded if loaded is not None else list(session.speaker_links.all())
 
 
-def sessions_for(programme, *, filters: Filters | None = None, include_cancelled: bool = True) -> list:
-    """The live sessions of a programme, in time order, with stage, track, format and speakers loaded."""
+def sessions_for(
+    programme, *, filters: Filters | None = None, include_cancelled: bool = True, fields: tuple[str, ...] = ()
+) -> list:
+    """The live sessions of a programme, in time order, with stage, track, format and speakers loaded.
+
+    ``fields`` limits the session columns loaded (the grid needs few of them); empty means all.
+    """
     from programme.models import SessionPage
 
     queryset = SessionPage.objects.live().child_of(programme).filter(start__isnull=False, end__isnull=False)
+    if fields:
+        queryset = queryset.only(*fields, "stage__name", "stage__sort_order", "track__name", "track__colour")
     if not include_cancelled:
         queryset = queryset.filter(cancelled=False)
     if filters is not None:
@@ -183,7 +211,7 @@ def schedule_for(programme, *, filters: Filters | None = None) -> Schedule:
         filters = Filters(day=filters.day, format=filters.format, access=filters.access)
     if filters.format and filters.format not in {f.slug for f in formats}:
         filters = Filters(day=filters.day, track=filters.track, access=filters.access)
-    sessions = sessions_for(programme, filters=filters)
+    sessions = sessions_for(programme, filters=filters, fields=GRID_FIELDS)
     by_day: dict[date, list] = {}
     for session in sessions:
         by_day.setdefault(timezone.localtime(session.start, tz).date(), []).append(session)
