@@ -40,6 +40,7 @@ format: install ## Format the code with ruff
 	$(PY) -m ruff format .
 
 bench: install ## Run the benchmarks in bench/ (make bench only=NAME for one)
+	bash scripts/system-deps.sh bench
 	$(PY) bench/run.py $(only)
 
 clean: ## Remove the virtual environment, the SQLite database and media

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Debian packages the tests need: Chromium for browser tests, fonts and Pango for
-# WeasyPrint, poppler for turning PDFs into images. Installs only what is missing.
+# WeasyPrint, poppler for turning PDFs into images; with "bench", wrk for the load tests.
+# Installs only what is missing.
 set -euo pipefail
 need=()
+if [ "${1:-}" = "bench" ]; then command -v wrk >/dev/null 2>&1 || need+=(wrk); fi
 [ -x /usr/bin/chromium ] || need+=(chromium)
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need+=(fonts-dejavu-core)
 dpkg -s libpango-1.0-0 >/dev/null 2>&1 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
