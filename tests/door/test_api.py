@@ -1,9 +1,11 @@
 """The check-in API: JSON in, a result code out; bad input never a 500."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from ticketing.models import CheckIn
 
@@ -126,10 +128,12 @@ def test_stats_count_arrivals(api, make_ticket):
 
 def test_sync_uploads_offline_scans_with_their_times(api, make_ticket):
     ticket = make_ticket()
+    base = {"code": ticket.secret, "door": "Side door", "shown_result": "admitted"}
     scans = [
-        {"code": ticket.secret, "door": "Side door", "nonce": "off-1", "scanned_at": "2000-01-01T00:00:00Z"},
-        {"code": ticket.secret, "door": "Side door", "nonce": "off-2", "scanned_at": "not a time"},
+        {**base, "nonce": "off-1", "scanned_at": "2000-01-01T00:00:00Z"},
+        {**base, "nonce": "off-2", "scanned_at": "not a time"},
         "junk",
+        {"code": ticket.secret, "door": "Side door", "nonce": "off-3", "scanned_at": "2000-01-01T00:00:00Z"},
     ]
 
     body = api.post("sync", {"scans": scans}).json()
@@ -137,7 +141,23 @@ def test_sync_uploads_offline_scans_with_their_times(api, make_ticket):
     assert body["results"][0]["result"] == "not_valid_today"
     assert body["results"][1]["error"] == "bad_time"
     assert body["results"][2]["error"] == "bad_scan"
+    assert (body["results"][3]["error"], body["results"][3]["nonce"]) == ("bad_shown_result", "off-3")
     assert CheckIn.objects.get().offline is True
+
+
+def test_sync_of_a_scan_the_door_refused_records_no_admission(api, make_ticket):
+    ticket = make_ticket()  # bought after this door downloaded its list
+    scanned_at = (timezone.now() - timedelta(minutes=10)).isoformat()
+    refused = {"code": ticket.secret, "door": "Side door", "nonce": "off-1", "scanned_at": scanned_at}
+
+    body = api.post("sync", {"scans": [{**refused, "shown_result": "unknown_code"}]}).json()
+    stats = api.get("stats").json()
+    online = api.post("scan", {"code": ticket.secret, "door": "Main gate", "nonce": "on-1"}).json()
+
+    assert body["results"][0]["result"] == "unknown_code"
+    assert body["results"][0]["ticket"]["id"] == ticket.pk
+    assert stats["arrivals"] == 0
+    assert online["result"] == "admitted"
 
 
 def test_door_list_then_changes_since_cursor(api, make_ticket):

@@ -192,3 +192,72 @@ def test_door_list_holds_hashes_not_secrets_and_sends_changes(live_festival, doo
     by_hash = {row[0]: row for row in changes["tickets"]}
     assert by_hash[secret_hash(other.secret)][3] == "c"
     assert secret_hash(ticket.refresh_from_db() or ticket.secret) in by_hash
+
+
+def offline_scan(festival, staff, code, nonce, shown, *, minutes_ago=5, door="Side door"):
+    return check_in(
+        festival=festival,
+        staff_id=staff.pk,
+        door=door,
+        nonce=nonce,
+        code=code,
+        scanned_at=timezone.now() - timedelta(minutes=minutes_ago),
+        offline=True,
+        shown_result=shown,
+    )
+
+
+def test_offline_refusal_of_a_ticket_bought_after_the_list_is_not_an_admission(live_festival, door_staff, make_ticket):
+    ticket = make_ticket()  # bought after the door list was downloaded: the door said "unknown code"
+
+    synced = offline_scan(live_festival, door_staff, ticket.secret, "off-1", "unknown_code")
+    online = scan(live_festival, door_staff, ticket.secret, "on-1")
+
+    row = CheckIn.objects.get(pk=synced.check_in_id)
+    assert synced.result == "unknown_code"
+    assert (row.result, row.ticket_id, row.shown_result) == ("unknown_code", ticket.pk, "")
+    assert online.result == "admitted"
+    assert CheckIn.objects.filter(result="admitted").count() == 1
+
+
+def test_offline_refusal_keeps_the_servers_reason_when_both_refuse(live_festival, door_staff, make_ticket):
+    ticket = make_ticket(status=Ticket.Status.REFUNDED)
+
+    synced = offline_scan(live_festival, door_staff, ticket.secret, "off-1", "unpaid")
+
+    row = CheckIn.objects.get(pk=synced.check_in_id)
+    assert (row.result, row.shown_result) == ("cancelled", "unpaid")
+
+
+def test_offline_refusals_never_count_as_arrivals(live_festival, door_staff, make_ticket):
+    ticket = make_ticket()
+
+    for n, shown in enumerate(["unpaid", "cancelled", "not_valid_today", "already_checked_in", "unknown_code"]):
+        offline_scan(live_festival, door_staff, ticket.secret, f"off-{n}", shown)
+    counts = door_counts(festival=live_festival, day=timezone.localdate())
+
+    assert CheckIn.objects.filter(ticket=ticket).count() == 5
+    assert CheckIn.objects.filter(result="admitted").count() == 0
+    assert counts["arrivals"] == 0
+
+
+def test_offline_refusal_earlier_than_the_admission_does_not_replace_it(live_festival, door_staff, make_ticket):
+    ticket = make_ticket()
+    online = scan(live_festival, door_staff, ticket.secret, "online")
+
+    synced = offline_scan(live_festival, door_staff, ticket.secret, "off-1", "unpaid", minutes_ago=30)
+
+    assert synced.result == "already_checked_in"
+    assert CheckIn.objects.get(result="admitted").pk == online.check_in_id
+    assert CheckIn.objects.get(pk=synced.check_in_id).shown_result == "unpaid"
+
+
+@pytest.mark.parametrize("shown", ["", "welcome", None])
+def test_offline_scan_must_say_what_the_door_showed(live_festival, door_staff, make_ticket, shown):
+    ticket = make_ticket()
+
+    with pytest.raises(CheckInError) as error:
+        offline_scan(live_festival, door_staff, ticket.secret, "off-1", shown)
+
+    assert error.value.code == "bad_shown_result"
+    assert CheckIn.objects.count() == 0

@@ -277,17 +277,27 @@ def check_in(
     offline: bool = False,
     shown_result: str = "",
 ) -> ScanOutcome:
-    """Decide and log one scan; raises CheckInError('bad_door' | 'bad_nonce' | 'nonce_reused')."""
+    """Decide and log one scan; raises CheckInError('bad_door' | 'bad_nonce' | 'bad_shown_result' | 'nonce_reused').
+
+    An online scan is decided here and the door shows our answer. An offline scan was
+    decided by the door from its door list, and ``shown_result`` says what it showed: we
+    log what the door did. A scan the door refused is never recorded as an admission (it
+    is logged with the server's refusal if there is one, else with the door's); a scan
+    the door admitted is an admission unless the ticket had already got in that day
+    earlier (then it is a double admission), and the earliest admission counts.
+    """
     door = (door or "").strip()
     if not door or len(door) > MAX_DOOR_CHARS or not door.isprintable():
         raise CheckInError("bad_door", _("Say which door this is (up to 60 characters)."))
     if not nonce or len(nonce) > MAX_NONCE_CHARS or not nonce.isprintable():
         raise CheckInError("bad_nonce", _("Each scan needs a nonce of up to 64 printable characters."))
+    if offline and shown_result not in Result.values:
+        raise CheckInError("bad_shown_result", _("Say what the door showed for each offline scan."))
     code = clean_code(code)
     now = timezone.now()
     scanned_at = min(scanned_at or now, now)
     day = festival_day(festival, scanned_at)
-    shown = shown_result if shown_result in Result.values else ""
+    shown = shown_result if offline else ""  # online, the door shows our answer
     ticket = _ticket_for(code, ticket_id)
     reason = ""
     if ticket is not None and ticket.festival_id != festival.pk:
@@ -306,6 +316,8 @@ def check_in(
         "offline": offline,
     }
     result = Result.UNKNOWN_CODE if ticket is None else (_refusal(ticket, festival, day) or Result.ADMITTED)
+    if result == Result.ADMITTED and offline and shown != Result.ADMITTED:
+        return _offline_refusal(row=row, ticket=ticket, shown=shown, reason=reason)
     # The common cases are one INSERT statement, which is its own transaction: the guard
     # is the database's unique index, not anything read before it.
     new_id = _insert(**row, result=result, shown=shown if shown != result else "")
@@ -323,6 +335,17 @@ def check_in(
         new_id = _insert(**row, result=result, shown=shown if shown != result else "")
     if new_id is None:
         return _replay(staff_id=staff_id, nonce=nonce, code=code, ticket_id=row["ticket_id"])
+    return ScanOutcome(result, ticket, new_id, previous=_previous(admission), reason=reason)
+
+
+def _offline_refusal(*, row: dict, ticket: DoorTicket, shown: str, reason: str) -> ScanOutcome:
+    """A valid ticket an offline door turned away: logged as refused, never as an admission."""
+    admission = _admission(ticket.pk, row["day"])
+    # Someone let them in elsewhere: say so (the door's own answer is kept beside it).
+    result = Result.ALREADY_CHECKED_IN if admission is not None else shown
+    new_id = _insert(**row, result=result, shown=shown if shown != result else "")
+    if new_id is None:
+        return _replay(staff_id=row["staff_id"], nonce=row["nonce"], code=row["code"], ticket_id=row["ticket_id"])
     return ScanOutcome(result, ticket, new_id, previous=_previous(admission), reason=reason)
 
 
