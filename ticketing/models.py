@@ -11,7 +11,35 @@ from django.utils.translation import gettext_lazy as _
 from .codes import new_access_token, new_order_code, new_ticket_secret
 
 
-class TicketType(models.Model):
+class ServiceOwnedColumnsModel(models.Model):
+    """A model some of whose columns only the services' guarded UPDATEs change.
+
+    A plain ``save()`` of a row read earlier (the admin's edit view saves its form this way)
+    would write back the values read at the start of the request, undoing what a buyer or the
+    webhook committed in between. So updating an existing row without ``update_fields``
+    writes every column but ``service_owned``; creating a row writes them all.
+    """
+
+    service_owned: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if kwargs.get("update_fields") is None and not kwargs.get("force_insert") and self._writes_existing_row():
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in self.service_owned and f.attname not in deferred
+            ]
+        super().save(*args, **kwargs)
+
+    def _writes_existing_row(self) -> bool:
+        return not self._state.adding and self.pk is not None
+
+
+class TicketType(ServiceOwnedColumnsModel):
     """What an attendee can buy for one edition: a price or a sliding scale, and a capacity."""
 
     class Pricing(models.TextChoices):
@@ -47,6 +75,8 @@ class TicketType(models.Model):
         help_text=_("Tickets paid, awaiting payment or held. Changed only by guarded updates in the order services."),
     )
 
+    service_owned = ("reserved",)
+
     class Meta:
         ordering = ["festival", "sort_order", "name"]
         constraints = [
@@ -70,7 +100,7 @@ class TicketType(models.Model):
         return not self.valid_days or day.isoformat() in self.valid_days
 
 
-class Order(models.Model):
+class Order(ServiceOwnedColumnsModel):
     """One purchase by one buyer: one or more tickets, an optional donation."""
 
     class Status(models.TextChoices):
@@ -105,6 +135,18 @@ class Order(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Payment, refunds, holds and flags move only through the payment and refund services.
+    service_owned = (
+        "status",
+        "stripe_checkout_session_id",
+        "stripe_payment_intent_id",
+        "stripe_checkout_url",
+        "hold_expires_at",
+        "paid_at",
+        "refunded_amount",
+        "problem",
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -220,7 +262,7 @@ class RetiredSecret(models.Model):
         return f"{self.secret[:6]}… ({self.ticket})"
 
 
-class Voucher(models.Model):
+class Voucher(ServiceOwnedColumnsModel):
     """A code that takes money off an order or unlocks hidden ticket types, a limited number of times."""
 
     class Kind(models.TextChoices):
@@ -239,6 +281,8 @@ class Voucher(models.Model):
     valid_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    service_owned = ("times_used",)
+
     class Meta:
         ordering = ["festival", "code"]
         constraints = [
@@ -255,7 +299,7 @@ class Voucher(models.Model):
         super().save(*args, **kwargs)
 
 
-class WaitingListEntry(models.Model):
+class WaitingListEntry(ServiceOwnedColumnsModel):
     """Someone waiting for a sold-out edition; offered released tickets in the order they joined."""
 
     class Status(models.TextChoices):
@@ -273,6 +317,8 @@ class WaitingListEntry(models.Model):
     offered_at = models.DateTimeField(null=True, blank=True)
     offer_expires_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    service_owned = ("status", "offered_at", "offer_expires_at")  # offers move only through the waiting-list service
 
     class Meta:
         ordering = ["festival", "created_at", "pk"]

@@ -1,13 +1,17 @@
 """The shop in the Wagtail admin: lists without N+1, inspect, refund and cancel, roles."""
 
+from contextlib import contextmanager
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.db.models import F
+from django.db.models.signals import pre_save
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from festival import roles
-from ticketing.models import Order, Ticket, TicketType
+from ticketing.models import Order, Ticket, TicketType, Voucher
 
 from .helpers import place
 
@@ -28,6 +32,20 @@ def paid_order(festival, ticket_type, n, *, tickets=1):
     for _ in range(tickets):
         Ticket.objects.create(order=order, ticket_type=ticket_type, attendee_name=f"A {n}", status="valid", price=0)
     return order
+
+
+@contextmanager
+def meanwhile(model, write):
+    """Run ``write`` (another request committing) after the admin view read the row, just before it saves."""
+
+    def receiver(sender, instance, **kwargs):
+        write()
+
+    pre_save.connect(receiver, sender=model, weak=False)
+    try:
+        yield
+    finally:
+        pre_save.disconnect(receiver, sender=model)
 
 
 def queries_for(client, url):
@@ -143,3 +161,69 @@ def test_finance_cannot_open_the_refund_page(client, festival, standard):
     assert response.status_code in (302, 403)
     assert response.get("Location", "") != reverse("ticketing_order_actions", args=[order.pk])
     assert order.status == Order.Status.PAID
+
+
+def ticket_type_form(ticket_type, **changes):
+    data = {
+        "festival": ticket_type.festival_id,
+        "name": ticket_type.name,
+        "description": ticket_type.description,
+        "pricing": ticket_type.pricing,
+        "price": ticket_type.price,
+        "min_price": ticket_type.min_price,
+        "suggested_price": ticket_type.suggested_price,
+        "capacity": ticket_type.capacity,
+        "valid_days": "[]",
+        "sale_starts_at": "",
+        "sale_ends_at": "",
+        "max_per_order": ticket_type.max_per_order,
+        "sort_order": ticket_type.sort_order,
+    }
+    data.update(changes)
+    return data
+
+
+def voucher_form(festival, **changes):
+    data = {"festival": festival.pk, "code": "UNION", "kind": "percent", "percent_off": "10", "amount_off": "0",
+            "max_uses": "10", "valid_until": ""}  # fmt: skip
+    data.update(changes)
+    return data
+
+
+def test_editing_a_ticket_type_keeps_the_reservations_made_during_the_edit(admin_client, festival, standard):
+    url = reverse("ticket_types:edit", args=[standard.pk])
+
+    with meanwhile(TicketType, lambda: TicketType.objects.filter(pk=standard.pk).update(reserved=F("reserved") + 4)):
+        response = admin_client.post(url, ticket_type_form(standard, capacity=120))
+
+    fresh = TicketType.objects.get(pk=standard.pk)
+    assert response.status_code == 302
+    assert (fresh.capacity, fresh.reserved) == (120, 4)
+
+
+def test_editing_a_voucher_keeps_the_uses_counted_during_the_edit(admin_client, festival):
+    voucher = Voucher.objects.create(festival=festival, code="UNION", percent_off=10, max_uses=10)
+    url = reverse("vouchers:edit", args=[voucher.pk])
+
+    with meanwhile(Voucher, lambda: Voucher.objects.filter(pk=voucher.pk).update(times_used=F("times_used") + 1)):
+        response = admin_client.post(url, voucher_form(festival, max_uses="12"))
+
+    fresh = Voucher.objects.get(pk=voucher.pk)
+    assert response.status_code == 302
+    assert (fresh.max_uses, fresh.times_used) == (12, 1)
+
+
+def test_editing_a_buyer_keeps_a_cancellation_made_during_the_edit(admin_client, festival, standard):
+    order = paid_order(festival, standard, 1)
+    url = reverse("orders:edit", args=[order.pk])
+
+    with meanwhile(Order, lambda: Order.objects.filter(pk=order.pk).update(status=Order.Status.CANCELLED)):
+        response = admin_client.post(url, {"buyer_name": "Clara Zetkin", "buyer_email": "clara@example.org"})
+
+    fresh = Order.objects.get(pk=order.pk)
+    assert response.status_code == 302
+    assert (fresh.buyer_name, fresh.buyer_email, fresh.status) == (
+        "Clara Zetkin",
+        "clara@example.org",
+        Order.Status.CANCELLED,
+    )

@@ -1,17 +1,22 @@
-"""200 buyers race for 100 tickets over real parallel HTTP requests: none oversold, no server errors.
+"""Concurrency: 200 buyers race for 100 tickets over real parallel HTTP requests (none oversold, no
+server errors); a stale copy of a row, saved, never undoes what the services wrote meanwhile.
 
 Runs on whichever database the suite runs on (SQLite and PostgreSQL in ``make test``).
 """
 
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import pytest
 import requests
+from django.db.models import F
+from django.utils import timezone
 
-from ticketing.models import Order, Ticket, TicketType
+from ticketing.models import Order, Ticket, TicketType, Voucher, WaitingListEntry
 from ticketing.services import orders
 
+from .factories import OrderFactory, TicketTypeFactory
 from .helpers import order_form, shop_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -41,3 +46,56 @@ def test_two_hundred_buyers_race_for_one_hundred_tickets(festival, live_site):
     assert TicketType.objects.get(pk=ticket_type.pk).reserved == CAPACITY
     assert held == CAPACITY
     assert Order.objects.filter(status=Order.Status.PENDING).exclude(stripe_checkout_session_id="").count() == CAPACITY
+
+
+@pytest.mark.django_db
+def test_saving_a_stale_ticket_type_keeps_the_reservations_made_meanwhile(festival):
+    ticket_type = TicketTypeFactory(festival=festival, name="Weekend", capacity=100)
+    stale = TicketType.objects.get(pk=ticket_type.pk)
+    TicketType.objects.filter(pk=ticket_type.pk).update(reserved=F("reserved") + 3)  # buyers, meanwhile
+
+    stale.name = "Weekend pass"
+    stale.save()
+
+    fresh = TicketType.objects.get(pk=ticket_type.pk)
+    assert (fresh.name, fresh.reserved) == ("Weekend pass", 3)
+
+
+@pytest.mark.django_db
+def test_saving_a_stale_voucher_keeps_the_uses_counted_meanwhile(festival):
+    voucher = Voucher.objects.create(festival=festival, code="UNION", percent_off=10, max_uses=10)
+    stale = Voucher.objects.get(pk=voucher.pk)
+    Voucher.objects.filter(pk=voucher.pk).update(times_used=F("times_used") + 2)
+
+    stale.max_uses = 20
+    stale.save()
+
+    fresh = Voucher.objects.get(pk=voucher.pk)
+    assert (fresh.max_uses, fresh.times_used) == (20, 2)
+
+
+@pytest.mark.django_db
+def test_saving_a_stale_order_keeps_the_status_and_refund_written_meanwhile(festival):
+    order = OrderFactory(festival=festival, total=3000)
+    stale = Order.objects.get(pk=order.pk)
+    Order.objects.filter(pk=order.pk).update(status=Order.Status.REFUNDED, refunded_amount=3000)
+
+    stale.buyer_name = "Rosa Luxemburg"
+    stale.save()
+
+    fresh = Order.objects.get(pk=order.pk)
+    assert (fresh.buyer_name, fresh.status, fresh.refunded_amount) == ("Rosa Luxemburg", Order.Status.REFUNDED, 3000)
+
+
+@pytest.mark.django_db
+def test_saving_a_stale_waiting_list_entry_keeps_the_offer_made_meanwhile(festival):
+    entry = WaitingListEntry.objects.create(festival=festival, name="Ada", email="ada@example.org")
+    stale = WaitingListEntry.objects.get(pk=entry.pk)
+    expires = timezone.now() + timedelta(hours=48)
+    WaitingListEntry.objects.filter(pk=entry.pk).update(status="offered", offer_expires_at=expires)
+
+    stale.name = "Ada Lovelace"
+    stale.save()
+
+    fresh = WaitingListEntry.objects.get(pk=entry.pk)
+    assert (fresh.name, fresh.status, fresh.offer_expires_at) == ("Ada Lovelace", "offered", expires)
