@@ -74,7 +74,7 @@ def _json_body(request, limit: int) -> dict | JsonResponse:
         return _error("too_large", _("That request is too large."), 413)
     try:
         data = json.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: nested too deeply
         return _error("bad_json", _("Send a JSON object."), 400)
     if not isinstance(data, dict):
         return _error("bad_json", _("Send a JSON object."), 400)
@@ -89,7 +89,7 @@ def _scan(auth, festival, data: dict, *, offline: bool = False) -> dict:
     if not isinstance(code, str):
         code = ""
     nonce = data.get("nonce")
-    if nonce is None or nonce == "":
+    if not isinstance(nonce, str) or not nonce:
         raise CheckInError("bad_nonce", _("Each scan needs a nonce of up to 64 printable characters."))
     scanned_at = None
     if offline:
@@ -101,7 +101,7 @@ def _scan(auth, festival, data: dict, *, offline: bool = False) -> dict:
         festival=festival,
         staff_id=auth.user_id,
         door=data.get("door") if isinstance(data.get("door"), str) else "",
-        nonce=str(nonce),
+        nonce=nonce,
         code=code,
         ticket_id=ticket_id,
         scanned_at=scanned_at,

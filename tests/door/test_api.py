@@ -55,6 +55,12 @@ def test_retried_nonce_gets_the_same_answer(api, make_ticket):
         (b'{"code": "X", "door": "Main gate", "nonce": "' + b"n" * 65 + b'"}', 400, "bad_nonce"),
         (b'{"ticket": "12", "door": "Main gate", "nonce": "n"}', 400, "bad_ticket"),
         (b"{" + b'"pad": "' + b"x" * 40_000 + b'"}', 413, "too_large"),
+        (b"[" * 30_000, 400, "bad_json"),
+        (b'{"code": "X", "door": "Main gate", "nonce": ' + b"[" * 10_000 + b"]" * 10_000 + b"}", 400, "bad_json"),
+        (b'{"code": "X", "door": "Main gate", "nonce": ["n"]}', 400, "bad_nonce"),
+        (b'{"code": "X", "door": "Main gate", "nonce": {"n": 1}}', 400, "bad_nonce"),
+        (b'{"code": "X", "door": "Main gate", "nonce": 17}', 400, "bad_nonce"),
+        (b'{"code": "X", "door": "Main gate", "nonce": true}', 400, "bad_nonce"),
     ],
 )
 def test_bad_requests_get_a_clear_error_and_record_nothing(api, raw, status, error):
@@ -206,3 +212,20 @@ def test_scan_response_is_json_even_for_a_huge_code(api):
 
     assert response.status_code == 200
     assert response.json()["result"] == "unknown_code"
+
+
+def test_sync_with_deeply_nested_json_is_a_bad_request(api):
+    response = api.post("sync", raw=b'{"scans": [' + b"[" * 100_000 + b"]" * 100_000 + b"]}")
+
+    assert (response.status_code, response.json()["error"]) == (400, "bad_json")
+    assert CheckIn.objects.count() == 0
+
+
+def test_sync_refuses_a_scan_whose_nonce_is_not_a_string(api, make_ticket):
+    ticket = make_ticket()
+    scan = {"code": ticket.secret, "door": "Side door", "scanned_at": timezone.now().isoformat()}
+
+    body = api.post("sync", {"scans": [{**scan, "nonce": ["n"], "shown_result": "admitted"}]}).json()
+
+    assert body["results"][0]["error"] == "bad_nonce"
+    assert CheckIn.objects.count() == 0

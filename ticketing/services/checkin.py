@@ -289,7 +289,7 @@ def check_in(
     door = (door or "").strip()
     if not door or len(door) > MAX_DOOR_CHARS or not door.isprintable():
         raise CheckInError("bad_door", _("Say which door this is (up to 60 characters)."))
-    if not nonce or len(nonce) > MAX_NONCE_CHARS or not nonce.isprintable():
+    if not isinstance(nonce, str) or not nonce or len(nonce) > MAX_NONCE_CHARS or not nonce.isprintable():
         raise CheckInError("bad_nonce", _("Each scan needs a nonce of up to 64 printable characters."))
     if offline and shown_result not in Result.values:
         raise CheckInError("bad_shown_result", _("Say what the door showed for each offline scan."))
