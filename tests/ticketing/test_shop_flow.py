@@ -188,6 +188,44 @@ def test_late_payment_with_no_room_is_flagged_and_refunded_once(client, festival
     assert [m.to for m in mail.outbox] == [["other@example.org"]]
 
 
+def test_redelivered_payment_does_not_revive_an_order_an_organiser_cancelled(
+    client, festival, standard, live_site, pay, stripe_emulator
+):
+    _, order = place(client, festival, standard, 2)
+    pay(order)
+    refunds.cancel_order(order=Order.objects.get(pk=order.pk))
+    event = stripe_emulator.emulator.list_events(
+        type_="checkout.session.completed", session=order.stripe_checkout_session_id
+    )[0]
+
+    status = stripe_emulator.emulator.deliver(event["id"])
+
+    order.refresh_from_db()
+    assert status == 200
+    assert order.status == Order.Status.CANCELLED
+    assert set(order.tickets.values_list("status", flat=True)) == {Ticket.Status.CANCELLED}
+    assert reserved(standard) == 0
+    assert len(mail.outbox) == 1
+
+
+def test_payment_for_an_abandoned_never_paid_order_is_still_honoured_when_there_is_room(
+    client, festival, standard, stripe_emulator
+):
+    _, order = place(client, festival, standard, 1)
+    stripe_emulator.emulator.pay(order.stripe_checkout_session_id)  # paid as the buyer gave up
+    from ticketing.services import orders
+
+    orders.release_hold(order=order, to_status=Order.Status.CANCELLED)
+
+    outcome = payments.fulfil_order(order=order, payment_intent="pi_test_late", amount_paid=order.total)
+
+    order.refresh_from_db()
+    assert outcome == payments.LATE_HONOURED
+    assert order.status == Order.Status.PAID
+    assert reserved(standard) == 1
+    assert len(mail.outbox) == 1
+
+
 def test_partial_refund_refunds_one_ticket_and_frees_its_place(
     client, festival, standard, live_site, pay, stripe_emulator
 ):

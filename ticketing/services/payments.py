@@ -100,15 +100,22 @@ def fulfil_order(*, order: Order, payment_intent: str, amount_paid: int) -> str:
             log.info("order %s paid", order.code)
             return FULFILLED
     current = Order.objects.get(pk=order.pk)
-    if current.status == Order.Status.PAID or current.status == Order.Status.REFUNDED:
+    if _was_paid(current) or current.status == Order.Status.REFUNDED:
         return ALREADY_PAID
     return _late_payment(current, payment_intent=payment_intent, now=now)
 
 
+def _was_paid(order: Order) -> bool:
+    """Paid once: a repeated event for it changes nothing, even if staff cancelled or refunded it since."""
+    return order.status == Order.Status.PAID or order.paid_at is not None
+
+
 def _late_payment(order: Order, *, payment_intent: str, now: datetime) -> str:
-    """A payment for an order whose hold lapsed: honour it if there is room, else refund it once."""
+    """A payment for a never-paid order whose hold lapsed: honour it if there is room, else refund it once."""
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
+        if _was_paid(locked):
+            return ALREADY_PAID
         if locked.status in (Order.Status.EXPIRED, Order.Status.CANCELLED) and not locked.problem:
             if orders.retake_capacity(locked):
                 Order.objects.filter(pk=locked.pk).update(
@@ -123,8 +130,6 @@ def _late_payment(order: Order, *, payment_intent: str, now: datetime) -> str:
             Order.objects.filter(pk=locked.pk).update(
                 problem="late_payment_no_room", stripe_payment_intent_id=payment_intent, updated_at=now
             )
-        elif locked.status == Order.Status.PAID:
-            return ALREADY_PAID
         elif locked.problem != "late_payment_no_room":
             return IGNORED
     # Outside the transaction: refund the whole payment. The key makes a second attempt a replay.
