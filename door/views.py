@@ -33,6 +33,7 @@ from ticketing.services.checkin import CheckInError
 MAX_SCAN_BODY = 32 * 1024
 MAX_SYNC_BODY = 2 * 1024 * 1024
 MAX_SYNC_SCANS = 500
+MAX_ID = 2**63 - 1  # the largest primary key a database column holds
 ASSETS = ["css/site.css", "door/door.css", "door/door.js", "vendor/jsqr/jsQR.js"]
 
 
@@ -81,9 +82,23 @@ def _json_body(request, limit: int) -> dict | JsonResponse:
     return data
 
 
+def _is_id(value) -> bool:
+    """Whether a JSON value can be a primary key (not a bool, not beyond what the database holds)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
+def _parse_time(raw) -> datetime | None:
+    """An ISO 8601 time with a time zone, or None (for nonsense and for impossible dates alike)."""
+    try:
+        moment = parse_datetime(raw[:40]) if isinstance(raw, str) else None
+    except ValueError:  # well formed but impossible, such as 30 February
+        return None
+    return None if moment is None or timezone.is_naive(moment) else moment
+
+
 def _scan(auth, festival, data: dict, *, offline: bool = False) -> dict:
     ticket_id = data.get("ticket")
-    if ticket_id is not None and (not isinstance(ticket_id, int) or isinstance(ticket_id, bool)):
+    if ticket_id is not None and not _is_id(ticket_id):
         raise CheckInError("bad_ticket", _("A ticket must be given by its number."))
     code = data.get("code", "")
     if not isinstance(code, str):
@@ -93,9 +108,8 @@ def _scan(auth, festival, data: dict, *, offline: bool = False) -> dict:
         raise CheckInError("bad_nonce", _("Each scan needs a nonce of up to 64 printable characters."))
     scanned_at = None
     if offline:
-        raw_time = data.get("scanned_at")
-        scanned_at = parse_datetime(raw_time) if isinstance(raw_time, str) else None
-        if scanned_at is None or timezone.is_naive(scanned_at):
+        scanned_at = _parse_time(data.get("scanned_at"))
+        if scanned_at is None:
             raise CheckInError("bad_time", _("An offline scan needs its time, with a time zone."))
     outcome = checkin_service.check_in(
         festival=festival,
@@ -154,7 +168,7 @@ def undo(request, auth, festival):
     if isinstance(data, JsonResponse):
         return data
     check_in_id = data.get("check_in")
-    if not isinstance(check_in_id, int) or isinstance(check_in_id, bool):
+    if not _is_id(check_in_id):
         return _error("bad_check_in", _("Say which admission to undo."), 400)
     try:
         checkin_service.undo_admission(festival=festival, staff_id=auth.user_id, check_in_id=check_in_id)
@@ -200,8 +214,8 @@ def door_list(request, auth, festival):
     since = None
     raw = request.GET.get("since")
     if raw:
-        since = parse_datetime(raw[:40])
-        if since is None or timezone.is_naive(since):
+        since = _parse_time(raw)
+        if since is None:
             return _error("bad_since", _("Give the cursor from the previous door list."), 400)
     data = checkin_service.door_list(festival=festival, since=since)
     return HttpResponse(json.dumps(data, separators=(",", ":")), content_type="application/json")
@@ -228,10 +242,16 @@ def manage_permission_required(view):
 
 
 def _edition(request) -> FestivalPage:
+    """The edition named by ``?edition=<id>``, else the current one; 404 for a malformed or unknown id."""
     raw = request.GET.get("edition", "")
-    festival = FestivalPage.objects.filter(pk=int(raw)).first() if raw.isdigit() else current_festival()
+    if not raw:
+        festival = current_festival()
+    elif raw.isascii() and raw.isdigit() and len(raw) <= 18:  # "²" is a digit to isdigit() but not to int()
+        festival = FestivalPage.objects.filter(pk=int(raw)).first()
+    else:
+        festival = None
     if festival is None:
-        raise Http404(_("There is no festival edition yet."))
+        raise Http404(_("There is no such festival edition.") if raw else _("There is no festival edition yet."))
     return festival
 
 

@@ -120,3 +120,17 @@ def test_organisers_see_double_admissions_made_offline(
 
     assert response.status_code == 200
     assert response.content.count(b"Twice In") == count
+
+
+@pytest.mark.parametrize("edition", ["²", "٣", "9" * 5000, "9" * 30, "-1", " 1"])
+def test_a_malformed_edition_is_not_found(client, live_festival, door_staff, groups, edition):
+    organiser = UserFactory(username="olu")
+    organiser.groups.add(groups[roles.ORGANISER])
+    client.force_login(door_staff)
+
+    page = client.get(reverse("door:page"), {"edition": edition})
+    token = client.get(reverse("door:token"), {"edition": edition})
+    client.force_login(organiser)
+    doubles = client.get(reverse("door:double_admissions"), {"edition": edition})
+
+    assert (page.status_code, token.status_code, doubles.status_code) == (404, 404, 404)

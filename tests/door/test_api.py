@@ -229,3 +229,29 @@ def test_sync_refuses_a_scan_whose_nonce_is_not_a_string(api, make_ticket):
 
     assert body["results"][0]["error"] == "bad_nonce"
     assert CheckIn.objects.count() == 0
+
+
+@pytest.mark.parametrize("ticket_id", [10**30, -(10**30), 2**63, 0, -1])
+def test_ticket_number_out_of_range_is_a_bad_ticket(api, ticket_id):
+    response = api.post("scan", raw=b'{"ticket": %d, "door": "Main gate", "nonce": "n1"}' % ticket_id)
+
+    assert (response.status_code, response.json()["error"]) == (400, "bad_ticket")
+    assert CheckIn.objects.count() == 0
+
+
+@pytest.mark.parametrize("check_in_id", [10**30, 2**63])
+def test_undo_of_an_impossible_check_in_number_is_a_bad_request(api, check_in_id):
+    response = api.post("undo", raw=b'{"check_in": %d}' % check_in_id)
+
+    assert (response.status_code, response.json()["error"]) == (400, "bad_check_in")
+
+
+def test_well_formed_but_impossible_times_are_bad_requests(api, make_ticket):
+    ticket = make_ticket()
+    scan = {"code": ticket.secret, "door": "Side door", "nonce": "off-1", "shown_result": "admitted"}
+
+    listed = api.get("list", {"since": "2026-02-30T10:00:00+00:00"})
+    synced = api.post("sync", {"scans": [{**scan, "scanned_at": "2026-13-01T25:00:00Z"}]})
+
+    assert (listed.status_code, listed.json()["error"]) == (400, "bad_since")
+    assert synced.json()["results"][0]["error"] == "bad_time"
