@@ -188,6 +188,36 @@ def test_late_payment_with_no_room_is_flagged_and_refunded_once(client, festival
     assert [m.to for m in mail.outbox] == [["other@example.org"]]
 
 
+def test_late_refund_that_fails_is_flagged_and_retried_by_the_sweep(client, festival, stripe_emulator, settings):
+    tiny = TicketType.objects.create(festival=festival, name="Tiny", price=1000, capacity=1)
+    _, late = place(client, festival, tiny, 1)
+    from ticketing.services import orders
+
+    orders.release_hold(order=late)
+    _, other = place(client, festival, tiny, 1, buyer_email="other@example.org")
+    for order in (other, late):
+        stripe_emulator.emulator.pay(order.stripe_checkout_session_id)  # no webhook URL: nothing delivered
+    payments.confirm_from_success_page(order=other, session_id=other.stripe_checkout_session_id)
+    session = payments.stripe_gateway.retrieve_checkout_session(late.stripe_checkout_session_id)
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # Stripe cannot be reached
+
+    outcome = payments.fulfil_order(order=late, payment_intent=session.payment_intent, amount_paid=1000)
+    flagged = Order.objects.get(pk=late.pk)
+    settings.STRIPE_API_BASE = stripe_emulator.base_url  # reachable again by the next sweep
+    first_sweep = payments.sweep_lapsed_holds()
+    second_sweep = payments.sweep_lapsed_holds()
+
+    late.refresh_from_db()
+    intent = stripe_emulator.emulator.get_payment_intent(session.payment_intent)
+    assert outcome == "late_refund_failed"
+    assert (flagged.status, flagged.problem, flagged.refunded_amount) == (Order.Status.EXPIRED, "late_refund_failed", 0)
+    assert first_sweep == {"late_refunded": 1}
+    assert second_sweep == {}
+    assert (late.status, late.problem, late.refunded_amount) == (Order.Status.REFUNDED, "late_payment_no_room", 1000)
+    assert intent["amount_refunded"] == 1000
+    assert reserved(tiny) == 1
+
+
 def test_redelivered_payment_does_not_revive_an_order_an_organiser_cancelled(
     client, festival, standard, live_site, pay, stripe_emulator
 ):

@@ -27,9 +27,13 @@ FULFILLED = "fulfilled"
 ALREADY_PAID = "already_paid"
 LATE_HONOURED = "late_honoured"
 LATE_REFUNDED = "late_refunded"
+LATE_REFUND_FAILED = "late_refund_failed"
 NOT_PAID = "not_paid"
 IGNORED = "ignored"
 DELAYED_PAYMENT_HOLD = timedelta(days=5)
+# Order.problem codes for a late payment that found no room: refunded (or being refunded), or owed a retry.
+NO_ROOM = "late_payment_no_room"
+REFUND_FAILED = "late_refund_failed"
 
 
 def currency() -> str:
@@ -128,11 +132,16 @@ def _late_payment(order: Order, *, payment_intent: str, now: datetime) -> str:
                 log.warning("order %s paid after its hold lapsed; there was room, so honoured", locked.code)
                 return LATE_HONOURED
             Order.objects.filter(pk=locked.pk).update(
-                problem="late_payment_no_room", stripe_payment_intent_id=payment_intent, updated_at=now
+                problem=NO_ROOM, stripe_payment_intent_id=payment_intent, updated_at=now
             )
-        elif locked.problem != "late_payment_no_room":
+        elif locked.problem not in (NO_ROOM, REFUND_FAILED):
             return IGNORED
-    # Outside the transaction: refund the whole payment. The key makes a second attempt a replay.
+    return _refund_late_payment(order, payment_intent=payment_intent)
+
+
+def _refund_late_payment(order: Order, *, payment_intent: str) -> str:
+    """Refund a late payment that found no room, whole and once; on failure flag it for the sweep. Raises nothing."""
+    # Outside any transaction. The key makes every attempt after the first a replay.
     try:
         stripe_gateway.refund(
             payment_intent=payment_intent,
@@ -141,14 +150,21 @@ def _late_payment(order: Order, *, payment_intent: str, now: datetime) -> str:
             metadata={"order_code": order.code, "reason": "late_payment_no_room"},
         )
     except stripe_gateway.PaymentProviderError as exc:
-        log.error("late refund of %s failed: %s", order.code, exc.message)
-        return LATE_REFUNDED
-    with transaction.atomic():
-        Order.objects.filter(pk=order.pk, refunded_amount=0).update(
-            refunded_amount=order.total, status=Order.Status.REFUNDED, updated_at=timezone.now()
-        )
+        log.error("late refund of %s failed, the sweep will retry it: %s", order.code, exc.message)
+        Order.objects.filter(pk=order.pk, refunded_amount=0).update(problem=REFUND_FAILED, updated_at=timezone.now())
+        return LATE_REFUND_FAILED
+    Order.objects.filter(pk=order.pk, refunded_amount=0).update(
+        refunded_amount=order.total, status=Order.Status.REFUNDED, problem=NO_ROOM, updated_at=timezone.now()
+    )
     log.warning("order %s paid after its hold lapsed with no room left; refunded", order.code)
     return LATE_REFUNDED
+
+
+def _unrefunded_late_payments():
+    """Late payments flagged for a refund that has not gone through (it failed, or was cut short)."""
+    return Order.objects.filter(problem__in=(NO_ROOM, REFUND_FAILED), refunded_amount=0).exclude(
+        stripe_payment_intent_id=""
+    )
 
 
 def _order_for_session(session: dict) -> Order | None:
@@ -200,7 +216,8 @@ def confirm_from_success_page(*, order: Order, session_id: str) -> str:
 
 
 def sweep_lapsed_holds(*, now: datetime | None = None, limit: int = 200) -> dict[str, int]:
-    """Release holds whose time is up, closing their sessions first so they cannot be paid. Raises nothing."""
+    """Release holds whose time is up, closing their sessions first so they cannot be paid, and retry
+    late refunds that did not go through. Answers how many of each outcome. Raises nothing."""
     now = now or timezone.now()
     results: dict[str, int] = {}
     lapsed = list(
@@ -208,6 +225,9 @@ def sweep_lapsed_holds(*, now: datetime | None = None, limit: int = 200) -> dict
     )
     for order in lapsed:
         outcome = _sweep_one(order)
+        results[outcome] = results.get(outcome, 0) + 1
+    for order in _unrefunded_late_payments().order_by("updated_at")[:limit]:
+        outcome = _refund_late_payment(order, payment_intent=order.stripe_payment_intent_id)
         results[outcome] = results.get(outcome, 0) + 1
     return results
 
