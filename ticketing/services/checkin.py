@@ -323,18 +323,54 @@ def check_in(
     new_id = _insert(**row, result=result, shown=shown if shown != result else "")
     if new_id is not None:
         return ScanOutcome(result, ticket, new_id, reason=reason)
+    if result != Result.ADMITTED:  # only the nonce refuses a refusal: this is a retry
+        return _replay_row(row)
+    return _admission_taken(row=row, ticket=ticket, shown=shown, reason=reason)
+
+
+ADMISSION_ATTEMPTS = 5
+
+
+def _replay_row(row: dict) -> ScanOutcome:
+    return _replay(staff_id=row["staff_id"], nonce=row["nonce"], code=row["code"], ticket_id=row["ticket_id"])
+
+
+def _nonce_used(row: dict) -> bool:
+    return CheckIn.objects.filter(staff_id=row["staff_id"], nonce=row["nonce"]).exists()
+
+
+def _admission_taken(*, row: dict, ticket: DoorTicket, shown: str, reason: str) -> ScanOutcome:
+    """Our admission was refused by the database: a retry, an earlier offline admission, or a repeat.
+
+    Other doors may change the live admission while we look (an undo, another offline
+    door's earlier admission), so each step re-reads it and tries again if it moved; the
+    scan is logged whatever happens.
+    """
     admission = None
-    if result == Result.ADMITTED:
-        admission = _admission(ticket.pk, day)
-        if admission is not None and admission.staff_id == staff_id and admission.nonce == nonce:
-            return _replay(staff_id=staff_id, nonce=nonce, code=code, ticket_id=row["ticket_id"])
-        if offline and admission is not None and scanned_at < admission.scanned_at:
-            with transaction.atomic():
-                return _keep_earliest(row=row, admission=admission, ticket=ticket, shown=shown)
-        result = Result.ALREADY_CHECKED_IN
-        new_id = _insert(**row, result=result, shown=shown if shown != result else "")
+    for _attempt in range(ADMISSION_ATTEMPTS):
+        admission = _admission(ticket.pk, row["day"])
+        if admission is None:  # undone or replaced since our insert, or our nonce was taken
+            new_id = _insert(**row, result=Result.ADMITTED, shown=shown if shown != Result.ADMITTED else "")
+            if new_id is not None:
+                return ScanOutcome(Result.ADMITTED, ticket, new_id, reason=reason)
+            if _nonce_used(row):
+                return _replay_row(row)
+            continue
+        if admission.staff_id == row["staff_id"] and admission.nonce == row["nonce"]:
+            return _replay_row(row)
+        if not (row["offline"] and row["scanned_at"] < admission.scanned_at):
+            break
+        outcome = _keep_earliest(row=row, admission=admission, ticket=ticket, shown=shown)
+        if outcome is not None:
+            return outcome
+        if _nonce_used(row):
+            return _replay_row(row)
+    # A later scan of a ticket already in (or, after repeated contention, at least logged):
+    # not an admission; an offline door that showed "admitted" makes it a double admission.
+    result = Result.ALREADY_CHECKED_IN
+    new_id = _insert(**row, result=result, shown=shown if shown != result else "")
     if new_id is None:
-        return _replay(staff_id=staff_id, nonce=nonce, code=code, ticket_id=row["ticket_id"])
+        return _replay_row(row)
     return ScanOutcome(result, ticket, new_id, previous=_previous(admission), reason=reason)
 
 
@@ -345,18 +381,32 @@ def _offline_refusal(*, row: dict, ticket: DoorTicket, shown: str, reason: str) 
     result = Result.ALREADY_CHECKED_IN if admission is not None else shown
     new_id = _insert(**row, result=result, shown=shown if shown != result else "")
     if new_id is None:
-        return _replay(staff_id=row["staff_id"], nonce=row["nonce"], code=row["code"], ticket_id=row["ticket_id"])
+        return _replay_row(row)
     return ScanOutcome(result, ticket, new_id, previous=_previous(admission), reason=reason)
 
 
-def _keep_earliest(*, row: dict, admission: Admission, ticket: DoorTicket, shown: str) -> ScanOutcome:
-    """An offline admission earlier than the live one: the earlier scan becomes the admission (in a transaction)."""
-    locked = CheckIn.objects.select_for_update().get(pk=admission.pk)
-    # The later admission is kept in the log as a second entry; the door did show "admitted".
-    CheckIn.objects.filter(pk=locked.pk).update(
-        result=Result.ALREADY_CHECKED_IN, shown_result=locked.shown_result or Result.ADMITTED
-    )
-    new_id = _insert(**row, result=Result.ADMITTED, shown=shown if shown != Result.ADMITTED else "")
+def _keep_earliest(*, row: dict, admission: Admission, ticket: DoorTicket, shown: str) -> ScanOutcome | None:
+    """An offline admission earlier than the live one becomes the admission; None if the live one moved first.
+
+    The live admission is locked and re-read in the transaction: if another door undid or
+    replaced it meanwhile, nothing is changed and the caller looks again.
+    """
+    with transaction.atomic():
+        locked = (
+            CheckIn.objects.select_for_update()
+            .filter(pk=admission.pk, result=Result.ADMITTED, undone_at__isnull=True)
+            .first()
+        )
+        if locked is None:
+            return None
+        # The later admission is kept in the log as a second entry; the door did show "admitted".
+        CheckIn.objects.filter(pk=locked.pk).update(
+            result=Result.ALREADY_CHECKED_IN, shown_result=locked.shown_result or Result.ADMITTED
+        )
+        new_id = _insert(**row, result=Result.ADMITTED, shown=shown if shown != Result.ADMITTED else "")
+        if new_id is None:  # our nonce was taken meanwhile (a retry of this very scan): undo the demotion
+            transaction.set_rollback(True)
+            return None
     return ScanOutcome(Result.ADMITTED, ticket, new_id)
 
 
