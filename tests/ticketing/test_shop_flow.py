@@ -8,6 +8,7 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
+from ticketing import codes
 from ticketing.models import Order, Ticket, TicketType
 from ticketing.services import payments, refunds
 from ticketing.services.errors import ShopError
@@ -355,3 +356,17 @@ def test_many_success_page_loads_at_once_fulfil_once(client, festival, standard,
 
     assert sorted(outcomes) == ["already_paid"] * 3 + ["fulfilled"]
     assert len(mail.outbox) == 1
+
+
+def test_order_code_already_taken_is_replaced_by_a_fresh_one(client, festival, standard, stripe_emulator, monkeypatch):
+    drawn = iter(["FOR-TAKEN", "FOR-TAKEN", "FOR-TAKEN", "FOR-FRESH"])
+    monkeypatch.setattr(codes, "new_order_code", lambda: next(drawn))
+    _, first = place(client, festival, standard, 1)
+
+    response, second = place(client, festival, standard, 1, buyer_email="second@example.org")
+
+    assert first.code == "FOR-TAKEN"
+    assert response.status_code == 303
+    assert second.code == "FOR-FRESH"
+    assert second.buyer_email == "second@example.org"
+    assert reserved(standard) == 2

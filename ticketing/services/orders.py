@@ -15,12 +15,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from festival.models import FestivalPage
+from ticketing import codes
 from ticketing.models import Order, Ticket, TicketType, Voucher, WaitingListEntry
 
 from .errors import ShopError
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 SESSION_MINUTES = 31
 HOLD_GRACE_MINUTES = 5
 STRIPE_MINIMUM = 30  # pence
+CODE_ATTEMPTS = 5  # order codes are short: draw again when one is taken
 HOLDING_STATUSES = (Ticket.Status.PENDING, Ticket.Status.VALID)
 
 
@@ -279,7 +281,7 @@ def place_order(
         if quote.voucher:
             _use_voucher(quote.voucher)
         _reserve(counts)
-        order = Order.objects.create(
+        order = _create_order(
             festival=festival,
             buyer_name=buyer_name.strip(),
             buyer_email=buyer_email.strip(),
@@ -321,6 +323,20 @@ def place_order(
         release_hold(order=order, to_status=Order.Status.CANCELLED)
         raise
     return order
+
+
+def _create_order(**fields) -> Order:
+    """Create an order under a fresh code, drawing again when the code is taken. Call inside atomic()."""
+    attempts = CODE_ATTEMPTS
+    while True:
+        code = codes.new_order_code()
+        try:
+            with transaction.atomic():  # a savepoint: a clash leaves the caller's transaction usable
+                return Order.objects.create(code=code, **fields)
+        except IntegrityError:
+            attempts -= 1
+            if not attempts or not Order.objects.filter(code=code).exists():
+                raise  # out of attempts, or some other constraint failed
 
 
 def order_counts(order: Order, statuses=(Ticket.Status.PENDING,)) -> Counter:
