@@ -2,6 +2,7 @@
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published, page_unpublished
 
 from programme import caching
@@ -39,6 +40,7 @@ def on_page_deleted(sender, instance, **kwargs):
         caching.invalidate()
 
 
+@receiver([post_save, post_delete], sender=PageViewRestriction)  # a newly private page must leave the cache
 @receiver([post_save, post_delete], sender=Stage)
 @receiver([post_save, post_delete], sender=Track)
 @receiver([post_save, post_delete], sender=SessionFormat)

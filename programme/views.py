@@ -3,6 +3,7 @@
 import json
 
 from django.http import Http404, HttpResponse
+from wagtail import hooks
 from wagtail.models import Page, Site
 
 from programme.caching import cached_response
@@ -21,14 +22,37 @@ ICAL = "text/calendar; charset=utf-8"
 
 
 def export(request, path: str, name: str):
-    """One export of a live programme, session or speaker page; 404 for anything else."""
+    """One export of a live programme, session or speaker page; 404 for anything else.
+
+    The page's view restrictions apply to its exports, as Wagtail applies them to the page.
+    """
     site = Site.find_for_request(request)
     if site is None:
         raise Http404
     page = Page.objects.live().filter(url_path=site.root_page.url_path + path).specific().first()
     if page is None or name not in EXPORTS.get(type(page), set()):
         raise Http404
-    return cached_response(request, page, lambda: _render(request, page, name))
+    return _serve_with_page_hooks(
+        page,
+        request,
+        lambda page, request, args, kwargs: cached_response(request, page, lambda: _render(request, page, name)),
+    )
+
+
+def _serve_with_page_hooks(page, request, serve) -> HttpResponse:
+    """Run ``serve`` through Wagtail's page-serving hooks, as ``wagtail.views.serve`` does for the page itself.
+
+    So a password, sign-in or groups restriction on the page or an ancestor answers an export with
+    Wagtail's password form or a redirect to sign in, and the request method is checked.
+    """
+    chain = serve
+    for hook in reversed(hooks.get_hooks("on_serve_page")):
+        chain = hook(chain)
+    for hook in hooks.get_hooks("before_serve_page"):
+        result = hook(page, request, (), {})
+        if isinstance(result, HttpResponse):
+            return result
+    return chain(page, request, (), {})
 
 
 def _render(request, page, name: str) -> HttpResponse:

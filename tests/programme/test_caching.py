@@ -2,6 +2,9 @@
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+from wagtail.models import PageViewRestriction
 
 from .conftest import at
 
@@ -58,3 +61,50 @@ def test_signed_in_users_are_never_served_from_the_cache(client, programme, sess
     response = client.get(programme.url)
 
     assert response.has_header("X-Programme-Cache") is False
+
+
+def unlock(client, restriction, page) -> None:
+    """Enter a password-protected page's password, as a visitor does on Wagtail's form."""
+    url = reverse("wagtailcore_authenticate_with_password", args=[restriction.pk, page.pk])
+    response = client.post(url, {"password": restriction.password, "return_url": page.url})
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("protect", ["programme", "festival"])
+@pytest.mark.parametrize("view", ["programme", "session", "schedule.json", "calendar.ics"])
+def test_a_password_protected_page_unlocked_by_one_visitor_is_never_cached_for_others(
+    client, festival, programme, session, protect, view
+):
+    protected = {"programme": programme, "festival": festival}[protect]
+    restriction = PageViewRestriction.objects.create(
+        page=protected, restriction_type=PageViewRestriction.PASSWORD, password="solidarity"
+    )
+    url = {
+        "programme": programme.url,
+        "session": session.url,
+        "schedule.json": programme.url + "schedule.json",
+        "calendar.ics": session.url + "calendar.ics",
+    }[view]
+    unlock(client, restriction, protected)
+    unlocked = client.get(url)
+    unlocked_again = client.get(url)
+
+    stranger = Client().get(url)
+
+    assert (unlocked.status_code, unlocked_again.status_code) == (200, 200)
+    assert "Rent strikes" in unlocked_again.content.decode()
+    assert unlocked_again.has_header("X-Programme-Cache") is False
+    assert stranger.has_header("X-Programme-Cache") is False
+    assert "Rent strikes" not in stranger.content.decode()
+    assert 'name="password"' in stranger.content.decode()  # Wagtail's password form, at the same address
+
+
+def test_protecting_a_page_drops_its_cached_copy(client, programme, session):
+    client.get(programme.url)
+    assert client.get(programme.url)["X-Programme-Cache"] == "hit"
+
+    PageViewRestriction.objects.create(page=programme, restriction_type=PageViewRestriction.LOGIN)
+    response = client.get(programme.url)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/_util/login/")

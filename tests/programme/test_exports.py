@@ -7,7 +7,9 @@ from zoneinfo import ZoneInfo
 import icalendar
 import jsonschema
 import pytest
+from django.contrib.auth.models import Group, User
 from lxml import etree
+from wagtail.models import PageViewRestriction
 
 from programme.models import SessionPage
 
@@ -221,3 +223,28 @@ def test_festival_page_has_schema_org_event_json_ld(client, festival):
 def json_ld(html: str) -> dict:
     start = html.index('<script type="application/ld+json">') + len('<script type="application/ld+json">')
     return json.loads(html[start : html.index("</script>", start)])
+
+
+@pytest.mark.parametrize("name", ["schedule.json", "schedule.xml", "calendar.ics", "starred.ics"])
+def test_exports_of_a_programme_for_signed_in_visitors_only_send_strangers_to_log_in(client, programme, sessions, name):
+    PageViewRestriction.objects.create(page=programme, restriction_type=PageViewRestriction.LOGIN)
+
+    stranger = client.get(programme.url + name, {"sessions": str(sessions[0].pk)})
+    client.force_login(User.objects.create_user("esme"))
+    member = client.get(programme.url + name, {"sessions": str(sessions[0].pk)})
+
+    assert stranger.status_code == 302
+    assert stranger["Location"].startswith("/_util/login/?next=")
+    assert member.status_code == 200
+    assert "Who owns the weather?" in member.content.decode()
+
+
+def test_a_session_calendar_under_a_group_restricted_edition_is_refused_to_others(client, festival, sessions):
+    restriction = PageViewRestriction.objects.create(page=festival, restriction_type=PageViewRestriction.GROUPS)
+    restriction.groups.set([Group.objects.create(name="Organisers")])
+    client.force_login(User.objects.create_user("esme"))
+
+    response = client.get(sessions[0].url + "calendar.ics")
+
+    assert response.status_code == 302
+    assert "Who owns the weather?" not in response.content.decode()
