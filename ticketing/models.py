@@ -295,8 +295,16 @@ class Voucher(ServiceOwnedColumnsModel):
         return self.code
 
     def save(self, *args, **kwargs):
-        self.code = self.code.strip().upper()
+        self.normalise_code()
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self.normalise_code()  # before the form's uniqueness check, which compares the stored codes
+
+    def normalise_code(self) -> None:
+        """Codes are stored trimmed and in upper case, as the shop compares what buyers type."""
+        self.code = (self.code or "").strip().upper()
 
 
 class WaitingListEntry(ServiceOwnedColumnsModel):

@@ -227,3 +227,20 @@ def test_editing_a_buyer_keeps_a_cancellation_made_during_the_edit(admin_client,
         "clara@example.org",
         Order.Status.CANCELLED,
     )
+
+
+def test_adding_a_voucher_whose_code_differs_only_in_case_shows_a_form_error(admin_client, festival):
+    Voucher.objects.create(festival=festival, code="UNION", percent_off=10, max_uses=10)
+
+    response = admin_client.post(reverse("vouchers:add"), voucher_form(festival, code=" union "))
+
+    assert response.status_code == 200
+    assert "already exists" in response.text
+    assert list(Voucher.objects.values_list("code", flat=True)) == ["UNION"]
+
+
+def test_voucher_added_in_lower_case_is_stored_in_upper_case(admin_client, festival):
+    response = admin_client.post(reverse("vouchers:add"), voucher_form(festival, code="solidarity26"))
+
+    assert response.status_code == 302
+    assert list(Voucher.objects.values_list("code", flat=True)) == ["SOLIDARITY26"]
