@@ -164,9 +164,9 @@
     return api(cfg.urls.scan, { method: "POST", body: body }).then(function (r) {
       setOnline(true);
       if (r.status !== 200) { show("unknown_code", { hint: r.data.message }); return; }
-      state.lastAdmission = r.data.result === "admitted" ? { id: r.data.check_in } : null;
+      var admitted = r.data.result === "admitted";
+      state.lastAdmission = admitted ? { id: r.data.check_in, code: body.code, marked: markLocally(body.code, true) } : null;
       show(r.data.result, r.data);
-      if (r.data.result === "admitted") markAdmittedLocally(body.code);
       refreshCounts();
     }, function () {
       if (body.code) return decideLocally(body);
@@ -174,11 +174,12 @@
     });
   }
 
-  function markAdmittedLocally(code) {
-    if (!code || !window.crypto || !crypto.subtle) return;
-    sha256hex(code).then(function (hash) {
+  // Keep this device's door list in step with an online admission or its undo.
+  function markLocally(code, admitted) {
+    if (!code || !window.crypto || !crypto.subtle) return Promise.resolve();
+    return sha256hex(code).then(function (hash) {
       return idb.get("tickets", hash).then(function (entry) {
-        if (entry) { entry.in = today(); return idb.put("tickets", entry, hash); }
+        if (entry) { entry.in = admitted ? today() : ""; return idb.put("tickets", entry, hash); }
       });
     }).catch(function () {});
   }
@@ -216,8 +217,11 @@
       return;
     }
     api(cfg.urls.undo, { method: "POST", body: { check_in: last.id } }).then(function (r) {
-      show(r.status === 200 ? "undone" : "idle", { hint: r.status === 200 ? "" : r.data.message });
-      refreshCounts();
+      if (r.status !== 200) { show("idle", { hint: r.data.message }); return; }
+      return last.marked.then(function () { return markLocally(last.code, false); }).then(function () {
+        show("undone");
+        refreshCounts();
+      });
     }, function () { show("idle", { hint: cfg.text.searchOffline }); });
   }
 

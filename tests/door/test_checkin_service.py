@@ -261,3 +261,20 @@ def test_offline_scan_must_say_what_the_door_showed(live_festival, door_staff, m
 
     assert error.value.code == "bad_shown_result"
     assert CheckIn.objects.count() == 0
+
+
+def test_door_list_changes_carry_an_undone_admission(live_festival, door_staff, make_ticket):
+    ticket = make_ticket()
+    admitted = scan(live_festival, door_staff, ticket.secret, "n1")
+    earlier = timezone.now() - timedelta(minutes=10)  # sold and admitted before the door's last list
+    Ticket.objects.filter(pk=ticket.pk).update(updated_at=earlier)
+    Order.objects.filter(pk=ticket.order_id).update(updated_at=earlier)
+    CheckIn.objects.filter(pk=admitted.check_in_id).update(created_at=earlier)
+    full = door_list(festival=live_festival)
+    since = timezone.now() - timedelta(minutes=1)
+
+    undo_admission(festival=live_festival, staff_id=door_staff.pk, check_in_id=admitted.check_in_id)
+    changes = door_list(festival=live_festival, since=since)
+
+    assert [row[4] for row in full["tickets"]] == [1]
+    assert [(row[0], row[4]) for row in changes["tickets"]] == [(secret_hash(ticket.secret), 0)]

@@ -94,3 +94,20 @@ def test_door_page_has_no_axe_violations_with_a_result_shown(door_page, make_tic
     context.close()
 
     assert (admitted, repeated) == ([], [])
+
+
+def test_undo_online_clears_the_admission_from_this_devices_door_list(door_page, make_ticket):
+    ticket = make_ticket(attendee_name="Fannie Lou Hamer")
+    context, page = door_page(1)
+
+    scan(page, ticket.secret, "admitted")
+    page.click("#undo")
+    page.wait_for_selector("#result[data-result='undone']")
+    context.set_offline(True)
+    page.wait_for_selector("#door-net[data-state='offline']")
+    scan(page, ticket.secret, "admitted")  # the door list must not still say "already in"
+    queued = page.text_content("#queue-count")
+    context.close()
+
+    assert queued == "1"
+    assert CheckIn.objects.filter(result="admitted", undone_at__isnull=True).count() == 0

@@ -470,15 +470,23 @@ def _list_status(ticket_status: str, order_status: str) -> str:
 
 
 def door_list(*, festival, since: datetime | None = None, now: datetime | None = None) -> dict:
-    """The offline door list: hashed secret → name, type, status, admitted today; or the changes since a cursor."""
+    """The offline door list: hashed secret → name, type, status, admitted today; or the changes since a cursor.
+
+    The changes are the tickets edited, paid, refunded or reissued since the cursor, and
+    those scanned or whose admission was undone since: each sent whole, with whether it is
+    in today, so an undo on one door reaches the others' lists.
+    """
     now = now or timezone.now()
     day = festival_day(festival, now)
     tickets = Ticket.objects.filter(ticket_type__festival=festival)
     admitted = CheckIn.objects.filter(festival=festival, day=day, result=Result.ADMITTED, undone_at__isnull=True)
     removed: list[str] = []
     if since is not None:
+        # New scans, and admissions undone since (an undo is the only edit a check-in gets).
         changed_ids = set(
-            CheckIn.objects.filter(festival=festival, created_at__gt=since).values_list("ticket_id", flat=True)
+            CheckIn.objects.filter(festival=festival)
+            .filter(Q(created_at__gt=since) | Q(undone_at__gt=since))
+            .values_list("ticket_id", flat=True)
         )
         tickets = tickets.filter(Q(updated_at__gt=since) | Q(order__updated_at__gt=since) | Q(pk__in=changed_ids))
         removed = [
