@@ -135,20 +135,24 @@ def test_stats_count_arrivals(api, make_ticket):
 def test_sync_uploads_offline_scans_with_their_times(api, make_ticket):
     ticket = make_ticket()
     base = {"code": ticket.secret, "door": "Side door", "shown_result": "admitted"}
+    scanned_at = timezone.now() - timedelta(minutes=10)
     scans = [
-        {**base, "nonce": "off-1", "scanned_at": "2000-01-01T00:00:00Z"},
+        {**base, "nonce": "off-1", "scanned_at": scanned_at.isoformat()},
         {**base, "nonce": "off-2", "scanned_at": "not a time"},
         "junk",
-        {"code": ticket.secret, "door": "Side door", "nonce": "off-3", "scanned_at": "2000-01-01T00:00:00Z"},
+        {"code": ticket.secret, "door": "Side door", "nonce": "off-3", "scanned_at": scanned_at.isoformat()},
+        {**base, "nonce": "off-4", "scanned_at": "2000-01-01T00:00:00Z"},
     ]
 
     body = api.post("sync", {"scans": scans}).json()
 
-    assert body["results"][0]["result"] == "not_valid_today"
+    assert body["results"][0]["result"] == "admitted"
     assert body["results"][1]["error"] == "bad_time"
     assert body["results"][2]["error"] == "bad_scan"
     assert (body["results"][3]["error"], body["results"][3]["nonce"]) == ("bad_shown_result", "off-3")
-    assert CheckIn.objects.get().offline is True
+    assert (body["results"][4]["error"], body["results"][4]["nonce"]) == ("too_old", "off-4")
+    row = CheckIn.objects.get()
+    assert (row.offline, row.scanned_at) == (True, scanned_at)
 
 
 def test_sync_of_a_scan_the_door_refused_records_no_admission(api, make_ticket):

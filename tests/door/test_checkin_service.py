@@ -278,3 +278,24 @@ def test_door_list_changes_carry_an_undone_admission(live_festival, door_staff, 
 
     assert [row[4] for row in full["tickets"]] == [1]
     assert [(row[0], row[4]) for row in changes["tickets"]] == [(secret_hash(ticket.secret), 0)]
+
+
+@pytest.mark.parametrize("hours_ago", [25, 24 * 365 * 30])
+def test_offline_scan_older_than_a_day_is_refused_and_not_logged(live_festival, door_staff, make_ticket, hours_ago):
+    ticket = make_ticket()
+
+    with pytest.raises(CheckInError) as error:
+        offline_scan(live_festival, door_staff, ticket.secret, "off-1", "admitted", minutes_ago=hours_ago * 60)
+
+    assert error.value.code == "too_old"
+    assert CheckIn.objects.count() == 0
+
+
+def test_offline_scan_from_earlier_today_or_yesterday_is_kept_on_its_own_day(live_festival, door_staff, make_ticket):
+    ticket = make_ticket()
+
+    outcome = offline_scan(live_festival, door_staff, ticket.secret, "off-1", "admitted", minutes_ago=23 * 60)
+
+    row = CheckIn.objects.get(pk=outcome.check_in_id)
+    assert outcome.result == "admitted"
+    assert row.day == timezone.localtime(timezone.now() - timedelta(hours=23)).date()

@@ -30,6 +30,9 @@ Result = CheckIn.Result
 MAX_CODE_CHARS = 200  # anything longer is junk, not a badge
 MAX_DOOR_CHARS = 60
 MAX_NONCE_CHARS = 64
+# An offline door uploads as soon as it is back online; a scan older than this is a wrong
+# clock or a stale device, and would land on a festival day long gone.
+MAX_OFFLINE_AGE = timedelta(hours=24)
 _ALPHABET = frozenset(ALPHABET)
 
 # Status letters in the offline door list: valid, unpaid, cancelled (or refunded).
@@ -277,7 +280,8 @@ def check_in(
     offline: bool = False,
     shown_result: str = "",
 ) -> ScanOutcome:
-    """Decide and log one scan; raises CheckInError('bad_door' | 'bad_nonce' | 'bad_shown_result' | 'nonce_reused').
+    """Decide and log one scan; raises CheckInError('bad_door' | 'bad_nonce' | 'bad_shown_result' | 'too_old' |
+    'nonce_reused').
 
     An online scan is decided here and the door shows our answer. An offline scan was
     decided by the door from its door list, and ``shown_result`` says what it showed: we
@@ -285,6 +289,10 @@ def check_in(
     is logged with the server's refusal if there is one, else with the door's); a scan
     the door admitted is an admission unless the ticket had already got in that day
     earlier (then it is a double admission), and the earliest admission counts.
+
+    ``scanned_at`` (an offline scan's time on the door's clock) may be up to
+    ``MAX_OFFLINE_AGE`` (24 hours) old: an older scan is refused with ``too_old`` and not
+    logged. A time in the future is taken as now (a door clock running a little fast).
     """
     door = (door or "").strip()
     if not door or len(door) > MAX_DOOR_CHARS or not door.isprintable():
@@ -296,6 +304,8 @@ def check_in(
     code = clean_code(code)
     now = timezone.now()
     scanned_at = min(scanned_at or now, now)
+    if scanned_at < now - MAX_OFFLINE_AGE:
+        raise CheckInError("too_old", _("This scan is more than 24 hours old, so it was not recorded."))
     day = festival_day(festival, scanned_at)
     shown = shown_result if offline else ""  # online, the door shows our answer
     ticket = _ticket_for(code, ticket_id)
