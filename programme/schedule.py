@@ -95,9 +95,11 @@ def parse_filters(params: Mapping, *, festival: FestivalPage) -> Filters:
 def _with_speakers(queryset):
     from programme.models import SessionSpeaker
 
-    # Only the speaker columns that cards and exports use: whole page rows for hundreds of links are slow.
+    # Only live speakers (a draft speaker's page would 404), and only the speaker columns that cards and
+    # exports use: whole page rows for hundreds of links are slow.
     links = (
-        SessionSpeaker.objects.select_related("speaker")
+        SessionSpeaker.objects.filter(speaker__live=True)
+        .select_related("speaker")
         .only("page_id", "speaker_id", "role", "sort_order", *(f"speaker__{name}" for name in SPEAKER_FIELDS))
         .order_by("sort_order")
     )
@@ -107,7 +109,7 @@ def _with_speakers(queryset):
 
 
 def speaker_links_of(session) -> list:
-    """A session's speaker links: the ones loaded with the schedule, else from the page (or its preview)."""
+    """A session's speaker links: the live ones loaded with the schedule, else from the page (or its preview)."""
     loaded = getattr(session, "loaded_speaker_links", None)
     return loaded if loaded is not None else list(session.speaker_links.all())
 

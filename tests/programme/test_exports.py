@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group, User
 from lxml import etree
 from wagtail.models import PageViewRestriction
 
-from programme.models import SessionPage
+from programme.models import SessionPage, SessionSpeaker
 
 from .conftest import at
 
@@ -248,3 +248,33 @@ def test_a_session_calendar_under_a_group_restricted_edition_is_refused_to_other
 
     assert response.status_code == 302
     assert "Who owns the weather?" not in response.content.decode()
+
+
+@pytest.fixture
+def draft_speaker(make_speaker, sessions):
+    """A speaker still being written up, already linked to the first session."""
+    cleo = make_speaker("Cleo Draft")
+    cleo.unpublish()
+    SessionSpeaker.objects.create(page=sessions[0], speaker=cleo, sort_order=5)
+    return cleo
+
+
+def test_draft_speakers_are_left_out_of_the_frab_schedule(client, programme, sessions, draft_speaker):
+    data = client.get(programme.url + "schedule.json").json()
+    document = etree.fromstring(client.get(programme.url + "schedule.xml").content)
+
+    event = data["schedule"]["conference"]["days"][0]["rooms"]["Main Hall"][0]
+    assert [p["name"] for p in event["persons"]] == ["Ada Okafor", "Ben Llewellyn"]
+    assert document.xpath("//event[title='Who owns the weather?']/persons/person/text()") == [
+        "Ada Okafor",
+        "Ben Llewellyn",
+    ]
+
+
+def test_draft_speakers_are_left_out_of_calendars(client, programme, sessions, draft_speaker):
+    whole = parse_calendar(client.get(programme.url + "calendar.ics")).walk("VEVENT")[0]
+    one = parse_calendar(client.get(sessions[0].url + "calendar.ics")).walk("VEVENT")[0]
+
+    assert "Ada Okafor, Ben Llewellyn" in str(whole["DESCRIPTION"])
+    assert "Cleo Draft" not in str(whole["DESCRIPTION"])
+    assert "Cleo Draft" not in str(one["DESCRIPTION"])

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from programme.models import SessionSpeaker
-from programme.schedule import now_and_next
+from programme.schedule import now_and_next, speaker_links_of
 
 from .conftest import at
 
@@ -181,3 +181,20 @@ def test_programme_links_its_exports(client, programme):
 
     for name in ("calendar.ics", "schedule.xml", "schedule.json"):
         assert f'href="{programme.url}{name}"' in response.text
+
+
+def test_draft_speakers_are_left_off_the_cards(
+    client, programme, make_session, make_speaker, django_assert_num_queries
+):
+    ada, cleo = make_speaker("Ada Okafor"), make_speaker("Cleo Draft")
+    make_session("Rent strikes", start=at(16, 10), end=at(16, 11), speakers=[ada, cleo])
+    cleo.unpublish()
+    client.get(programme.url, {"warm": "site-root-cache"})
+
+    with django_assert_num_queries(PROGRAMME_QUERIES):
+        grid = client.get(programme.url)
+    now = now_and_next(programme, at=at(16, 10, 30))
+
+    assert '<p class="session-card__people">Ada Okafor</p>' in grid.text
+    assert "Cleo Draft" not in grid.text
+    assert [link.speaker.title for link in speaker_links_of(now["on_now"][0])] == ["Ada Okafor"]
