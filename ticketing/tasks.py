@@ -1,4 +1,5 @@
-"""Background tasks of the shop: emails, waiting-list offers and the sweep of lapsed holds."""
+"""Background tasks of the shop: emails, waiting-list offers and the periodic sweep (lapsed holds,
+failed late refunds, lapsed offers)."""
 
 from django_tasks import task
 

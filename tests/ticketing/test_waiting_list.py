@@ -1,11 +1,15 @@
 """Waiting list: join when sold out, offers in order by email, time-limited links; voucher uses under a race."""
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.db import connection
+from django.db.models.signals import post_init
 from django.utils import timezone
 
 from ticketing.models import Order, TicketType, Voucher, WaitingListEntry
@@ -107,6 +111,94 @@ def test_lapsed_offers_pass_to_the_next_person(festival, tiny):
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, second.status) == ("lapsed", "offered")
+
+
+def test_the_sweep_passes_a_lapsed_offer_to_the_next_person(festival, tiny, django_capture_on_commit_callbacks):
+    TicketType.objects.filter(pk=tiny.pk).update(capacity=2, reserved=1)
+    first = WaitingListEntry.objects.create(
+        festival=festival,
+        name="First",
+        email="first@example.org",
+        status=WaitingListEntry.Status.OFFERED,
+        offer_expires_at=timezone.now() - timedelta(minutes=1),
+    )
+    second = WaitingListEntry.objects.create(festival=festival, name="Second", email="second@example.org")
+    out = StringIO()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("release_lapsed_holds", stdout=out)
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == ("lapsed", "offered")
+    assert [m.to for m in mail.outbox] == [["second@example.org"]]
+    assert "offers_lapsed: 1" in out.getvalue()
+    assert "offers_made: 1" in out.getvalue()
+
+
+def test_the_sweep_leaves_open_offers_alone(festival, tiny):
+    TicketType.objects.filter(pk=tiny.pk).update(capacity=2, reserved=1)
+    first = WaitingListEntry.objects.create(
+        festival=festival,
+        name="First",
+        email="first@example.org",
+        status=WaitingListEntry.Status.OFFERED,
+        offer_expires_at=timezone.now() + timedelta(hours=1),
+    )
+    second = WaitingListEntry.objects.create(festival=festival, name="Second", email="second@example.org")
+
+    from ticketing.services import payments
+
+    results = payments.sweep_lapsed_holds()
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert results == {}
+    assert (first.status, second.status) == ("offered", "waiting")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_offer_link_buys_only_one_order_when_used_twice_at_once(festival):
+    free = TicketType.objects.create(festival=festival, name="Weekend", price=0, capacity=10)
+    entry = WaitingListEntry.objects.create(
+        festival=festival,
+        name="Ada",
+        email="ada@example.org",
+        status=WaitingListEntry.Status.OFFERED,
+        offer_expires_at=timezone.now() + timedelta(hours=1),
+    )
+    both_read_the_offer = threading.Barrier(2, timeout=10)
+
+    def wait_for_the_other(sender, instance, **kwargs):
+        both_read_the_offer.wait()  # each buyer has checked the offer before either takes it
+
+    def buy(n):
+        try:
+            orders.place_order(
+                festival=festival,
+                buyer_name="Ada",
+                buyer_email="ada@example.org",
+                lines=[orders.LineRequest(ticket_type_id=free.pk, quantity=1)],
+                attendee_names=[f"Ada {n}"],
+                offer_token=entry.offer_token,
+            )
+            return "ok"
+        except ShopError as exc:
+            return exc.code
+        finally:
+            connection.close()
+
+    post_init.connect(wait_for_the_other, sender=WaitingListEntry, weak=False)
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            outcomes = sorted(pool.map(buy, range(2)))
+    finally:
+        post_init.disconnect(wait_for_the_other, sender=WaitingListEntry)
+
+    assert outcomes == ["offer_invalid", "ok"]
+    assert Order.objects.count() == 1
+    assert TicketType.objects.get(pk=free.pk).reserved == 1
+    assert WaitingListEntry.objects.get(pk=entry.pk).status == WaitingListEntry.Status.BOUGHT
 
 
 @pytest.mark.django_db(transaction=True)

@@ -4,7 +4,8 @@ Capacity lives in ``TicketType.reserved`` (paid + awaiting payment + held). It o
 changes through guarded UPDATEs inside short transactions (``reserved + n <= capacity``,
 backed by a check constraint), so no number of simultaneous buyers can oversell, on
 PostgreSQL (the UPDATE row-locks and re-checks) or SQLite (IMMEDIATE transactions queue
-writers). Locks are always taken in the same order: order row, voucher, ticket types by id.
+writers). Locks are always taken in the same order: order row or waiting-list offer, voucher,
+ticket types by id.
 Stripe calls and emails happen outside these transactions.
 """
 
@@ -235,6 +236,15 @@ def _use_voucher(voucher: Voucher) -> None:
         raise ShopError("voucher_used_up")
 
 
+def _take_offer(offer: WaitingListEntry, now: datetime) -> None:
+    """Mark the offer bought, once: a second order on the same link finds it taken. Raises ShopError."""
+    taken = WaitingListEntry.objects.filter(
+        pk=offer.pk, status=WaitingListEntry.Status.OFFERED, offer_expires_at__gt=now
+    ).update(status=WaitingListEntry.Status.BOUGHT)
+    if not taken:
+        raise ShopError("offer_invalid")
+
+
 def place_order(
     *,
     festival: FestivalPage,
@@ -278,6 +288,8 @@ def place_order(
     counts = Counter({line.ticket_type.pk: line.quantity for line in quote.lines})
     session_expires = now + timedelta(minutes=SESSION_MINUTES)
     with transaction.atomic():
+        if offer is not None:
+            _take_offer(offer, now)
         if quote.voucher:
             _use_voucher(quote.voucher)
         _reserve(counts)
@@ -309,10 +321,6 @@ def place_order(
                     )
                 )
         Ticket.objects.bulk_create(tickets)
-        if offer is not None:
-            WaitingListEntry.objects.filter(pk=offer.pk, status=WaitingListEntry.Status.OFFERED).update(
-                status=WaitingListEntry.Status.BOUGHT
-            )
     if order.total == 0:
         payments.fulfil_order(order=order, payment_intent="", amount_paid=0)
         order.refresh_from_db()

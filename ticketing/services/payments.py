@@ -1,4 +1,4 @@
-"""Payment: opening Stripe Checkout, fulfilling once, late payments, webhooks and the hold sweep.
+"""Payment: opening Stripe Checkout, fulfilling once, late payments, webhooks and the periodic sweep.
 
 ``fulfil_order`` is the one way an order becomes paid. The webhook and the success page
 both call it; a guarded UPDATE (``WHERE status = 'pending'``) lets exactly one caller
@@ -18,7 +18,7 @@ from django.utils import timezone
 from ticketing import stripe_gateway
 from ticketing.models import Order, Ticket
 
-from . import orders
+from . import orders, waiting_list
 from .errors import ShopError
 
 log = logging.getLogger(__name__)
@@ -216,8 +216,9 @@ def confirm_from_success_page(*, order: Order, session_id: str) -> str:
 
 
 def sweep_lapsed_holds(*, now: datetime | None = None, limit: int = 200) -> dict[str, int]:
-    """Release holds whose time is up, closing their sessions first so they cannot be paid, and retry
-    late refunds that did not go through. Answers how many of each outcome. Raises nothing."""
+    """The periodic sweep: release holds whose time is up (closing their sessions first so they cannot
+    be paid), retry late refunds that did not go through, and pass lapsed waiting-list offers on.
+    Answers how many of each outcome. Raises nothing."""
     now = now or timezone.now()
     results: dict[str, int] = {}
     lapsed = list(
@@ -229,6 +230,7 @@ def sweep_lapsed_holds(*, now: datetime | None = None, limit: int = 200) -> dict
     for order in _unrefunded_late_payments().order_by("updated_at")[:limit]:
         outcome = _refund_late_payment(order, payment_intent=order.stripe_payment_intent_id)
         results[outcome] = results.get(outcome, 0) + 1
+    results.update((k, n) for k, n in waiting_list.pass_on_lapsed_offers(now=now).items() if n)
     return results
 
 

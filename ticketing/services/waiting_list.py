@@ -38,9 +38,7 @@ def offer_released_tickets(*, festival: FestivalPage, now: datetime | None = Non
     from ticketing import tasks
 
     now = now or timezone.now()
-    WaitingListEntry.objects.filter(
-        festival=festival, status=WaitingListEntry.Status.OFFERED, offer_expires_at__lte=now
-    ).update(status=WaitingListEntry.Status.LAPSED)
+    _lapse_offers(festival_id=festival.pk, now=now)
     free = orders.public_remaining(festival) - orders.outstanding_offers(festival, now)
     offered = []
     for entry in WaitingListEntry.objects.filter(festival=festival, status=WaitingListEntry.Status.WAITING):
@@ -57,3 +55,29 @@ def offer_released_tickets(*, festival: FestivalPage, now: datetime | None = Non
                 offered.append(entry)
                 free -= entry.quantity
     return offered
+
+
+def pass_on_lapsed_offers(*, now: datetime | None = None) -> dict[str, int]:
+    """Close every edition's offers whose time is up and offer those places to the next in line.
+
+    For the periodic sweep: nothing else notices an offer lapsing. Answers counts of offers
+    lapsed and made. Raises nothing.
+    """
+    now = now or timezone.now()
+    results = {"offers_lapsed": 0, "offers_made": 0}
+    festival_ids = set(
+        WaitingListEntry.objects.filter(status=WaitingListEntry.Status.OFFERED, offer_expires_at__lte=now).values_list(
+            "festival_id", flat=True
+        )
+    )
+    for festival in FestivalPage.objects.filter(pk__in=festival_ids):
+        results["offers_lapsed"] += _lapse_offers(festival_id=festival.pk, now=now)
+        results["offers_made"] += len(offer_released_tickets(festival=festival, now=now))
+    return results
+
+
+def _lapse_offers(*, festival_id: int, now: datetime) -> int:
+    # Guarded: an offer taken up in the same instant (status bought) is left alone.
+    return WaitingListEntry.objects.filter(
+        festival_id=festival_id, status=WaitingListEntry.Status.OFFERED, offer_expires_at__lte=now
+    ).update(status=WaitingListEntry.Status.LAPSED)

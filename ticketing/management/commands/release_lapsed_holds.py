@@ -1,4 +1,5 @@
-"""Release ticket holds whose time is up, in case a checkout.session.expired webhook was missed.
+"""The periodic sweep: release ticket holds whose time is up (in case a checkout.session.expired
+webhook was missed), retry late-payment refunds that failed, and pass lapsed waiting-list offers on.
 
 Run it from cron every few minutes in production, e.g. ``*/5 * * * * manage.py release_lapsed_holds``.
 """
@@ -9,7 +10,10 @@ from ticketing.services import payments
 
 
 class Command(BaseCommand):
-    help = "Release lapsed ticket holds (closing their Stripe sessions first)."
+    help = (
+        "Release lapsed ticket holds (closing their Stripe sessions first), retry failed late-payment refunds "
+        "and offer lapsed waiting-list places to the next in line."
+    )
 
     def handle(self, *args, **options):
         results = payments.sweep_lapsed_holds()
