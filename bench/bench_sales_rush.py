@@ -134,6 +134,8 @@ def main():
         "DATABASE_URL": f"{PG}/{DB_NAME}",
         "STRIPE_SECRET_KEY": "",
         "STRIPE_API_BASE": f"http://127.0.0.1:{STRIPE_PORT}",
+        # The emulator (started with this environment) signs webhooks with it; the site checks them with it.
+        "STRIPE_WEBHOOK_SECRET": "whsec_bench_sales_rush",
         "SITE_URL": f"http://127.0.0.1:{WEB_PORT}",
         "EMAIL_URL": "dummymail://",
         "LOG_LEVEL": "WARNING",

@@ -39,6 +39,7 @@ def env() -> dict:
         "DJANGO_SETTINGS_MODULE": "festival.settings.production",
         "DATABASE_URL": BENCH_DB,
         "SECRET_KEY": "bench-" + "k" * 60,
+        "STRIPE_WEBHOOK_SECRET": "whsec_bench_door",  # production settings refuse the public default
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "false",
         "DEBUG": "false",

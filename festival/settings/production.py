@@ -1,13 +1,19 @@
-"""Production: only tightens what base.py sets. SECRET_KEY must be set."""
+"""Production: only tightens what base.py sets. SECRET_KEY and STRIPE_WEBHOOK_SECRET must be set."""
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, _read, env
+from .base import SECRET_KEY, STRIPE_WEBHOOK_SECRET, _read, env
 
 DEBUG = False
 if SECRET_KEY.startswith("dev-only-") or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be set to a long random value in production")
+if STRIPE_WEBHOOK_SECRET in ("", "whsec_festival_emulator"):
+    # base.py's default is published for the local emulator: with it anyone could sign a "paid" webhook.
+    raise ImproperlyConfigured(
+        "STRIPE_WEBHOOK_SECRET must be set in production to the signing secret of the Stripe webhook "
+        "endpoint (whsec_...); the default 'whsec_festival_emulator' is public and only for the local emulator"
+    )
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -10,6 +10,7 @@ from django.db.backends.sqlite3.base import DatabaseWrapper
 from festival.settings.base import database_from_url, email_from_url, sqlite_options
 
 ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_KEY = "x" * 20 + "a-long-random-production-key-for-the-check-0123456789"
 
 
 def clean_environ(*drop: str) -> dict[str, str]:
@@ -108,12 +109,28 @@ def test_production_settings_refuse_the_development_secret_key():
     assert "SECRET_KEY" in result.stderr
 
 
+@pytest.mark.parametrize("secret", [None, "whsec_festival_emulator", ""])
+def test_production_settings_refuse_the_public_emulator_webhook_secret(secret):
+    env = clean_environ("STRIPE_WEBHOOK_SECRET")
+    env.update(DJANGO_SETTINGS_MODULE="festival.settings.production", SECRET_KEY=PRODUCTION_KEY)
+    if secret is not None:
+        env["STRIPE_WEBHOOK_SECRET"] = secret
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: STRIPE_WEBHOOK_SECRET" in result.stderr
+
+
 def test_production_settings_pass_check_deploy():
     env = clean_environ()
     env.update(
         DJANGO_SETTINGS_MODULE="festival.settings.production",
-        SECRET_KEY="x" * 20 + "a-long-random-production-key-for-the-check-0123456789",
+        SECRET_KEY=PRODUCTION_KEY,
         ALLOWED_HOSTS="festival.example.org",
+        STRIPE_WEBHOOK_SECRET="whsec_the_endpoint_signing_secret_from_the_stripe_dashboard",
     )
 
     result = subprocess.run(
