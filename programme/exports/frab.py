@@ -60,12 +60,11 @@ def build_schedule(*, programme, sessions, absolute_url) -> dict:
     published = [s.last_published_at for s in sessions if s.last_published_at] + [programme.last_published_at]
     version = max(p for p in published if p) if any(published) else timezone.now()
     days = []
-    for index, day in enumerate(festival.days, start=1):
-        day_start = datetime.combine(day, DAY_CHANGE, tzinfo=tz)
-        day_end = day_start + timedelta(days=1, minutes=-1)
+    for index, (day, day_start, next_day_start) in enumerate(_day_spans(festival, live), start=1):
+        day_end = next_day_start - timedelta(minutes=1)
         rooms: dict[str, list] = {}
         for session in live:
-            if day_start <= timezone.localtime(session.start, tz) <= day_end:
+            if day_start <= timezone.localtime(session.start, tz) < next_day_start:
                 rooms.setdefault(session.stage.name if session.stage_id else "", []).append(
                     _event(session, tz=tz, acronym=acronym, absolute_url=absolute_url)
                 )
@@ -106,6 +105,22 @@ def build_schedule(*, programme, sessions, absolute_url) -> dict:
             "conference": conference,
         },
     }
+
+
+def _day_spans(festival, sessions) -> list[tuple]:
+    """(date, start, next day's start) for each festival day, together covering every session exactly once.
+
+    Days change at 06:00, but the clash checks let a session start from midnight on the first day:
+    the first day then starts on the hour of the earliest such session.
+    """
+    tz = festival.tz
+    starts = [datetime.combine(day, DAY_CHANGE, tzinfo=tz) for day in festival.days]
+    if not starts:
+        return []
+    earliest = min((timezone.localtime(s.start, tz) for s in sessions), default=starts[0])
+    starts[0] = min(starts[0], earliest.replace(minute=0, second=0, microsecond=0))
+    ends = starts[1:] + [datetime.combine(festival.days[-1] + timedelta(days=1), DAY_CHANGE, tzinfo=tz)]
+    return list(zip(festival.days, starts, ends, strict=True))
 
 
 def _event(session, *, tz, acronym: str, absolute_url) -> dict:

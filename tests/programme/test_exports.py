@@ -1,6 +1,7 @@
 """Open exports: frab/c3voc schedule.xml and schedule.json against their schemas, and iCalendar round trips."""
 
 import json
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -278,3 +279,19 @@ def test_draft_speakers_are_left_out_of_calendars(client, programme, sessions, d
     assert "Ada Okafor, Ben Llewellyn" in str(whole["DESCRIPTION"])
     assert "Cleo Draft" not in str(whole["DESCRIPTION"])
     assert "Cleo Draft" not in str(one["DESCRIPTION"])
+
+
+def test_every_session_appears_in_exactly_one_frab_day(client, programme, make_session, stages, json_validator):
+    opening = make_session("Midnight opening", start=at(16, 2), end=at(16, 3), stage=stages[0])
+    late = make_session("Night shift", start=at(17, 5, 59) + timedelta(seconds=30), end=at(17, 6, 30), stage=stages[0])
+    closing = make_session("Last orders", start=at(18, 23), end=at(18, 23, 45), stage=stages[0])
+
+    data = client.get(programme.url + "schedule.json").json()
+    document = etree.fromstring(client.get(programme.url + "schedule.xml").content)
+
+    days = data["schedule"]["conference"]["days"]
+    placed = [(d["index"], e["id"]) for d in days for events in d["rooms"].values() for e in events]
+    assert placed == [(1, opening.pk), (1, late.pk), (3, closing.pk)]
+    assert days[0]["day_start"] == "2026-10-16T02:00:00+01:00"
+    assert sorted(e.message for e in json_validator.iter_errors(data)) == []
+    assert document.xpath("//day[@index='1']//event/title/text()") == ["Midnight opening", "Night shift"]
