@@ -278,6 +278,7 @@ def door_page(request):
             "ready": _("Ready to scan"),
             "empty": _("Type or scan a code first."),
             "undone": _("Admission undone"),
+            "error": _("Not checked: scan again"),
             "replaced": _("This badge was replaced by a newer one. Ask for the new badge or search by name."),
             "otherEdition": _("This badge is for another festival edition."),
             "previous": _("Checked in at %(at)s, %(door)s, by %(by)s."),

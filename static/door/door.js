@@ -15,7 +15,7 @@
   };
   var RESULT_STYLE = {
     admitted: "ok", already_checked_in: "warn", unpaid: "stop", cancelled: "stop",
-    not_valid_today: "warn", unknown_code: "unknown",
+    not_valid_today: "warn", unknown_code: "unknown", error: "stop",
   };
   var REQUEST_TIMEOUT_MS = 4000;
 
@@ -135,7 +135,8 @@
     panel.dataset.result = result;
     panel.dataset.style = style;
     $("result-icon").setAttribute("href", "#icon-" + style);
-    var title = result === "idle" ? cfg.text.ready : result === "undone" ? cfg.text.undone : (cfg.titles[result] || result);
+    var title = result === "idle" ? cfg.text.ready : result === "undone" ? cfg.text.undone
+      : result === "error" ? cfg.text.error : (cfg.titles[result] || result);
     var lines = [];
     var t = data.ticket;
     if (t) lines.push(t.name + (t.pronouns ? " (" + t.pronouns + ")" : "") + " · " + t.ticket_type);
@@ -151,7 +152,8 @@
     $("undo").hidden = result !== "admitted";
     $("announce").textContent = title + (lines.length ? ". " + lines.join(" ") : "");
     if (result !== "idle" && result !== "undone") beep(style === "ok" ? "ok" : style === "warn" ? "warn" : "stop");
-    input.value = "";
+    // The code field was cleared when its code was taken: what is in it now is the next
+    // badge, typed by the scanner while this answer was on its way.
     input.focus();
   }
 
@@ -163,7 +165,7 @@
     if (!state.online && body.code) return decideLocally(body);
     return api(cfg.urls.scan, { method: "POST", body: body }).then(function (r) {
       setOnline(true);
-      if (r.status !== 200) { show("unknown_code", { hint: r.data.message }); return; }
+      if (r.status !== 200) { show("error", { hint: (r.data && r.data.message) || "" }); return; }
       var admitted = r.data.result === "admitted";
       state.lastAdmission = admitted ? { id: r.data.check_in, code: body.code, marked: markLocally(body.code, true) } : null;
       show(r.data.result, r.data);
@@ -391,7 +393,9 @@
   /* ---------- wiring ---------- */
   $("scan-form").addEventListener("submit", function (event) {
     event.preventDefault();
-    scan({ code: input.value });
+    var code = input.value;
+    input.value = "";  // now, not when the answer comes, so the next scan typed meanwhile survives
+    scan({ code: code });
   });
   $("undo").addEventListener("click", undo);
   $("camera-toggle").addEventListener("click", function () { if (camera.stream) stopCamera(); else startCamera(); });

@@ -111,3 +111,52 @@ def test_undo_online_clears_the_admission_from_this_devices_door_list(door_page,
 
     assert queued == "1"
     assert CheckIn.objects.filter(result="admitted", undone_at__isnull=True).count() == 0
+
+
+def test_a_code_scanned_while_the_last_is_still_being_checked_is_kept(door_page, make_ticket):
+    first, second = make_ticket(attendee_name="Ella Baker"), make_ticket(attendee_name="Bayard Rustin")
+    context, page = door_page(2)
+    held = []  # the first scan's request, held back so the answer comes while the scanner types on
+    page.route("**/door/api/scan/", lambda route: held.append(route))
+
+    page.fill("#scan-code", first.secret)
+    page.keyboard.press("Enter")
+    while not held:
+        page.wait_for_timeout(20)
+    page.keyboard.type(second.secret[:10])
+    held[0].continue_()
+    page.unroute("**/door/api/scan/")
+    page.wait_for_selector("#result[data-result='admitted']")
+    kept = page.input_value("#scan-code")
+    focused = page.evaluate("document.activeElement.id")
+    page.keyboard.type(second.secret[10:])
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.getElementById('result-detail').textContent.startsWith('Bayard')", timeout=5000)
+    context.close()
+
+    assert (kept, focused) == (second.secret[:10], "scan-code")
+    assert CheckIn.objects.filter(result="admitted").count() == 2
+
+
+def test_a_refused_request_is_not_shown_as_an_unknown_code(door_page, make_ticket):
+    first, second = make_ticket(attendee_name="Ella Baker"), make_ticket(attendee_name="Bayard Rustin")
+    context, page = door_page(2)
+    nonces = []
+
+    def reuse_the_first_nonce(route):
+        body = route.request.post_data_json
+        nonces.append(body["nonce"])
+        route.continue_(post_data={**body, "nonce": nonces[0]})
+
+    page.route("**/door/api/scan/", reuse_the_first_nonce)
+    scan(page, first.secret, "admitted")
+    scan(page, second.secret, "error")  # the server answers 409 nonce_reused
+    title = page.text_content("#result-title")
+    detail = page.text_content("#result-detail")
+    focused = page.evaluate("document.activeElement.id")
+    context.close()
+
+    assert title == "Not checked: scan again"
+    assert detail == "This scan's nonce was already used for another code."
+    assert focused == "scan-code"
+    assert CheckIn.objects.count() == 1
