@@ -3,6 +3,7 @@
 import json
 
 from django.http import Http404, HttpResponse
+from django.utils.encoding import iri_to_uri
 from wagtail import hooks
 from wagtail.models import Page, Site
 
@@ -60,9 +61,10 @@ def _render(request, page, name: str) -> HttpResponse:
     root_path, root_url = site.root_page.url_path, site.root_url
 
     def absolute_url(target) -> str:
-        # Every exported page sits under this site's root: no per-page site lookup needed.
+        # Every exported page sits under this site's root: no per-page site lookup needed. Slugs may be
+        # Unicode (Welsh, accented names); an address in an export must be a URI, as Wagtail's own are.
         if target.url_path.startswith(root_path):
-            return root_url + "/" + target.url_path[len(root_path) :]
+            return root_url + iri_to_uri("/" + target.url_path[len(root_path) :])
         return target.get_full_url(request)
 
     if isinstance(page, ProgrammePage):

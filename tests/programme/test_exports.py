@@ -30,6 +30,15 @@ def json_validator():
     return jsonschema.Draft6Validator(schema, format_checker=jsonschema.Draft6Validator.FORMAT_CHECKER)
 
 
+@pytest.mark.parametrize(
+    ("value", "fmt"),
+    [("16 October 2026, 10:00", "date-time"), ("2026-10-16T10:00:00", "date-time"), ("not a uri", "uri")],
+)
+def test_the_schema_validator_checks_formats(json_validator, value, fmt):
+    # jsonschema skips a format it has no checker for; these need rfc3339-validator and rfc3986-validator.
+    assert json_validator.format_checker.conforms(value, fmt) is False
+
+
 @pytest.fixture
 def sessions(make_session, make_speaker, stages, tracks, formats):
     ada, ben = make_speaker("Ada Okafor", short_bio="Organiser."), make_speaker("Ben Llewellyn")
@@ -295,3 +304,20 @@ def test_every_session_appears_in_exactly_one_frab_day(client, programme, make_s
     assert days[0]["day_start"] == "2026-10-16T02:00:00+01:00"
     assert sorted(e.message for e in json_validator.iter_errors(data)) == []
     assert document.xpath("//day[@index='1']//event/title/text()") == ["Midnight opening", "Night shift"]
+
+
+def test_exported_addresses_are_valid_uris_for_welsh_and_accented_names(
+    client, programme, make_session, make_speaker, stages, json_validator
+):
+    sian = make_speaker("Siân Gwenllïan")
+    session = make_session("Tai i bawb", start=at(16, 10), end=at(16, 11), stage=stages[0], speakers=[sian])
+    session.slug = "tai-i-bawb-cymraeg-ŵ"
+    session.save_revision().publish()
+
+    data = client.get(programme.url + "schedule.json").json()
+
+    event = data["schedule"]["conference"]["days"][0]["rooms"]["Main Hall"][0]
+    assert sorted(e.message for e in json_validator.iter_errors(data)) == []
+    assert event["url"].endswith("/2026/programme/tai-i-bawb-cymraeg-%C5%B5/")
+    assert event["persons"][0]["url"].endswith("/2026/speakers/si%C3%A2n-gwenll%C3%AFan/")
+    assert client.get(event["url"].removeprefix("http://localhost")).status_code == 200
