@@ -33,6 +33,7 @@ MAX_NONCE_CHARS = 64
 # An offline door uploads as soon as it is back online; a scan older than this is a wrong
 # clock or a stale device, and would land on a festival day long gone.
 MAX_OFFLINE_AGE = timedelta(hours=24)
+ADMISSION_ATTEMPTS = 5  # re-reads of a live admission that other doors keep changing
 _ALPHABET = frozenset(ALPHABET)
 
 # Status letters in the offline door list: valid, unpaid, cancelled (or refunded).
@@ -338,9 +339,6 @@ def check_in(
     return _admission_taken(row=row, ticket=ticket, shown=shown, reason=reason)
 
 
-ADMISSION_ATTEMPTS = 5
-
-
 def _replay_row(row: dict) -> ScanOutcome:
     return _replay(staff_id=row["staff_id"], nonce=row["nonce"], code=row["code"], ticket_id=row["ticket_id"])
 
@@ -492,7 +490,8 @@ def door_list(*, festival, since: datetime | None = None, now: datetime | None =
     admitted = CheckIn.objects.filter(festival=festival, day=day, result=Result.ADMITTED, undone_at__isnull=True)
     removed: list[str] = []
     if since is not None:
-        # New scans, and admissions undone since (an undo is the only edit a check-in gets).
+        # New scans, and admissions undone since (an undo edits a row; keeping an earlier
+        # offline admission inserts one, so its created_at already counts).
         changed_ids = set(
             CheckIn.objects.filter(festival=festival)
             .filter(Q(created_at__gt=since) | Q(undone_at__gt=since))
