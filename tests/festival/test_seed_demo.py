@@ -55,4 +55,6 @@ def test_editor_reaches_the_admin_and_door_staff_do_not(db, client):
     assert client.get("/admin/").status_code == 200
     client.logout()
     client.login(username="door", password=DEMO_PASSWORD)
-    assert client.get("/admin/").status_code == 302
+    response = client.get("/admin/")
+    assert response.status_code == 403
+    assert "isn't for your account" in response.content.decode()
