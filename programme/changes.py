@@ -1,4 +1,4 @@
-"""Programme changes: what moved, was cancelled or was added after the programme went public."""
+"""Programme changes: what moved, was cancelled (or withdrawn) or was added after the programme went public."""
 
 from django.db import transaction
 
@@ -76,3 +76,41 @@ def take_snapshots(*, programme: ProgrammePage) -> int:
         )
         count += 1
     return count
+
+
+def record_withdrawal(*, session: SessionPage, deleting: bool = False) -> ProgrammeChange | None:
+    """Log a live session that is being unpublished or deleted as cancelled, once the programme is public.
+
+    Call it while the session still holds its live values (before a delete, after an unpublish). A session
+    already shown as cancelled logs nothing more; a deleted one's change keeps its title but no link.
+    """
+    if session.cancelled or (deleting and not session.live):  # Wagtail signals an unpublish only if it was live
+        return None
+    programme = ProgrammePage.objects.ancestor_of(session).first()
+    if programme is None or not programme.live or programme.first_published_at is None:
+        return None
+    with transaction.atomic():
+        snapshot = SessionSnapshot.objects.select_for_update().filter(session=session).first()
+        if snapshot is not None and snapshot.cancelled:
+            return None
+        stage_name = session.stage.name if session.stage_id else ""
+        change = ProgrammeChange.objects.create(
+            kind=ProgrammeChange.Kind.CANCELLED,
+            programme=programme,
+            session=None if deleting else session,
+            session_title=session.title,
+            old_start=snapshot.start if snapshot else session.start,
+            old_stage=snapshot.stage_name if snapshot else stage_name,
+        )
+        if not deleting:  # so that publishing it again reads as "back on"
+            SessionSnapshot.objects.update_or_create(
+                session=session,
+                defaults={
+                    "start": session.start,
+                    "end": session.end,
+                    "stage_name": stage_name,
+                    "cancelled": True,
+                    "moved": bool(snapshot and snapshot.moved),
+                },
+            )
+        return change

@@ -1,6 +1,7 @@
 """Keep the programme cache and the changes log in step with publishing."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models import QuerySet
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published, page_unpublished
@@ -30,8 +31,38 @@ def on_page_published(sender, instance, **kwargs):
 
 @receiver(page_unpublished)
 def on_page_unpublished(sender, instance, **kwargs):
+    from programme.changes import record_withdrawal
+
+    if isinstance(instance, SessionPage) and not _about_to_be_deleted(instance):
+        record_withdrawal(session=instance)
     if _is_programme_content(instance):
         caching.invalidate()
+
+
+def _about_to_be_deleted(page) -> bool:
+    # Wagtail unpublishes every live page it deletes, without saving it: its row still says live.
+    # A deleted session is logged by on_session_deleting, which knows what else the deletion takes.
+    return type(page).objects.filter(pk=page.pk, live=True).exists()
+
+
+@receiver(pre_delete, sender=SessionPage)
+def on_session_deleting(sender, instance, origin=None, **kwargs):
+    """A live session deleted on its own is withdrawn; one deleted with its programme or edition is not news."""
+    from programme.changes import record_withdrawal
+
+    if not instance.live or instance.cancelled:
+        return
+    programme_id = ProgrammePage.objects.ancestor_of(instance).values_list("pk", flat=True).first()
+    if programme_id is None or _deleted_with(origin, programme_id):
+        return
+    record_withdrawal(session=instance, deleting=True)
+
+
+def _deleted_with(origin, page_id: int) -> bool:
+    """Whether the deletion that started at ``origin`` (a page or, for Wagtail's tree, a queryset) takes ``page_id``."""
+    if isinstance(origin, QuerySet):
+        return origin.filter(pk=page_id).exists()
+    return getattr(origin, "pk", None) == page_id
 
 
 @receiver(post_delete)

@@ -78,3 +78,70 @@ def test_changes_page_says_so_when_there_are_none(client, programme):
 
     assert response.status_code == 200
     assert "No changes since the programme was published." in response.text
+
+
+def test_unpublishing_a_session_after_publication_logs_it_as_cancelled(client, programme, make_session, stages):
+    session = make_session("Rent strikes", start=at(16, 10), end=at(16, 11), stage=stages[0], publish=True)
+    ProgrammeChange.objects.all().delete()
+    client.get(programme.url + "changes/")  # cached until something changes
+
+    session.unpublish()
+    response = client.get(programme.url + "changes/")
+
+    assert kinds(programme) == [("cancelled", "Rent strikes")]
+    assert "Was due Friday 16 October, 10:00 on Main Hall. It will not go ahead." in response.text
+    assert f'href="{session.url}"' not in response.text  # its page is gone: no link to a 404
+
+
+def test_republishing_an_unpublished_session_says_it_is_back_on(programme, make_session, stages):
+    session = make_session("Rent strikes", start=at(16, 10), end=at(16, 11), stage=stages[0], publish=True)
+    ProgrammeChange.objects.all().delete()
+    session.unpublish()
+
+    session.save_revision().publish()
+
+    assert kinds(programme) == [("reinstated", "Rent strikes"), ("cancelled", "Rent strikes")]
+
+
+def test_deleting_a_session_after_publication_logs_it_as_cancelled(client, programme, make_session, stages):
+    session = make_session("Rent strikes", start=at(16, 10), end=at(16, 11), stage=stages[0])
+    ProgrammeChange.objects.all().delete()
+    client.get(programme.url + "changes/")
+
+    session.delete()
+    response = client.get(programme.url + "changes/")
+
+    change = ProgrammeChange.objects.get()
+    assert (change.kind, change.session_title, change.session, change.old_start) == (
+        "cancelled",
+        "Rent strikes",
+        None,
+        at(16, 10),
+    )
+    assert '<h2 class="change__title">Rent strikes</h2>' in response.text
+
+
+def test_withdrawing_a_cancelled_or_unannounced_session_logs_nothing_more(festival, programme, make_session, stages):
+    cancelled = make_session("Called off", start=at(16, 10), end=at(16, 11), stage=stages[0], publish=True)
+    cancelled.cancelled = True
+    cancelled.save_revision().publish()
+    ProgrammeChange.objects.all().delete()
+    draft = SessionPage(
+        title="Never shown", slug="never-shown", start=at(17, 10), end=at(17, 11), stage=stages[0], live=False
+    )
+    draft.session_format = cancelled.session_format
+    programme.add_child(instance=draft)
+
+    cancelled.unpublish()
+    draft.delete()
+
+    assert kinds(programme) == []
+
+
+def test_deleting_a_whole_programme_or_edition_logs_nothing_and_fails_nothing(festival, programme, make_session):
+    make_session("Rent strikes", start=at(16, 10), end=at(16, 11), publish=True)
+
+    festival.delete()
+
+    assert ProgrammeChange.objects.count() == 0
+    assert SessionPage.objects.count() == 0
