@@ -118,9 +118,15 @@ class Buyer:
             "Referer": f"http://127.0.0.1:{WEB_PORT}/tickets/2026/",
         }
         started = time.perf_counter()
-        self.conn.request("POST", "/tickets/2026/", body=body, headers=headers)
-        response = self.conn.getresponse()
-        response.read()
+        try:
+            self.conn.request("POST", "/tickets/2026/", body=body, headers=headers)
+            response = self.conn.getresponse()
+            response.read()
+        except (OSError, http.client.HTTPException):
+            # A reset or timed-out connection is a failed purchase, counted, not a lost thread.
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", WEB_PORT, timeout=60)
+            return 0, time.perf_counter() - started, ""
         elapsed = time.perf_counter() - started
         location = response.getheader("Location", "")
         return response.status, elapsed, location
@@ -224,6 +230,7 @@ def main():
         statuses = [status for status, _, _ in results]
         placed = [elapsed for status, elapsed, location in results if status == 303 and "/pay/cs_" in location]
         errors = sum(1 for s in statuses if s >= 500)
+        failed_connections = statuses.count(0)
         sold_out = statuses.count(409)
         with psycopg.connect(f"{PG}/{DB_NAME}") as conn:
             reserved, capacity = conn.execute(
@@ -257,13 +264,20 @@ def main():
             + ", ".join(f"{name} {used / len(results) * 1000:.1f} ms" for name, used in parts_used.items())
             + f"; machine load average before the run {os.getloadavg()[0]:.2f}"
         )
-        report("sales_rush orders placed per second", len(placed) / wall, "orders/s", ">=", 100)
-        report("sales_rush place-order p50", pct(placed, 50), "ms", "<=", 250)
-        report("sales_rush place-order p95", pct(placed, 95), "ms", "<=", 250)
-        report("sales_rush place-order p99", pct(placed, 99), "ms", "<=", 250)
-        report("sales_rush oversold", max(held - capacity, 0) + max(reserved - capacity, 0), "tickets", "==", 0)
-        report("sales_rush server errors", errors, "5xx", "==", 0)
-        report("sales_rush tickets sold or held", held, "tickets", "==", CAPACITY)
+        ok = report("sales_rush orders placed per second", len(placed) / wall, "orders/s", ">=", 100)
+        report(
+            "sales_rush place-order p50", pct(placed, 50), "ms", "<=", 250
+        )  # the issue sets only p95; shown against the same bound
+        ok &= report("sales_rush place-order p95", pct(placed, 95), "ms", "<=", 250)
+        report(
+            "sales_rush place-order p99", pct(placed, 99), "ms", "<=", 250
+        )  # the issue sets only p95; shown against the same bound
+        oversold = max(held - capacity, 0) + max(reserved - capacity, 0)
+        ok &= report("sales_rush oversold", oversold, "tickets", "==", 0)
+        ok &= report("sales_rush server errors", errors, "5xx", "==", 0)
+        ok &= report("sales_rush failed connections", failed_connections, "requests", "==", 0)
+        ok &= report("sales_rush tickets sold or held", held, "tickets", "==", CAPACITY)
+        return 0 if ok else 1
     finally:
         for process in processes:
             process.terminate()
@@ -277,4 +291,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
