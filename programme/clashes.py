@@ -1,13 +1,30 @@
-"""Clash checks for a session: times that make sense, inside the festival, no double bookings."""
+"""Clash checks for a session: times that make sense, inside the festival, no double bookings.
 
+A draft may clash (the other session may be about to move); publishing a clash is refused.
+"""
+
+import logging
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from wagtail.actions.publish_page_revision import PublishPagePermissionError
+from wagtail.log_actions import log
 
 from festival.models import FestivalPage
+
+logger = logging.getLogger(__name__)
+SCHEDULED_CLASH_ACTION = "programme.publish.clash"
+
+
+class PublishClash(PublishPagePermissionError, ValidationError):
+    """Publishing refused because the session clashes (codes stage_clash, speaker_clash).
+
+    A ValidationError for code that publishes; also Wagtail's publish permission error (a
+    PermissionDenied), so a view that publishes, such as a workflow approval, answers 403 rather than 500.
+    """
 
 
 def festival_of(session) -> FestivalPage | None:
@@ -32,9 +49,10 @@ def _slot(other, tz) -> dict:
     return {"other": other.title, "day": date_format(start, "l j F"), "start": f"{start:%H:%M}", "end": f"{end:%H:%M}"}
 
 
-def check_session(session) -> None:
+def check_session(session, *, clashes: bool = True) -> None:
     """Check a session's times and bookings; raises ValidationError (codes: ends_before_start,
-    outside_festival, stage_clash, speaker_clash, speaker_twice)."""
+    outside_festival, speaker_twice, and with ``clashes`` against the live programme: stage_clash,
+    speaker_clash)."""
     from programme.models import SessionPage, SessionSpeaker
 
     errors: dict[str, list[ValidationError]] = {}
@@ -69,7 +87,7 @@ def check_session(session) -> None:
                 )
             )
 
-    if not session.cancelled:
+    if clashes and not session.cancelled:
         overlapping = (
             SessionPage.objects.live()
             .filter(cancelled=False, start__lt=session.end, end__gt=session.start)
@@ -103,3 +121,35 @@ def check_session(session) -> None:
                 )
     if errors:
         raise ValidationError(errors)
+
+
+def publish_or_unschedule(revision, *, publish):
+    """Run ``publish`` unless ``revision`` of a session clashes with the live programme; raises PublishClash
+    (or ValidationError if the revision fails another check, such as falling outside the festival).
+
+    A scheduled revision whose time has come (``publish_scheduled`` is publishing it) that fails a check is
+    not published and nothing is raised, so the command goes on with the others: the revision is
+    unscheduled, with a warning in the log and in the page's history. An editor fixes it and schedules it again.
+    """
+    session = revision.as_object()
+    try:
+        check_session(session)
+    except ValidationError as error:
+        due = revision.approved_go_live_at is not None and revision.approved_go_live_at <= timezone.now()
+        if not due:
+            if _clashes_only(error):
+                raise PublishClash(error.error_dict) from error
+            raise
+        revision.approved_go_live_at = None
+        revision.save(update_fields=["approved_go_live_at"])
+        messages = [message for messages in error.message_dict.values() for message in messages]
+        logger.warning(
+            "Scheduled publishing of “%s” (page %s) skipped: %s", session.title, session.pk, " ".join(messages)
+        )
+        log(instance=revision.content_object, action=SCHEDULED_CLASH_ACTION, data={"messages": messages})
+        return None
+    return publish()
+
+
+def _clashes_only(error: ValidationError) -> bool:
+    return all(e.code in ("stage_clash", "speaker_clash") for errors in error.error_dict.values() for e in errors)

@@ -182,11 +182,13 @@ class ProgrammePage(RoutablePageMixin, Page):
 
 
 class SessionPageForm(WagtailAdminPageForm):
-    """Hands the model's clash checks what only the form knows: the parent and the new speaker list."""
+    """Hands the model's clash checks what only the form knows: the parent, the new speaker list and
+    whether the editor is publishing (only then is a clash refused, as a form error)."""
 
     def clean(self):
         cleaned_data = super().clean()
         self.instance._parent_for_clean = self.parent_page
+        self.instance._publishing = "action-publish" in self.data
         formset = self.formsets.get("speaker_links")
         if formset is not None and formset.is_valid():
             self.instance._pending_speaker_ids = [
@@ -276,16 +278,45 @@ class SessionPage(Page):
             ),
         ]
 
+    def save_revision(self, *args, **kwargs):
+        """Save a draft, which may clash: the clash is refused when it is published."""
+        self._saving_draft = True
+        try:
+            return super().save_revision(*args, **kwargs)
+        finally:
+            self._saving_draft = False
+
+    def publish(self, revision, *args, **kwargs):
+        """Publish ``revision`` unless it clashes with the live programme.
+
+        Raises PublishClash (a ValidationError naming the other session, and Wagtail's publish permission
+        error, so a view such as a workflow approval answers 403, not 500). A scheduled revision that is due
+        and clashes is not published: it is unscheduled with a warning (see ``publish_or_unschedule``).
+        """
+        from programme.clashes import publish_or_unschedule
+
+        return publish_or_unschedule(
+            revision, publish=lambda: super(SessionPage, self).publish(revision, *args, **kwargs)
+        )
+
     def serve(self, request, *args, **kwargs):
         from programme.caching import cached_response
 
         return cached_response(request, self, lambda: super(SessionPage, self).serve(request, *args, **kwargs))
 
     def clean(self):
+        """A draft may clash with the live programme; live content may not.
+
+        The admin form says whether the editor is publishing; otherwise a live session's own row is
+        checked, except while a revision (a draft) is saved.
+        """
         super().clean()
         from programme.clashes import check_session
 
-        check_session(self)
+        publishing = getattr(self, "_publishing", None)
+        if publishing is None:
+            publishing = self.live and not getattr(self, "_saving_draft", False)
+        check_session(self, clashes=publishing)
 
     def get_context(self, request, *args, **kwargs):
         from programme.schedule import session_detail

@@ -1,9 +1,12 @@
-"""Stages, tracks and session formats in the admin, grouped under "Programme" and reorderable."""
+"""Stages, tracks and session formats in the admin, grouped under "Programme" and reorderable; clash log entries."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from programme.clashes import SCHEDULED_CLASH_ACTION
 from programme.models import SessionFormat, Stage, Track
 
 
@@ -36,3 +39,14 @@ class ProgrammeSnippets(SnippetViewSetGroup):
 
 
 register_snippet(ProgrammeSnippets)
+
+
+@hooks.register("register_log_actions")
+def register_clash_log_action(actions):
+    @actions.register_action(SCHEDULED_CLASH_ACTION)
+    class ScheduledPublishingRefused(LogFormatter):
+        label = _("Scheduled publishing refused")
+
+        def format_message(self, log_entry):
+            reasons = " ".join((log_entry.data or {}).get("messages", []))
+            return _("Scheduled publishing refused, so unscheduled: %(reasons)s") % {"reasons": reasons}

@@ -126,3 +126,24 @@ def test_editor_previews_a_session_with_its_speakers(client, programme, make_ses
     assert response.status_code == 200
     assert "Ben Llewellyn" in response.text  # from the form, not yet saved anywhere
     assert session.speaker_links.count() == 1
+
+
+def test_admin_saves_a_clashing_draft_but_refuses_to_publish_it(client, programme, make_session, stages, formats):
+    client.force_login(User.objects.create_superuser("boss", "boss@festival.invalid", "pw"))
+    make_session("Who owns the weather", start=at(16, 10), end=at(16, 11), stage=stages[0])
+    session = make_session("Movable", start=at(16, 14), end=at(16, 15), stage=stages[0])
+    url = f"/admin/pages/{session.pk}/edit/"
+    moved = session_form(
+        "Movable", start=at(16, 10, 30), end=at(16, 11, 30), stage=stages[0], session_format=formats["talk"]
+    )
+    draft = {key: value for key, value in moved.items() if key != "action-publish"}
+
+    saved = client.post(url, draft)
+    published = client.post(url, moved)
+
+    assert saved.status_code == 302
+    assert [r.as_object().start for r in session.revisions.all()] == [at(16, 10, 30)]  # the draft, kept
+    assert published.status_code == 200
+    assert "Main Hall is already booked for “Who owns the weather”" in published.text
+    session.refresh_from_db()
+    assert (session.start, session.live) == (at(16, 14), True)
