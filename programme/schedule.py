@@ -154,11 +154,15 @@ class Slot:
 
 @dataclass
 class Day:
+    """A day's grid; ``displaced`` are cancelled sessions whose time and stage another session now has,
+    listed beside the grid rather than drawn under their replacement."""
+
     date: date
     stages: list = field(default_factory=list)
     slots: list[Slot] = field(default_factory=list)
     hours: list[tuple[int, datetime]] = field(default_factory=list)
     rows: int = 0
+    displaced: list = field(default_factory=list)
 
 
 @dataclass
@@ -171,9 +175,25 @@ class Schedule:
     session_count: int
 
 
+def _displaced(sessions: list) -> list:
+    """Cancelled sessions that overlap a session going ahead on the same stage."""
+    going_ahead: dict = {}
+    for s in sessions:
+        if not s.cancelled:
+            going_ahead.setdefault(s.stage_id, []).append(s)
+    return [
+        s
+        for s in sessions
+        if s.cancelled and any(o.start < s.end and s.start < o.end for o in going_ahead.get(s.stage_id, []))
+    ]
+
+
 def _place(day: date, sessions: list, tz) -> Day:
     if not sessions:
         return Day(date=day)
+    displaced = _displaced(sessions)
+    displaced_pks = {s.pk for s in displaced}
+    sessions = [s for s in sessions if s.pk not in displaced_pks]
     stages = sorted({s.stage for s in sessions if s.stage}, key=lambda st: (st.sort_order or 0, st.name))
     columns = {stage.pk: index + 2 for index, stage in enumerate(stages)}
     first = min(timezone.localtime(s.start, tz) for s in sessions).replace(minute=0, second=0, microsecond=0)
@@ -197,7 +217,7 @@ def _place(day: date, sessions: list, tz) -> Day:
     while moment < last:
         hours.append((row(moment), moment))
         moment += timedelta(hours=1)
-    return Day(date=day, stages=stages, slots=slots, hours=hours, rows=rows)
+    return Day(date=day, stages=stages, slots=slots, hours=hours, rows=rows, displaced=displaced)
 
 
 def schedule_for(programme, *, filters: Filters | None = None) -> Schedule:

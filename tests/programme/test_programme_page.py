@@ -198,3 +198,28 @@ def test_draft_speakers_are_left_off_the_cards(
     assert '<p class="session-card__people">Ada Okafor</p>' in grid.text
     assert "Cleo Draft" not in grid.text
     assert [link.speaker.title for link in speaker_links_of(now["on_now"][0])] == ["Ada Okafor"]
+
+
+def placed_slots(html: str) -> dict[int, tuple[int, int, int]]:
+    """Session id to (column, first row, end row) for every card placed on a day's grid."""
+    return {
+        int(pk): (int(col), int(rs), int(re_))
+        for pk, col, rs, re_ in re.findall(r'data-session="(\d+)" style="--col:(\d+);--rs:(\d+);--re:(\d+)"', html)
+    }
+
+
+def test_a_cancelled_session_and_its_replacement_do_not_overlap_on_the_grid(client, programme, make_session, stages):
+    cancelled = make_session("Called off", start=at(16, 10), end=at(16, 11), stage=stages[0])
+    cancelled.cancelled = True
+    cancelled.save_revision().publish()
+    replacement = make_session("Stepping in", start=at(16, 10, 30), end=at(16, 11, 30), stage=stages[0])
+    elsewhere = make_session("Same time, other room", start=at(16, 10), end=at(16, 11), stage=stages[1])
+
+    response = client.get(programme.url)
+
+    placed = placed_slots(response.text)
+    assert sorted(placed) == sorted([replacement.pk, elsewhere.pk])
+    assert titles(response) == ["Same time, other room", "Stepping in", "Called off"]
+    cancelled_list = response.text[response.text.index('class="slots slots--list slots--displaced"') :]
+    assert f'<li class="slot slot--cancelled" data-session="{cancelled.pk}">' in cancelled_list
+    assert "Cancelled, with another session now in their place" in response.text
