@@ -292,7 +292,6 @@ def place_order(
             _take_offer(offer, now)
         if quote.voucher:
             _use_voucher(quote.voucher)
-        _reserve(counts)
         order = _create_order(
             festival=festival,
             buyer_name=buyer_name.strip(),
@@ -321,6 +320,9 @@ def place_order(
                     )
                 )
         Ticket.objects.bulk_create(tickets)
+        # Last, so the hot row of the ticket type stays locked only until the commit; a sold-out
+        # answer rolls the order and tickets back with it.
+        _reserve(counts)
     if order.total == 0:
         payments.fulfil_order(order=order, payment_intent="", amount_paid=0)
         order.refresh_from_db()
