@@ -171,18 +171,20 @@ def main():
         "speaker page": speaker.url,
         "schedule.json": programme.url + "schedule.json",
     }
+    ok = True
     for label, url in pages.items():
         for cached in (False, True):
             queries, median, p95 = measure(client, url, cached=cached)
             kind = "cached" if cached else "uncached"
             if not cached:
-                report(f"programme {label} queries (300 sessions)", queries, "queries", "<=", 15)
+                ok &= report(f"programme {label} queries (300 sessions)", queries, "queries", "<=", 15)
             target = 5 if cached else 60
-            report(f"programme {label} {kind} median", round(median, 2), "ms", "<=", target)
-            report(f"programme {label} {kind} p95", round(p95, 2), "ms", "<=", target * 2)
+            ok &= report(f"programme {label} {kind} median", round(median, 2), "ms", "<=", target)
+            report(f"programme {label} {kind} p95", round(p95, 2), "ms", "<=", target * 2)  # a guide: no target
     print(f"(SQLite, {REQUESTS} requests each, total run {time.perf_counter() - started:.0f} s)", flush=True)
     shutil.rmtree(WORKDIR, ignore_errors=True)
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
