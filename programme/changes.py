@@ -16,16 +16,7 @@ def record_publication(*, session: SessionPage) -> ProgrammeChange | None:
         if announced:
             change = _change_between(snapshot, session, stage_name, programme)
         moved = bool(snapshot and snapshot.moved) or (change is not None and change.kind == ProgrammeChange.Kind.MOVED)
-        SessionSnapshot.objects.update_or_create(
-            session=session,
-            defaults={
-                "start": session.start,
-                "end": session.end,
-                "stage_name": stage_name,
-                "cancelled": session.cancelled,
-                "moved": moved,
-            },
-        )
+        _keep_snapshot(session, stage_name, cancelled=session.cancelled, moved=moved)
         if change is not None:
             change.save()
         return change
@@ -103,14 +94,19 @@ def record_withdrawal(*, session: SessionPage, deleting: bool = False) -> Progra
             old_stage=snapshot.stage_name if snapshot else stage_name,
         )
         if not deleting:  # so that publishing it again reads as "back on"
-            SessionSnapshot.objects.update_or_create(
-                session=session,
-                defaults={
-                    "start": session.start,
-                    "end": session.end,
-                    "stage_name": stage_name,
-                    "cancelled": True,
-                    "moved": bool(snapshot and snapshot.moved),
-                },
-            )
+            _keep_snapshot(session, stage_name, cancelled=True, moved=bool(snapshot and snapshot.moved))
         return change
+
+
+def _keep_snapshot(session: SessionPage, stage_name: str, *, cancelled: bool, moved: bool) -> None:
+    """Remember what attendees now see of ``session``, to compare the next publication with."""
+    SessionSnapshot.objects.update_or_create(
+        session=session,
+        defaults={
+            "start": session.start,
+            "end": session.end,
+            "stage_name": stage_name,
+            "cancelled": cancelled,
+            "moved": moved,
+        },
+    )
