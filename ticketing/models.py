@@ -103,6 +103,9 @@ class TicketType(ServiceOwnedColumnsModel):
 class Order(ServiceOwnedColumnsModel):
     """One purchase by one buyer: one or more tickets, an optional donation."""
 
+    # Sales records, not content: Wagtail's reference index would queue a task for every save.
+    wagtail_reference_index_ignore = True
+
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending payment")
         PAID = "paid", _("Paid")
@@ -169,6 +172,9 @@ class Order(ServiceOwnedColumnsModel):
 class Ticket(models.Model):
     """One attendee's admission. The badge's QR code holds only ``secret``."""
 
+    # Sales records, not content: Wagtail's reference index would queue a task for every save.
+    wagtail_reference_index_ignore = True
+
     class Status(models.TextChoices):
         PENDING = "pending", _("Awaiting payment")
         VALID = "valid", _("Valid")
@@ -199,6 +205,9 @@ class Ticket(models.Model):
 
 class CheckIn(models.Model):
     """One scan at a door, admitted or refused. Append-only: rows are never edited but to undo."""
+
+    # Sales records, not content: Wagtail's reference index would queue a task for every save.
+    wagtail_reference_index_ignore = True
 
     class Result(models.TextChoices):
         ADMITTED = "admitted", _("Admitted")
@@ -251,6 +260,9 @@ class CheckIn(models.Model):
 class RetiredSecret(models.Model):
     """A badge secret voided by a reissue, kept so the door can say the badge was replaced."""
 
+    # Sales records, not content: Wagtail's reference index would queue a task for every save.
+    wagtail_reference_index_ignore = True
+
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="retired_secrets")
     secret = models.CharField(max_length=40, unique=True)
     retired_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -264,6 +276,9 @@ class RetiredSecret(models.Model):
 
 class Voucher(ServiceOwnedColumnsModel):
     """A code that takes money off an order or unlocks hidden ticket types, a limited number of times."""
+
+    # Sales records, not content: Wagtail's reference index would queue a task for every save.
+    wagtail_reference_index_ignore = True
 
     class Kind(models.TextChoices):
         PERCENT = "percent", _("Percentage off")
@@ -309,6 +324,9 @@ class Voucher(ServiceOwnedColumnsModel):
 
 class WaitingListEntry(ServiceOwnedColumnsModel):
     """Someone waiting for a sold-out edition; offered released tickets in the order they joined."""
+
+    # Sales records, not content: Wagtail's reference index would queue a task for every save.
+    wagtail_reference_index_ignore = True
 
     class Status(models.TextChoices):
         WAITING = "waiting", _("Waiting")

@@ -370,3 +370,17 @@ def test_order_code_already_taken_is_replaced_by_a_fresh_one(client, festival, s
     assert second.code == "FOR-FRESH"
     assert second.buyer_email == "second@example.org"
     assert reserved(standard) == 2
+
+
+def test_placing_an_order_leaves_wagtails_reference_index_alone(client, festival, standard, stripe_emulator):
+    """Orders and tickets are not content: indexing each one would queue a task per purchase."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import ReferenceIndex
+
+    from ticketing.models import CheckIn, RetiredSecret, Voucher, WaitingListEntry
+
+    place(client, festival, standard, 1)
+
+    for model in (Order, Ticket, CheckIn, RetiredSecret, Voucher, WaitingListEntry):
+        assert not ReferenceIndex.is_indexed(model), model
+    assert not ReferenceIndex.objects.filter(base_content_type=ContentType.objects.get_for_model(Order)).exists()
