@@ -45,3 +45,12 @@ def chromium():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached pages and headers must not outlive a test's database."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

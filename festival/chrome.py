@@ -1,0 +1,94 @@
+"""The header and footer of every page: the site's name, colours, contact and social links, and main menu.
+
+Every page shows them, so they are read once per host and kept in the cache (Redis in
+production) rather than costing four queries a page. Publishing, unpublishing, moving or
+deleting a page, or saving the festival settings or a site, moves the cache generation on,
+so the next page shows the change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.utils.functional import SimpleLazyObject
+
+GENERATION_KEY = "festival:chrome:generation"
+TIMEOUT = 60 * 60
+DEFAULT_NAME = "Festival of Resistance"
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    page_id: int
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Chrome:
+    site_name: str
+    primary_colour: str
+    accent_colour: str
+    contact_email: str
+    social_links: tuple[tuple[str, str], ...]
+    menu: tuple[MenuItem, ...]
+
+
+def generation() -> int:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+        value = cache.get(GENERATION_KEY, 0)
+    return value
+
+
+def invalidate() -> None:
+    """Forget every cached header and footer."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+
+
+def _build(request) -> Chrome:
+    from wagtail.models import Site
+
+    from festival.models import FestivalSettings
+
+    site = Site.find_for_request(request)
+    if site is None:
+        return Chrome(DEFAULT_NAME, "#b0172b", "#f5c518", "", (), ())
+    brand = FestivalSettings.for_site(site)
+    root = site.root_page.specific_deferred
+    pages = [root, *root.get_children().live().in_menu()]
+    menu = tuple(
+        MenuItem(page.pk, "Home" if n == 0 else page.title, page.get_url(request=request))
+        for n, page in enumerate(pages)
+    )
+    return Chrome(
+        site_name=brand.site_name or DEFAULT_NAME,
+        primary_colour=brand.primary_colour or "#b0172b",
+        accent_colour=brand.accent_colour or "#f5c518",
+        contact_email=brand.contact_email,
+        social_links=tuple(brand.social_links),
+        menu=menu,
+    )
+
+
+def for_request(request) -> Chrome:
+    """The chrome for this request's host, from the cache when it is there."""
+    host = hashlib.sha256(request.get_host().encode()).hexdigest()[:24]
+    key = f"festival:chrome:{generation()}:{host}"
+    chrome = cache.get(key)
+    if chrome is None:
+        chrome = _build(request)
+        cache.set(key, chrome, TIMEOUT)
+    return chrome
+
+
+def context_processor(request) -> dict:
+    """``chrome`` in every template rendered with a request; read only if the template uses it."""
+    return {"chrome": SimpleLazyObject(lambda: for_request(request))}
