@@ -45,7 +45,7 @@ def test_a_newly_published_menu_page_joins_the_menu_and_leaves_when_unpublished(
     page = upsert_child(home, StandardPage, slug="get-involved", title="Get involved", show_in_menus=True)
     page.save_revision().publish()
 
-    assert '>Get involved</a></li>' in client.get("/").text
+    assert ">Get involved</a></li>" in client.get("/").text
 
     page.unpublish()
 
