@@ -146,6 +146,8 @@ def main():
         "EMAIL_URL": "dummymail://",
         "LOG_LEVEL": "WARNING",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # The cache production uses: every worker shares it, as they would share an editor's change.
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/2"),
     }
     with admin_connection() as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')

@@ -1,22 +1,17 @@
 """The header and footer of every page: the site's name, colours, contact and social links, and main menu.
 
-Every page shows them, so they are read once per host and kept in the cache (Redis in
-production) rather than costing four queries a page. Publishing, unpublishing, moving or
-deleting a page, or saving the festival settings or a site, moves the cache generation on,
-so the next page shows the change.
+Every page shows them, so they are read once per host and kept in ``festival.site_cache``
+rather than costing four queries a page; the next page after an edit shows the change.
 """
 
 from __future__ import annotations
 
-import hashlib
-import time
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
 
-GENERATION_KEY = "festival:chrome:generation"
-TIMEOUT = 60 * 60
+from festival import site_cache
+
 DEFAULT_NAME = "Festival of Resistance"
 
 
@@ -35,22 +30,6 @@ class Chrome:
     contact_email: str
     social_links: tuple[tuple[str, str], ...]
     menu: tuple[MenuItem, ...]
-
-
-def generation() -> int:
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-        value = cache.get(GENERATION_KEY, 0)
-    return value
-
-
-def invalidate() -> None:
-    """Forget every cached header and footer."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
 
 
 def _build(request) -> Chrome:
@@ -80,13 +59,7 @@ def _build(request) -> Chrome:
 
 def for_request(request) -> Chrome:
     """The chrome for this request's host, from the cache when it is there."""
-    host = hashlib.sha256(request.get_host().encode()).hexdigest()[:24]
-    key = f"festival:chrome:{generation()}:{host}"
-    chrome = cache.get(key)
-    if chrome is None:
-        chrome = _build(request)
-        cache.set(key, chrome, TIMEOUT)
-    return chrome
+    return site_cache.cached("chrome", request.get_host(), lambda: _build(request))
 
 
 def context_processor(request) -> dict:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from festival import site_cache
 from festival.models import FestivalPage
 from ticketing import stripe_gateway, tasks
 from ticketing.forms import AttendeesForm, ShopForm, WaitingListForm
@@ -23,8 +24,14 @@ CONFLICTS = {"sold_out", "voucher_used_up", "payment_unavailable", "offer_invali
 
 
 def _festival(slug: str) -> FestivalPage:
-    # The shop never shows the edition's body or intro: skip loading and parsing them.
-    return get_object_or_404(FestivalPage.objects.live().defer("body", "intro"), slug=slug)
+    # The shop never shows the edition's body or intro: skip loading and parsing them. Kept in the
+    # site cache (every page save moves it on), as every buyer in a rush asks for the same edition.
+    festival = site_cache.cached(
+        "shop-edition", slug, lambda: FestivalPage.objects.live().defer("body", "intro").filter(slug=slug).first()
+    )
+    if festival is None:
+        raise Http404("No such edition")
+    return festival
 
 
 def _kick_sweep() -> None:

@@ -1,0 +1,56 @@
+"""The shop page reads its edition from the site cache, and an editor's change shows at once."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from festival.models import FestivalPage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_second_visit_to_the_shop_does_not_look_the_edition_up_again(client, festival, standard):
+    url = f"/tickets/{festival.slug}/"
+    client.get(url)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+
+    assert response.status_code == 200
+    assert "Standard" in response.text
+    assert not [q for q in queries.captured_queries if "festival_festivalpage" in q["sql"]]
+
+
+def test_an_unpublished_edition_leaves_the_shop_at_once(client, festival, standard):
+    url = f"/tickets/{festival.slug}/"
+    assert client.get(url).status_code == 200
+
+    FestivalPage.objects.get(pk=festival.pk).unpublish()
+
+    assert client.get(url).status_code == 404
+
+
+def test_a_renamed_edition_shows_its_new_title_in_the_shop_at_once(client, festival, standard):
+    url = f"/tickets/{festival.slug}/"
+    assert "Festival of Resistance 2026" in client.get(url).text
+
+    page = FestivalPage.objects.get(pk=festival.pk)
+    page.title = "Festival of Resistance 2026: Bread and Roses"
+    page.save_revision().publish()
+
+    assert "Bread and Roses" in client.get(url).text
+
+
+def test_an_edition_not_yet_published_is_found_once_it_is(client, home, festival, standard):
+    from datetime import date
+
+    from festival.demo import upsert_child
+
+    assert client.get("/tickets/2027/").status_code == 404
+    upsert_child(
+        home, FestivalPage, slug="2027", title="Festival of Resistance 2027",
+        start_date=date(2027, 10, 15), end_date=date(2027, 10, 17), venue_name="Hall",
+        status=FestivalPage.Status.ON_SALE,
+    )  # fmt: skip
+
+    assert client.get("/tickets/2027/").status_code == 200
