@@ -1,7 +1,9 @@
 """The session card, built in Python: the programme grid shows hundreds, and template nodes add up.
 
 One function is the single source of the card's markup; templates call it through the
-``session_card`` tag. Every value is escaped with ``escape`` before it joins the markup.
+``session_cards`` tag, once per list rather than once per card. It takes ``ListedSession`` values (the
+programme reads hundreds of them without building page objects). Every value is escaped with
+``escape`` before it joins the markup.
 """
 
 from django.utils import timezone
@@ -11,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from programme.schedule import speaker_links_of
+from programme.schedule import ListedSession, Slot
 
 _LABELS: dict[str, dict[str, str]] = {}
 
@@ -39,46 +41,60 @@ def labels() -> dict[str, str]:
 
 
 def star_button(session) -> SafeString:
-    words = labels()
+    """The button that stars a session in this browser (shown by programme.js)."""
+    return _star(session.pk, escape(session.title), labels())
+
+
+def _star(pk: int, title: str, words: dict[str, str]) -> SafeString:
     return mark_safe(  # noqa: S308 - values escaped
-        f'<button type="button" class="star" data-star="{session.pk}" aria-pressed="false" '
+        f'<button type="button" class="star" data-star="{pk}" aria-pressed="false" '
         f'data-label-on="{words["starred"]}" data-label-off="{words["star"]}" hidden>'
         f'<span class="star__icon" aria-hidden="true">☆</span> <span class="star__label">{words["star"]}</span>'
-        f'<span class="visually-hidden"> {escape(session.title)}</span></button>'
+        f'<span class="visually-hidden"> {title}</span></button>'
     )
 
 
-def session_card(session, *, url: str, tz, slot=None, show_day: bool = False) -> SafeString:
-    """One session as a list item: time, stage, title, speakers, format, track, access, star."""
+def session_cards(entries, *, tz, show_day: bool = False) -> SafeString:
+    """Cards for ``entries``: grid ``Slot``s (each card placed on its day's grid) or ``ListedSession``s."""
     words = labels()
+    return mark_safe(  # noqa: S308 - every card escapes its values
+        "".join(
+            session_card(entry.session, tz=tz, slot=entry, show_day=show_day, words=words)
+            if isinstance(entry, Slot)
+            else session_card(entry, tz=tz, show_day=show_day, words=words)
+            for entry in entries
+        )
+    )
+
+
+def session_card(
+    session: ListedSession, *, tz, slot: Slot | None = None, show_day: bool = False, words: dict | None = None
+) -> SafeString:
+    """One session as a list item: time, stage, title, speakers, format, track, access, star."""
+    words = words or labels()
     start, end = timezone.localtime(session.start, tz), timezone.localtime(session.end, tz)
-    pk = session.pk
+    pk, title = session.pk, escape(session.title)
     place = f' style="--col:{slot.column};--rs:{slot.row_start};--re:{slot.row_end}"' if slot else ""
-    colour = f' style="--track:{escape(session.track.colour)}"' if session.track_id else ""
+    colour = f' style="--track:{escape(session.track_colour)}"' if session.track_colour is not None else ""
     day = f'<span class="session-card__day">{escape(date_format(start, "l j F"))}, </span>' if show_day else ""
-    stage = f'<span class="session-card__stage"> · {escape(session.stage.name)}</span>' if session.stage_id else ""
+    stage = f'<span class="session-card__stage"> · {escape(session.stage_name)}</span>' if session.stage_id else ""
     parts = [
         f'<li class="slot{" slot--cancelled" if session.cancelled else ""}" data-session="{pk}"{place}>',
         f'<article class="session-card"{colour} aria-labelledby="session-{pk}-title">',
         f'<p class="session-card__when">{day}<time datetime="{start.isoformat()}">{start:%H:%M}</time>–'
         f'<time datetime="{end.isoformat()}">{end:%H:%M}</time>{stage}</p>',
-        f'<h3 class="session-card__title" id="session-{pk}-title">'
-        f'<a href="{escape(url)}">{escape(session.title)}</a></h3>',
+        f'<h3 class="session-card__title" id="session-{pk}-title"><a href="{escape(session.url)}">{title}</a></h3>',
     ]
     if session.cancelled:
         parts.append(f'<p class="tag tag--cancelled">{words["cancelled"]}</p>')
-    people = [
-        str(escape(link.speaker.title)) + (f" ({words[link.role]})" if link.role in words else "")
-        for link in speaker_links_of(session)
-        if link.speaker_id
-    ]
+    people = [str(escape(name)) + (f" ({words[role]})" if role in words else "") for name, role in session.people]
     if people:
         parts.append(f'<p class="session-card__people">{", ".join(people)}</p>')
     tags = []
-    if session.session_format_id:
-        tags.append(f'<span class="tag">{escape(session.session_format.name)}</span>')
-    if session.track_id:
-        tags.append(f'<span class="tag tag--track">{escape(session.track.name)}</span>')
+    if session.format_name is not None:
+        tags.append(f'<span class="tag">{escape(session.format_name)}</span>')
+    if session.track_name is not None:
+        tags.append(f'<span class="tag tag--track">{escape(session.track_name)}</span>')
     if session.bsl:
         tags.append(f'<span class="tag tag--access" title="{words["bsl_full"]}">BSL</span>')
     if session.captions:
@@ -86,6 +102,6 @@ def session_card(session, *, url: str, tz, slot=None, show_day: bool = False) ->
     if session.step_free:
         tags.append(f'<span class="tag tag--access" title="{words["step_free_full"]}">{words["step_free"]}</span>')
     parts.append(f'<p class="session-card__meta">{"".join(tags)}</p>')
-    parts.append(star_button(session))
+    parts.append(_star(pk, title, words))
     parts.append("</article></li>")
     return mark_safe("".join(parts))  # noqa: S308 - every value is escaped above

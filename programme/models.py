@@ -132,18 +132,16 @@ class ProgrammePage(RoutablePageMixin, Page):
             return False
         return True
 
-    def get_context(self, request, *args, **kwargs):
-        from programme.schedule import parse_filters, schedule_for
-
-        context = super().get_context(request, *args, **kwargs)
-        filters = parse_filters(request.GET, festival=self.festival)
-        context["filters"] = filters
-        context["schedule"] = schedule_for(self, filters=filters)
-        return context
-
     @path("")
     def grid(self, request):
-        return self.render(request)
+        from programme.schedule import parse_filters, schedule_for
+
+        # Laid out here rather than in get_context, which every view of the page (now, my, changes) calls.
+        filters = parse_filters(request.GET, festival=self.festival)
+        return self.render(
+            request,
+            context_overrides={"filters": filters, "schedule": schedule_for(self, filters=filters, request=request)},
+        )
 
     @path("now/")
     def now_and_next(self, request):
@@ -165,12 +163,12 @@ class ProgrammePage(RoutablePageMixin, Page):
 
     @path("my/")
     def my_programme(self, request):
-        from programme.schedule import sessions_for
+        from programme.schedule import listed_sessions
 
         return self.render(
             request,
             template="programme/my_programme.html",
-            context_overrides={"sessions": sessions_for(self)},
+            context_overrides={"sessions": listed_sessions(self, request=request)},
         )
 
     @cached_property

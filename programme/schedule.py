@@ -5,9 +5,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.utils import timezone
+from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext_lazy as _
+from wagtail.coreutils import WAGTAIL_APPEND_SLASH
 from wagtail.images import get_image_model
 
 from festival.models import FestivalPage
@@ -31,27 +33,6 @@ SPEAKER_FIELDS = (
     "locale_id",
     "translation_key",
     "content_type_id",
-)
-# The session columns a grid card uses (plus what Wagtail needs to build the page's URL).
-GRID_FIELDS = (
-    "title",
-    "slug",
-    "url_path",
-    "path",
-    "depth",
-    "live",
-    "locale_id",
-    "translation_key",
-    "content_type_id",
-    "start",
-    "end",
-    "stage_id",
-    "track_id",
-    "session_format_id",
-    "bsl",
-    "captions",
-    "step_free",
-    "cancelled",
 )
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
 
@@ -114,20 +95,11 @@ def speaker_links_of(session) -> list:
     return loaded if loaded is not None else list(session.speaker_links.all())
 
 
-def sessions_for(
-    programme, *, filters: Filters | None = None, include_cancelled: bool = True, fields: tuple[str, ...] = ()
-) -> list:
-    """The live sessions of a programme, in time order, with stage, track, format and speakers loaded.
-
-    ``fields`` limits the session columns loaded (the grid needs few of them); empty means all.
-    """
+def _live_sessions(programme, *, filters: Filters | None = None):
+    """The queryset of a programme's live, timed sessions that match ``filters``, in no order yet."""
     from programme.models import SessionPage
 
     queryset = SessionPage.objects.live().child_of(programme).filter(start__isnull=False, end__isnull=False)
-    if fields:
-        queryset = queryset.only(*fields, "stage__name", "stage__sort_order", "track__name", "track__colour")
-    if not include_cancelled:
-        queryset = queryset.filter(cancelled=False)
     if filters is not None:
         if filters.day:
             tz = programme.festival.tz
@@ -139,14 +111,129 @@ def sessions_for(
             queryset = queryset.filter(session_format__slug=filters.format)
         for feature in filters.access:
             queryset = queryset.filter(**{feature: True})
-    return list(_with_speakers(queryset).order_by("start", "stage__sort_order", "stage__name", "pk"))
+    return queryset
+
+
+TIME_ORDER = ("start", "stage__sort_order", "stage__name", "pk")
+
+
+def sessions_for(programme, *, filters: Filters | None = None) -> list:
+    """The live sessions of a programme, in time order, with stage, track, format and speakers loaded."""
+    return list(_with_speakers(_live_sessions(programme, filters=filters)).order_by(*TIME_ORDER))
+
+
+@dataclass(frozen=True, slots=True)
+class ListedSession:
+    """A session as its card shows it: plain values, read in two queries however many sessions there are.
+
+    The programme lists hundreds of sessions, and building a page object (and its speakers' pages) for
+    each costs far more than the card does. Stage, track and format values are None when the session has
+    none; ``people`` are the live speakers' (name, role), in order.
+    """
+
+    pk: int
+    title: str
+    url: str
+    start: datetime
+    end: datetime
+    stage_id: int | None = None
+    stage_name: str | None = None
+    stage_order: int | None = None
+    track_name: str | None = None
+    track_colour: str | None = None
+    format_name: str | None = None
+    bsl: bool = False
+    captions: bool = False
+    step_free: bool = False
+    cancelled: bool = False
+    people: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def from_page(cls, session, *, url: str) -> "ListedSession":
+        """The card's values from a session page (with stage, track and format loaded, as ``sessions_for`` does)."""
+        stage, track, session_format = (
+            session.stage if session.stage_id else None,
+            session.track if session.track_id else None,
+            session.session_format if session.session_format_id else None,
+        )
+        return cls(
+            pk=session.pk,
+            title=session.title,
+            url=url,
+            start=session.start,
+            end=session.end,
+            stage_id=session.stage_id,
+            stage_name=stage.name if stage else None,
+            stage_order=stage.sort_order if stage else None,
+            track_name=track.name if track else None,
+            track_colour=track.colour if track else None,
+            format_name=session_format.name if session_format else None,
+            bsl=session.bsl,
+            captions=session.captions,
+            step_free=session.step_free,
+            cancelled=session.cancelled,
+            people=tuple((link.speaker.title, link.role) for link in speaker_links_of(session) if link.speaker_id),
+        )
+
+
+def _child_url(parent_url: str, slug: str) -> str:
+    """A child page's URL from its parent's, as ``Page.get_url`` builds it (the child's path adds its slug)."""
+    url = f"{parent_url.rstrip('/')}/{iri_to_uri(slug)}"
+    return f"{url}/" if WAGTAIL_APPEND_SLASH else url
+
+
+def listed_sessions(programme, *, filters: Filters | None = None, request=None) -> list[ListedSession]:
+    """The live sessions of a programme as their cards show them, in time order, in two queries.
+
+    Links are built from the programme's own URL (resolved once, for ``request``'s site), since every
+    session is a child of the programme.
+    """
+    from programme.models import SessionSpeaker
+
+    rows = list(
+        _live_sessions(programme, filters=filters)
+        .order_by(*TIME_ORDER)
+        .values(
+            *("pk", "title", "slug", "start", "end", "stage_id", "bsl", "captions", "step_free", "cancelled"),
+            stage_name=F("stage__name"),
+            stage_order=F("stage__sort_order"),
+            track_name=F("track__name"),
+            track_colour=F("track__colour"),
+            format_name=F("session_format__name"),
+        )
+    )
+    if not rows:
+        return []
+    people: dict[int, list[tuple[str, str]]] = {}
+    links = (
+        SessionSpeaker.objects.filter(page_id__in=[row["pk"] for row in rows], speaker__live=True)
+        .order_by("sort_order", "pk")
+        .values_list("page_id", "speaker__title", "role")
+    )
+    for page_id, name, role in links:
+        people.setdefault(page_id, []).append((name, role))
+    base = programme.get_url(request) or ""
+    sessions = []
+    for row in rows:
+        url = _child_url(base, row.pop("slug"))
+        sessions.append(ListedSession(url=url, people=tuple(people.get(row["pk"], ())), **row))
+    return sessions
+
+
+@dataclass(frozen=True, slots=True)
+class StageColumn:
+    """A stage that heads a column of a day's grid."""
+
+    pk: int
+    name: str
+    sort_order: int | None
 
 
 @dataclass
 class Slot:
     """A session placed on a day's grid: rows are five-minute steps, columns are stages."""
 
-    session: object
+    session: ListedSession
     column: int
     row_start: int
     row_end: int
@@ -158,11 +245,11 @@ class Day:
     listed beside the grid rather than drawn under their replacement."""
 
     date: date
-    stages: list = field(default_factory=list)
+    stages: list[StageColumn] = field(default_factory=list)
     slots: list[Slot] = field(default_factory=list)
     hours: list[tuple[int, datetime]] = field(default_factory=list)
     rows: int = 0
-    displaced: list = field(default_factory=list)
+    displaced: list[ListedSession] = field(default_factory=list)
 
 
 @dataclass
@@ -194,7 +281,10 @@ def _place(day: date, sessions: list, tz) -> Day:
     displaced = _displaced(sessions)
     displaced_pks = {s.pk for s in displaced}
     sessions = [s for s in sessions if s.pk not in displaced_pks]
-    stages = sorted({s.stage for s in sessions if s.stage}, key=lambda st: (st.sort_order or 0, st.name))
+    stages = sorted(
+        {StageColumn(s.stage_id, s.stage_name, s.stage_order) for s in sessions if s.stage_id},
+        key=lambda st: (st.sort_order or 0, st.name),
+    )
     columns = {stage.pk: index + 2 for index, stage in enumerate(stages)}
     first = min(timezone.localtime(s.start, tz) for s in sessions).replace(minute=0, second=0, microsecond=0)
     last = max(timezone.localtime(s.end, tz) for s in sessions)
@@ -220,8 +310,11 @@ def _place(day: date, sessions: list, tz) -> Day:
     return Day(date=day, stages=stages, slots=slots, hours=hours, rows=rows, displaced=displaced)
 
 
-def schedule_for(programme, *, filters: Filters | None = None) -> Schedule:
-    """The programme laid out by day and stage; unknown track or format filters are dropped."""
+def schedule_for(programme, *, filters: Filters | None = None, request=None) -> Schedule:
+    """The programme laid out by day and stage; unknown track or format filters are dropped.
+
+    Session links are for ``request``'s site, as ``Page.get_url`` gives them.
+    """
     from programme.models import SessionFormat, Track
 
     festival = programme.festival
@@ -233,7 +326,7 @@ def schedule_for(programme, *, filters: Filters | None = None) -> Schedule:
         filters = Filters(day=filters.day, format=filters.format, access=filters.access)
     if filters.format and filters.format not in {f.slug for f in formats}:
         filters = Filters(day=filters.day, track=filters.track, access=filters.access)
-    sessions = sessions_for(programme, filters=filters, fields=GRID_FIELDS)
+    sessions = listed_sessions(programme, filters=filters, request=request)
     by_day: dict[date, list] = {}
     for session in sessions:
         by_day.setdefault(timezone.localtime(session.start, tz).date(), []).append(session)

@@ -93,14 +93,19 @@ def session_jsonld(context, session, festival, people, moved=False):
 
 
 @register.simple_tag(takes_context=True)
-def session_card(context, session, slot=None, show_day=False):
-    """One session card (see programme.cards), in the festival's time zone."""
+def session_cards(context, entries, show_day=False):
+    """The cards (see programme.cards) for grid slots, listed sessions or session pages, in the current time zone."""
     from django.utils.timezone import get_current_timezone
 
-    from programme.cards import session_card as build
+    from programme.cards import session_cards as build
+    from programme.schedule import ListedSession, Slot
 
     request = context.get("request")
-    return build(session, url=session.get_url(request), tz=get_current_timezone(), slot=slot, show_day=show_day)
+    entries = [
+        entry if isinstance(entry, ListedSession | Slot) else ListedSession.from_page(entry, url=entry.get_url(request))
+        for entry in entries
+    ]
+    return build(entries, tz=get_current_timezone(), show_day=show_day)
 
 
 @register.simple_tag

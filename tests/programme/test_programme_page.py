@@ -38,6 +38,10 @@ def titles(response) -> list[str]:
     return re.findall(r'class="session-card__title" id="session-\d+-title"><a href="[^"]+">([^<]+)</a>', response.text)
 
 
+def card_links(response) -> list[str]:
+    return re.findall(r'class="session-card__title" id="session-\d+-title"><a href="([^"]+)">', response.text)
+
+
 def test_programme_lists_sessions_in_time_order_with_speakers_and_stage(client, programme, three_sessions):
     response = client.get(programme.url)
 
@@ -148,9 +152,70 @@ def test_programme_page_query_count_does_not_grow_with_sessions(
     assert len(titles(response)) == count
 
 
-PROGRAMME_QUERIES = (
-    14  # routing (site, 3 pages, restrictions, aliases), edition, tracks, formats, sessions, speakers, settings, menu
+PROGRAMME_QUERIES = 12  # routing (site, 3 pages, restrictions, aliases), edition, tracks, formats, sessions, speakers
+
+
+def test_card_links_are_the_session_pages_own_addresses(client, programme, make_session):
+    plain = make_session("Strike school", start=at(16, 10), end=at(16, 11))
+    welsh = make_session("Cor y gweithwyr", start=at(16, 12), end=at(16, 13))
+    welsh.slug = "côr-y-gweithwyr"  # Wagtail allows Unicode slugs; an address must still be a URI
+    welsh.save_revision().publish()
+    welsh.refresh_from_db()
+
+    response = client.get(programme.url)
+
+    assert card_links(response) == [plain.url, welsh.url]
+    assert welsh.url == f"{programme.url}c%C3%B4r-y-gweithwyr/"
+    assert client.get(card_links(response)[1]).status_code == 200
+
+
+def test_card_links_follow_the_site_the_programme_is_seen_on(client, festival, programme, make_session):
+    from wagtail.models import Site
+
+    session = make_session("Strike school", start=at(16, 10), end=at(16, 11))
+    Site.objects.create(hostname="2026.festival.invalid", port=80, root_page=festival, site_name="2026")
+
+    response = client.get("/programme/", HTTP_HOST="2026.festival.invalid")
+
+    assert response.status_code == 200
+    assert card_links(response) == [f"/programme/{session.slug}/"]
+    assert client.get(f"/programme/{session.slug}/", HTTP_HOST="2026.festival.invalid").status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_my_programme_query_count_does_not_grow_with_sessions(
+    client, programme, make_session, make_speaker, stages, django_assert_num_queries, count
+):
+    _session_batch(make_session, make_speaker, stages, count)
+    client.get(programme.url + "my/", {"warm": "site-root-cache"})
+
+    with django_assert_num_queries(MY_PROGRAMME_QUERIES):
+        response = client.get(programme.url + "my/", {"uncached": str(count)})
+
+    assert len(titles(response)) == count
+
+
+MY_PROGRAMME_QUERIES = PROGRAMME_QUERIES - 2  # the same sessions and speakers, without the filters' tracks and formats
+
+
+@pytest.mark.parametrize(
+    ("view", "queries"),
+    [
+        ("now/", PROGRAMME_QUERIES - 1),  # the grid's four queries make way for on now, coming up and the next few
+        ("changes/", PROGRAMME_QUERIES - 3),  # and for the changes
+    ],
 )
+def test_the_programmes_other_views_do_not_lay_out_the_grid(
+    client, programme, django_assert_num_queries, view, queries
+):
+    # No sessions, so that what is on now (by the real clock) cannot change the count; the grid's tracks,
+    # formats and sessions would still be three queries too many.
+    client.get(programme.url + view, {"warm": "site-root-cache"})
+
+    with django_assert_num_queries(queries):
+        response = client.get(programme.url + view, {"uncached": "yes"})
+
+    assert response.status_code == 200
 
 
 def test_now_and_next_shows_what_is_on_and_what_is_coming(programme, three_sessions):
