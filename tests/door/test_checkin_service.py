@@ -50,6 +50,42 @@ def test_same_nonce_returns_the_first_answer_and_records_nothing(live_festival, 
     assert CheckIn.objects.count() == 1
 
 
+def test_a_retried_repeat_scan_returns_its_first_answer_and_records_nothing(live_festival, door_staff, make_ticket):
+    ticket = make_ticket()
+    scan(live_festival, door_staff, ticket.secret, "in")
+
+    repeat = scan(live_festival, door_staff, ticket.secret, "again")
+    retried = scan(live_festival, door_staff, ticket.secret, "again")
+
+    assert (repeat.result, retried.result, retried.replayed) == ("already_checked_in", "already_checked_in", True)
+    assert retried.check_in_id == repeat.check_in_id
+    assert retried.previous == repeat.previous
+    assert CheckIn.objects.filter(ticket=ticket).count() == 2
+
+
+def test_a_repeat_scan_reusing_another_tickets_nonce_is_refused(live_festival, door_staff, make_ticket):
+    one, two = make_ticket(), make_ticket()
+    scan(live_festival, door_staff, two.secret, "two-in")
+    scan(live_festival, door_staff, one.secret, "same")
+
+    with pytest.raises(CheckInError) as error:
+        scan(live_festival, door_staff, two.secret, "same")
+
+    assert error.value.code == "nonce_reused"
+    assert CheckIn.objects.filter(ticket=two).count() == 1
+
+
+def test_a_repeat_scan_by_ticket_number_names_who_let_them_in(live_festival, door_staff, make_ticket):
+    ticket = make_ticket(attendee_name="Bayard Rustin")
+    scan(live_festival, door_staff, ticket.secret, "in")
+
+    repeat = check_in(festival=live_festival, staff_id=door_staff.pk, door="Side door", nonce="n2", ticket_id=ticket.pk)
+
+    assert repeat.result == "already_checked_in"
+    assert repeat.ticket.attendee_name == "Bayard Rustin"
+    assert (repeat.previous["door"], repeat.previous["by"], repeat.previous["offline"]) == ("Main gate", "Dev", False)
+
+
 def test_nonce_reused_for_another_code_is_refused(live_festival, door_staff, make_ticket):
     one, two = make_ticket(), make_ticket()
     scan(live_festival, door_staff, one.secret, "same")

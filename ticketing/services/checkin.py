@@ -208,8 +208,11 @@ def _admission(ticket_id: int, day: date) -> Admission | None:
     with connection.cursor() as cursor:
         cursor.execute(sql, [ticket_id, connection.ops.adapt_datefield_value(day), Result.ADMITTED])
         row = cursor.fetchone()
-    if row is None:
-        return None
+    return None if row is None else _admission_from(row)
+
+
+def _admission_from(row) -> Admission:
+    """An Admission from (id, scanned_at, door, offline, staff_id, nonce, first_name, last_name, username)."""
     scanned_at = row[1]
     if isinstance(scanned_at, str):  # SQLite hands back text
         scanned_at = parse_datetime(scanned_at)
@@ -230,12 +233,6 @@ def _previous(admission: Admission | None) -> dict | None:
     }
 
 
-def _was_replaced(code: str) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM ticketing_retiredsecret WHERE secret = %s", [code])
-        return cursor.fetchone() is not None
-
-
 def _replay(*, staff_id: int, nonce: str, code: str, ticket_id: int | None) -> ScanOutcome:
     """The first answer to a nonce already used by this staff member."""
     first = CheckIn.objects.get(staff_id=staff_id, nonce=nonce)
@@ -248,12 +245,53 @@ def _replay(*, staff_id: int, nonce: str, code: str, ticket_id: int | None) -> S
     return ScanOutcome(first.result, ticket, first.pk, previous=previous, replayed=True)
 
 
-def _ticket_for(code: str, ticket_id: int | None) -> DoorTicket | None:
+@dataclass(frozen=True)
+class Lookup:
+    """Everything a scan needs to know, read in one query: the ticket, its live admission that day, and
+    whether the code is a secret that a reissue retired."""
+
+    ticket: DoorTicket | None = None
+    admission: Admission | None = None
+    replaced: bool = False
+
+
+def _lookup_sql() -> str:
+    users = connection.ops.quote_name(get_user_model()._meta.db_table)
+    return (
+        "SELECT t.id, t.status, t.attendee_name, t.pronouns, o.status, o.code, tt.name, tt.valid_days, "  # noqa: S608
+        "tt.festival_id, c.id, c.scanned_at, c.door, c.offline, c.staff_id, c.nonce, u.first_name, u.last_name, "
+        "u.username, (SELECT 1 FROM ticketing_retiredsecret r WHERE r.secret = %s) "
+        "FROM (SELECT 1 AS one) q LEFT JOIN ticketing_ticket t ON {ticket} "
+        "LEFT JOIN ticketing_order o ON o.id = t.order_id "
+        "LEFT JOIN ticketing_tickettype tt ON tt.id = t.ticket_type_id "
+        "LEFT JOIN ticketing_checkin c ON c.ticket_id = t.id AND c.day = %s AND c.result = %s "
+        "AND c.undone_at IS NULL "
+        f"LEFT JOIN {users} u ON u.id = c.staff_id"
+    )
+
+
+def _lookup(code: str, ticket_id: int | None, day: date) -> Lookup:
+    """The ticket scanned (by number or secret) with its admission on ``day``; no query for junk codes."""
     if ticket_id is not None:
-        return door_ticket(ticket_id=ticket_id)
-    if not looks_like_secret(code):
-        return None
-    return door_ticket(secret=code)
+        where, secret, param = "t.id = %s", None, ticket_id
+    elif looks_like_secret(code):
+        where, secret, param = "t.secret = %s", code, code
+    else:
+        return Lookup()
+    with connection.cursor() as cursor:
+        # At most one row: the partial unique index allows one live admission per ticket and day.
+        cursor.execute(
+            _lookup_sql().format(ticket=where),
+            [secret, param, connection.ops.adapt_datefield_value(day), Result.ADMITTED],
+        )
+        row = cursor.fetchone()
+    if row[0] is None:
+        return Lookup(replaced=row[18] is not None)
+    days = row[7]
+    if isinstance(days, str | bytes):
+        days = json.loads(days)
+    ticket = DoorTicket(*row[:7], days or [], row[8])
+    return Lookup(ticket, _admission_from(row[9:18]) if row[9] is not None else None)
 
 
 def _refusal(ticket: DoorTicket, festival, day: date) -> str | None:
@@ -309,12 +347,10 @@ def check_in(
         raise CheckInError("too_old", _("This scan is more than 24 hours old, so it was not recorded."))
     day = festival_day(festival, scanned_at)
     shown = shown_result if offline else ""  # online, the door shows our answer
-    ticket = _ticket_for(code, ticket_id)
-    reason = ""
+    found = _lookup(code, ticket_id, day)
+    ticket, reason = found.ticket, "replaced" if found.replaced else ""
     if ticket is not None and ticket.festival_id != festival.pk:
         ticket, reason = None, "other_edition"
-    if ticket is None and not reason and looks_like_secret(code) and _was_replaced(code):
-        reason = "replaced"
     row = {
         "festival_id": festival.pk,
         "ticket_id": ticket.pk if ticket else None,
@@ -329,6 +365,10 @@ def check_in(
     result = Result.UNKNOWN_CODE if ticket is None else (_refusal(ticket, festival, day) or Result.ADMITTED)
     if result == Result.ADMITTED and offline and shown != Result.ADMITTED:
         return _offline_refusal(row=row, ticket=ticket, shown=shown, reason=reason)
+    if result == Result.ADMITTED and not offline and found.admission is not None:
+        # An online repeat: the ticket is already in today. Refusing it needs no guard (it
+        # admits no one), so it is logged at once rather than after a failed admission.
+        return _repeat(row=row, ticket=ticket, admission=found.admission, reason=reason)
     # The common cases are one INSERT statement, which is its own transaction: the guard
     # is the database's unique index, not anything read before it.
     new_id = _insert(**row, result=result, shown=shown if shown != result else "")
@@ -337,6 +377,16 @@ def check_in(
     if result != Result.ADMITTED:  # only the nonce refuses a refusal: this is a retry
         return _replay_row(row)
     return _admission_taken(row=row, ticket=ticket, shown=shown, reason=reason)
+
+
+def _repeat(*, row: dict, ticket: DoorTicket, admission: Admission, reason: str) -> ScanOutcome:
+    """An online scan of a ticket already in that day: logged as already checked in (or a retry replayed)."""
+    if admission.staff_id == row["staff_id"] and admission.nonce == row["nonce"]:
+        return _replay_row(row)
+    new_id = _insert(**row, result=Result.ALREADY_CHECKED_IN, shown="")
+    if new_id is None:  # the nonce was used already: a retry of an earlier repeat scan
+        return _replay_row(row)
+    return ScanOutcome(Result.ALREADY_CHECKED_IN, ticket, new_id, previous=_previous(admission), reason=reason)
 
 
 def _replay_row(row: dict) -> ScanOutcome:
