@@ -17,6 +17,8 @@ from collections.abc import Callable
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
+from festival import site_cache
+
 GENERATION_KEY = "programme:generation"
 TIMEOUT = 60 * 60
 
@@ -49,7 +51,8 @@ def _cacheable(request: HttpRequest) -> bool:
 
 def _key(request: HttpRequest) -> str:
     digest = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()[:32]
-    return f"programme:response:{generation()}:{digest}"
+    # The site's generation too: a cached page carries the header and footer (menu, settings).
+    return f"programme:response:{generation()}:{site_cache.generation()}:{digest}"
 
 
 def cached_hit(request: HttpRequest) -> HttpResponse | None:

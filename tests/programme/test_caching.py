@@ -108,3 +108,20 @@ def test_protecting_a_page_drops_its_cached_copy(client, programme, session):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/_util/login/")
+
+
+def test_a_new_menu_page_or_new_settings_show_on_a_cached_programme(client, programme, session, home):
+    """The cached page carries the site's header and footer, which must not go stale."""
+    from festival.demo import upsert_child
+    from festival.models import FestivalSettings, StandardPage
+
+    client.get(programme.url)
+    upsert_child(home, StandardPage, slug="volunteer", title="Volunteer", show_in_menus=True)
+    brand = FestivalSettings.for_site(home.get_site())
+    brand.site_name = "Red Sky Gathering"
+    brand.save()
+
+    response = client.get(programme.url)
+
+    assert ">Volunteer</a>" in response.text
+    assert "Red Sky Gathering" in response.text
