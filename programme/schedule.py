@@ -1,6 +1,7 @@
 """Schedule queries: every page and export gets its sessions from here, in a fixed number of queries."""
 
 import re
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -115,11 +116,6 @@ def _live_sessions(programme, *, filters: Filters | None = None):
 
 
 TIME_ORDER = ("start", "stage__sort_order", "stage__name", "pk")
-
-
-def sessions_for(programme, *, filters: Filters | None = None) -> list:
-    """The live sessions of a programme, in time order, with stage, track, format and speakers loaded."""
-    return list(_with_speakers(_live_sessions(programme, filters=filters)).order_by(*TIME_ORDER))
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,14 +346,6 @@ def now_and_next(programme, *, at: datetime, horizon: timedelta = timedelta(hour
     return {"at": at, "on_now": on_now, "coming_up": coming_up}
 
 
-def sessions_by_ids(programme, ids: list[int]) -> list:
-    """The live sessions of a programme among ``ids`` (the starred list), in time order."""
-    from programme.models import SessionPage
-
-    queryset = SessionPage.objects.live().child_of(programme).filter(pk__in=ids[:500], start__isnull=False)
-    return list(_with_speakers(queryset).order_by("start", "pk"))
-
-
 def parse_ids(raw: str) -> list[int]:
     """A comma-separated list of page ids; anything that is not a small positive number is dropped."""
     ids = []
@@ -416,3 +404,190 @@ def sessions_for_speaker(speaker) -> list:
             (link.get_role_display() for link in speaker_links_of(session) if link.speaker_id == speaker.pk), ""
         )
     return sessions
+
+
+@dataclass(frozen=True, slots=True)
+class ExportedStage:
+    pk: int
+    name: str
+    slug: str
+    guid: uuid.UUID
+    capacity: int | None
+    sort_order: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ExportedTrack:
+    pk: int
+    name: str
+    slug: str
+    colour: str
+    sort_order: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ExportedFormat:
+    pk: int
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExportedPerson:
+    """A live speaker on an exported session; ``url`` is absolute."""
+
+    pk: int
+    guid: uuid.UUID
+    name: str
+    url: str
+    short_bio: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExportedSession:
+    """A session as the calendar and frab exports give it: plain values, with absolute URLs.
+
+    ``stage``, ``track`` and ``session_format`` are None when the session has none; ``people`` are its
+    live speakers, in order. ``description`` is the rich text as stored.
+    """
+
+    pk: int
+    guid: uuid.UUID
+    title: str
+    slug: str
+    url: str
+    start: datetime
+    end: datetime | None
+    summary: str
+    description: str
+    language: str
+    may_be_recorded: bool
+    livestream_url: str
+    recording_url: str
+    cancelled: bool
+    last_published_at: datetime | None
+    stage: ExportedStage | None
+    track: ExportedTrack | None
+    session_format: ExportedFormat | None
+    people: tuple[ExportedPerson, ...]
+
+
+_EXPORTED_FIELDS = (
+    *("pk", "guid", "title", "slug", "url_path", "start", "end", "summary", "description", "language"),
+    *("may_be_recorded", "livestream_url", "recording_url", "cancelled", "last_published_at"),
+    *("stage_id", "stage__name", "stage__slug", "stage__guid", "stage__capacity", "stage__sort_order"),
+    *("track_id", "track__name", "track__slug", "track__colour", "track__sort_order"),
+    *("session_format_id", "session_format__name", "session_format__slug"),
+)
+
+
+def absolute_urls(request, url_paths: Mapping[int, str]) -> dict[int, str]:
+    """Absolute URLs, for ``request``'s site, of the pages whose ``url_path`` is given by primary key.
+
+    A page under the site's root gets the site's root URL and its path below the root; the few under
+    another site's root are loaded together, in one query, and asked for their own URL. Slugs may be
+    Unicode (Welsh, accented names): an address in an export must be a URI, as Wagtail's own are.
+    """
+    from wagtail.models import Page, Site
+
+    site = Site.find_for_request(request)
+    root_path, root_url = site.root_page.url_path, site.root_url
+    urls, elsewhere = {}, []
+    for pk, url_path in url_paths.items():
+        if url_path.startswith(root_path):
+            urls[pk] = root_url + iri_to_uri("/" + url_path[len(root_path) :])
+        else:
+            elsewhere.append(pk)
+    if elsewhere:
+        for page in Page.objects.filter(pk__in=elsewhere):
+            urls[page.pk] = page.get_full_url(request)
+    return urls
+
+
+def _exported(queryset, *, order: tuple[str, ...], request) -> list[ExportedSession]:
+    """``queryset``'s sessions as exports give them, in two queries (three with pages of another site)."""
+    from programme.models import SessionSpeaker
+
+    rows = list(queryset.order_by(*order).values(*_EXPORTED_FIELDS))
+    if not rows:
+        return []
+    links = list(
+        SessionSpeaker.objects.filter(page_id__in=[row["pk"] for row in rows], speaker__live=True)
+        .order_by("sort_order", "pk")
+        .values_list(
+            "page_id", "speaker_id", "speaker__guid", "speaker__title", "speaker__url_path", "speaker__short_bio"
+        )
+    )
+    urls = absolute_urls(
+        request, {**{row["pk"]: row["url_path"] for row in rows}, **{link[1]: link[4] for link in links}}
+    )
+    people: dict[int, list[ExportedPerson]] = {}
+    for page_id, speaker_id, guid, name, _url_path, short_bio in links:
+        people.setdefault(page_id, []).append(ExportedPerson(speaker_id, guid, name, urls[speaker_id], short_bio))
+    stages: dict[int, ExportedStage] = {}
+    tracks: dict[int, ExportedTrack] = {}
+    formats: dict[int, ExportedFormat] = {}
+    sessions = []
+    for row in rows:
+        stage_id, track_id, format_id = row["stage_id"], row["track_id"], row["session_format_id"]
+        if stage_id is not None and stage_id not in stages:
+            stages[stage_id] = ExportedStage(
+                stage_id,
+                row["stage__name"],
+                row["stage__slug"],
+                row["stage__guid"],
+                row["stage__capacity"],
+                row["stage__sort_order"],
+            )
+        if track_id is not None and track_id not in tracks:
+            tracks[track_id] = ExportedTrack(
+                track_id, row["track__name"], row["track__slug"], row["track__colour"], row["track__sort_order"]
+            )
+        if format_id is not None and format_id not in formats:
+            formats[format_id] = ExportedFormat(format_id, row["session_format__name"], row["session_format__slug"])
+        sessions.append(
+            ExportedSession(
+                pk=row["pk"],
+                guid=row["guid"],
+                title=row["title"],
+                slug=row["slug"],
+                url=urls[row["pk"]],
+                start=row["start"],
+                end=row["end"],
+                summary=row["summary"],
+                description=row["description"],
+                language=row["language"],
+                may_be_recorded=row["may_be_recorded"],
+                livestream_url=row["livestream_url"],
+                recording_url=row["recording_url"],
+                cancelled=row["cancelled"],
+                last_published_at=row["last_published_at"],
+                stage=stages.get(stage_id),
+                track=tracks.get(track_id),
+                session_format=formats.get(format_id),
+                people=tuple(people.get(row["pk"], ())),
+            )
+        )
+    return sessions
+
+
+def exported_sessions(programme, *, request) -> list[ExportedSession]:
+    """The live, timed sessions of a programme as exports give them, in time order, in two queries."""
+    return _exported(_live_sessions(programme), order=TIME_ORDER, request=request)
+
+
+def exported_sessions_by_ids(programme, ids: list[int], *, request) -> list[ExportedSession]:
+    """The live sessions of a programme among ``ids`` (a starred list, or one session), in time order."""
+    from programme.models import SessionPage
+
+    queryset = SessionPage.objects.live().child_of(programme).filter(pk__in=ids[:500], start__isnull=False)
+    return _exported(queryset, order=("start", "pk"), request=request)
+
+
+def exported_sessions_for_speaker(speaker, *, request) -> list[ExportedSession]:
+    """The live sessions a speaker is on, in any programme, in time order."""
+    from programme.models import SessionPage, SessionSpeaker
+
+    on = SessionSpeaker.objects.filter(speaker=speaker).values("page_id")
+    queryset = SessionPage.objects.live().filter(pk__in=on, start__isnull=False)
+    return _exported(queryset, order=("start", "pk"), request=request)

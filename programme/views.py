@@ -3,7 +3,6 @@
 import json
 
 from django.http import Http404, HttpResponse
-from django.utils.encoding import iri_to_uri
 from wagtail import hooks
 from wagtail.models import Page, Site
 
@@ -11,7 +10,13 @@ from programme.caching import cached_response
 from programme.exports.frab import build_schedule, schedule_xml
 from programme.exports.ical import calendar_for
 from programme.models import ProgrammePage, SessionPage
-from programme.schedule import parse_ids, sessions_by_ids, sessions_for, sessions_for_speaker
+from programme.schedule import (
+    absolute_urls,
+    exported_sessions,
+    exported_sessions_by_ids,
+    exported_sessions_for_speaker,
+    parse_ids,
+)
 from speakers.models import SpeakerPage
 
 EXPORTS = {
@@ -57,56 +62,36 @@ def _serve_with_page_hooks(page, request, serve) -> HttpResponse:
 
 
 def _render(request, page, name: str) -> HttpResponse:
-    site = Site.find_for_request(request)
-    root_path, root_url = site.root_page.url_path, site.root_url
-
-    def absolute_url(target) -> str:
-        # Every exported page sits under this site's root: no per-page site lookup needed. Slugs may be
-        # Unicode (Welsh, accented names); an address in an export must be a URI, as Wagtail's own are.
-        if target.url_path.startswith(root_path):
-            return root_url + iri_to_uri("/" + target.url_path[len(root_path) :])
-        return target.get_full_url(request)
-
     if isinstance(page, ProgrammePage):
         festival = page.festival
-        if name == "schedule.json":
-            response = HttpResponse(content_type="application/json; charset=utf-8")
-            response.write(
-                json.dumps(
-                    build_schedule(programme=page, sessions=sessions_for(page), absolute_url=absolute_url),
-                    ensure_ascii=False,
-                    separators=(",", ":"),
-                )
+        if name in ("schedule.json", "schedule.xml"):
+            schedule = build_schedule(
+                programme=page,
+                sessions=exported_sessions(page, request=request),
+                programme_url=absolute_urls(request, {page.pk: page.url_path})[page.pk],
             )
-            response["Access-Control-Allow-Origin"] = "*"
-            return response
-        if name == "schedule.xml":
-            schedule = build_schedule(programme=page, sessions=sessions_for(page), absolute_url=absolute_url)
-            response = HttpResponse(schedule_xml(schedule), content_type="application/xml; charset=utf-8")
+            if name == "schedule.json":
+                body = json.dumps(schedule, ensure_ascii=False, separators=(",", ":"))
+                response = HttpResponse(body, content_type="application/json; charset=utf-8")
+            else:
+                response = HttpResponse(schedule_xml(schedule), content_type="application/xml; charset=utf-8")
             response["Access-Control-Allow-Origin"] = "*"
             return response
         if name == "starred.ics":
-            sessions = sessions_by_ids(page, parse_ids(request.GET.get("sessions", "")))
+            sessions = exported_sessions_by_ids(page, parse_ids(request.GET.get("sessions", "")), request=request)
             title = f"{festival.title}: my programme"
-            return _ical(
-                calendar_for(festival=festival, sessions=sessions, name=title, absolute_url=absolute_url),
-                "my-programme.ics",
-            )
-        sessions = sessions_for(page)
+            return _ical(calendar_for(festival=festival, sessions=sessions, name=title), "my-programme.ics")
+        sessions = exported_sessions(page, request=request)
         return _ical(
-            calendar_for(festival=festival, sessions=sessions, name=festival.title, absolute_url=absolute_url),
-            f"{festival.slug}-programme.ics",
+            calendar_for(festival=festival, sessions=sessions, name=festival.title), f"{festival.slug}-programme.ics"
         )
     festival = _festival_of(page)
     if isinstance(page, SessionPage):
-        session = sessions_by_ids(ProgrammePage.objects.ancestor_of(page).first(), [page.pk])
-        body = calendar_for(festival=festival, sessions=session, name=page.title, absolute_url=absolute_url)
-        return _ical(body, f"{page.slug}.ics")
-    sessions = sessions_for_speaker(page)
-    return _ical(
-        calendar_for(festival=festival, sessions=sessions, name=page.title, absolute_url=absolute_url),
-        f"{page.slug}.ics",
-    )
+        programme = ProgrammePage.objects.ancestor_of(page).first()
+        sessions = exported_sessions_by_ids(programme, [page.pk], request=request)
+    else:
+        sessions = exported_sessions_for_speaker(page, request=request)
+    return _ical(calendar_for(festival=festival, sessions=sessions, name=page.title), f"{page.slug}.ics")
 
 
 def _festival_of(page):

@@ -12,7 +12,7 @@ from django.utils.html import strip_tags
 from django.utils.text import slugify
 from lxml import etree
 
-from programme.schedule import speaker_links_of
+from programme.schedule import ExportedSession
 
 VERSION_FORMAT = "%Y-%m-%d %H:%M"
 GENERATOR = {"name": "festival-of-resistance", "version": "1.0"}
@@ -49,14 +49,17 @@ def _room_slug(stage) -> dict:
     return {"slug": slug} if re.fullmatch(r"[a-z0-9_-]+[a-z0-9]", slug) else {}
 
 
-def build_schedule(*, programme, sessions, absolute_url) -> dict:
-    """The schedule as a dict in the shape of schedule.json; cancelled sessions are left out."""
+def build_schedule(*, programme, sessions: list[ExportedSession], programme_url: str) -> dict:
+    """The schedule as a dict in the shape of schedule.json; cancelled sessions are left out.
+
+    ``sessions`` are the programme's, as ``exported_sessions`` reads them; ``programme_url`` is absolute.
+    """
     festival = programme.festival
     tz = festival.tz
     acronym = acronym_for(festival)
     live = [s for s in sessions if not s.cancelled and s.start and s.end]
-    stages = sorted({s.stage for s in live if s.stage_id}, key=lambda st: (st.sort_order or 0, st.name))
-    tracks = sorted({s.track for s in live if s.track_id}, key=lambda t: (t.sort_order or 0, t.name))
+    stages = sorted({s.stage for s in live if s.stage}, key=lambda st: (st.sort_order or 0, st.name))
+    tracks = sorted({s.track for s in live if s.track}, key=lambda t: (t.sort_order or 0, t.name))
     published = [s.last_published_at for s in sessions if s.last_published_at] + [programme.last_published_at]
     version = max(p for p in published if p) if any(published) else timezone.now()
     days = []
@@ -65,8 +68,8 @@ def build_schedule(*, programme, sessions, absolute_url) -> dict:
         rooms: dict[str, list] = {}
         for session in live:
             if day_start <= timezone.localtime(session.start, tz) < next_day_start:
-                rooms.setdefault(session.stage.name if session.stage_id else "", []).append(
-                    _event(session, tz=tz, acronym=acronym, absolute_url=absolute_url)
+                rooms.setdefault(session.stage.name if session.stage else "", []).append(
+                    _event(session, tz=tz, acronym=acronym)
                 )
         days.append(
             {
@@ -85,7 +88,7 @@ def build_schedule(*, programme, sessions, absolute_url) -> dict:
         "daysCount": len(festival.days),
         "timeslot_duration": "00:05",
         "time_zone_name": festival.time_zone,
-        "url": absolute_url(programme),
+        "url": programme_url,
         "rooms": [
             {"name": stage.name, "guid": str(stage.guid), "capacity": stage.capacity, **_room_slug(stage)}
             for stage in stages
@@ -101,7 +104,7 @@ def build_schedule(*, programme, sessions, absolute_url) -> dict:
         "generator": GENERATOR,
         "schedule": {
             "version": timezone.localtime(version, tz).strftime(VERSION_FORMAT),
-            "base_url": absolute_url(programme),
+            "base_url": programme_url,
             "conference": conference,
         },
     }
@@ -123,7 +126,7 @@ def _day_spans(festival, sessions) -> list[tuple]:
     return list(zip(festival.days, starts, ends, strict=True))
 
 
-def _event(session, *, tz, acronym: str, absolute_url) -> dict:
+def _event(session: ExportedSession, *, tz, acronym: str) -> dict:
     start = timezone.localtime(session.start, tz)
     links = []
     if session.livestream_url:
@@ -138,13 +141,13 @@ def _event(session, *, tz, acronym: str, absolute_url) -> dict:
         "start": start.strftime("%H:%M"),
         "end": _iso(timezone.localtime(session.end, tz)),
         "duration": _hhmm(session.end - session.start),
-        "room": session.stage.name if session.stage_id else "",
+        "room": session.stage.name if session.stage else "",
         "slug": _event_slug(acronym, session),
-        "url": absolute_url(session),
+        "url": session.url,
         "title": session.title,
         "subtitle": "",
-        "track": session.track.name if session.track_id else None,
-        "type": session.session_format.slug if session.session_format_id else "other",
+        "track": session.track.name if session.track else None,
+        "type": session.session_format.slug if session.session_format else "other",
         "language": session.language,
         "abstract": session.summary,
         "description": strip_tags(session.description),
@@ -152,14 +155,13 @@ def _event(session, *, tz, acronym: str, absolute_url) -> dict:
         "do_not_record": not session.may_be_recorded,
         "persons": [
             {
-                "id": link.speaker.pk,
-                "guid": str(link.speaker.guid),
-                "name": link.speaker.title,
-                "url": absolute_url(link.speaker),
-                "biography": link.speaker.short_bio,
+                "id": person.pk,
+                "guid": str(person.guid),
+                "name": person.name,
+                "url": person.url,
+                "biography": person.short_bio,
             }
-            for link in speaker_links_of(session)
-            if link.speaker_id
+            for person in session.people
         ],
         "links": links,
         "attachments": [],

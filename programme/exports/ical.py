@@ -6,7 +6,7 @@ import icalendar
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from programme.schedule import speaker_links_of
+from programme.schedule import ExportedSession
 
 UID_DOMAIN = "festival-of-resistance"
 
@@ -16,8 +16,11 @@ def session_uid(session) -> str:
     return f"{session.guid}@{UID_DOMAIN}"
 
 
-def calendar_for(*, festival, sessions, name: str, absolute_url) -> bytes:
-    """An iCalendar file with one event per session, in the festival's time zone; cancelled ones say so."""
+def calendar_for(*, festival, sessions: list[ExportedSession], name: str) -> bytes:
+    """An iCalendar file with one event per session, in the festival's time zone; cancelled ones say so.
+
+    ``sessions`` are read by one of the ``exported_sessions`` queries.
+    """
     tz = festival.tz
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Festival of Resistance//Programme//EN")
@@ -33,15 +36,15 @@ def calendar_for(*, festival, sessions, name: str, absolute_url) -> bytes:
         event.add("dtstart", timezone.localtime(session.start, tz).replace(microsecond=0))
         event.add("dtend", timezone.localtime(session.end, tz).replace(microsecond=0))
         event.add("summary", session.title)
-        people = ", ".join(link.speaker.title for link in speaker_links_of(session) if link.speaker_id)
+        people = ", ".join(person.name for person in session.people)
         description = "\n\n".join(part for part in (session.summary, people, strip_tags(session.description)) if part)
         if description:
             event.add("description", description)
         location = ", ".join(
-            part for part in (session.stage.name if session.stage_id else "", festival.venue_name) if part
+            part for part in (session.stage.name if session.stage else "", festival.venue_name) if part
         )
         event.add("location", location)
-        event.add("url", absolute_url(session))
+        event.add("url", session.url)
         event.add("status", "CANCELLED" if session.cancelled else "CONFIRMED")
         categories = [c.name for c in (session.session_format, session.track) if c is not None]
         if categories:
