@@ -4,17 +4,18 @@ live in ticketing.services.checkin and ticketing.services.badges."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import wraps
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from door.auth import MANAGE_PERMISSION, SCAN_PERMISSION, authenticate, festival_by_id, issue_token
 from festival.models import FestivalPage
+from ticketing.models import BadgePrintJob
 from ticketing.services import badges
 from ticketing.services import checkin as checkin_service
 from ticketing.services.checkin import CheckInError
@@ -340,17 +342,22 @@ def double_admissions(request):
     return render(request, "door/double_admissions.html", {"festival": festival, "rows": rows})
 
 
+RECENT_PRINT_JOBS = 10
+PRINT_JOB_SLOW = timedelta(minutes=3)  # a print job pending this long says the worker may be stuck
+
+
+@never_cache
 @require_http_methods(["GET", "POST"])
 @manage_permission_required
 def print_badges(request):
-    """Organisers: every badge of an edition, or a filtered set, in one PDF."""
+    """Organisers: ask the worker for every badge of an edition, or a filtered set, in one PDF."""
     festival = _edition(request)
     ticket_types = list(festival.ticket_types.all())
+    errors = []
     if request.method == "POST":
         ticket_type_id = request.POST.get("ticket_type", "")
         day_raw = request.POST.get("day", "")
         layout = request.POST.get("layout", badges.Layout.A6)
-        errors = []
         if ticket_type_id and not any(str(t.pk) == ticket_type_id for t in ticket_types):
             errors.append(_("Choose a ticket type from the list."))
         day = None
@@ -362,27 +369,79 @@ def print_badges(request):
             else:
                 if day not in festival.days:
                     errors.append(_("Choose a day from the list."))
-        if layout not in (badges.Layout.A6, badges.Layout.A4):
+        if layout not in badges.Layout.values:
             errors.append(_("Choose a page layout."))
         if not errors:
-            tickets = badges.tickets_for_printing(
-                festival=festival,
-                ticket_type_id=int(ticket_type_id) if ticket_type_id else None,
-                day=day,
-                not_printed=request.POST.get("not_printed") == "on",
-            )
-            if not tickets.exists():
-                errors.append(_("No badges match those choices."))
+            try:
+                job = badges.request_print_job(
+                    festival=festival,
+                    user=request.user,
+                    layout=layout,
+                    ticket_type_id=int(ticket_type_id) if ticket_type_id else None,
+                    day=day,
+                    not_printed=request.POST.get("not_printed") == "on",
+                )
+            except badges.BadgeError as error:
+                errors.append(str(error))
             else:
-                pdf = badges.render_bulk_pdf(tickets=tickets, layout=layout)
-                stamp = datetime.now().strftime("%Y%m%d-%H%M")
-                response = HttpResponse(pdf, content_type="application/pdf")
-                response["Content-Disposition"] = f'attachment; filename="badges-{festival.slug}-{stamp}.pdf"'
-                return response
-        return render(
-            request,
-            "door/print_badges.html",
-            {"festival": festival, "ticket_types": ticket_types, "errors": errors, "form": request.POST},
-            status=400,
-        )
-    return render(request, "door/print_badges.html", {"festival": festival, "ticket_types": ticket_types, "form": {}})
+                return redirect("door:print_job", job_id=job.pk)
+    jobs = festival.badge_print_jobs.select_related("ticket_type", "requested_by")[:RECENT_PRINT_JOBS]
+    return render(
+        request,
+        "door/print_badges.html",
+        {
+            "festival": festival,
+            "ticket_types": ticket_types,
+            "errors": errors,
+            "form": request.POST,
+            "jobs": jobs,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _print_job(job_id: int) -> BadgePrintJob:
+    return get_object_or_404(BadgePrintJob.objects.select_related("festival", "ticket_type", "requested_by"), pk=job_id)
+
+
+@never_cache
+@require_GET
+@manage_permission_required
+def print_job(request, job_id):
+    """One bulk print: waiting, being made, ready to download, or what went wrong."""
+    job = _print_job(job_id)
+    size = None
+    if job.status == BadgePrintJob.Status.READY and job.pdf:
+        with contextlib.suppress(OSError):  # gone from storage: the download says so
+            size = job.pdf.size
+    return render(
+        request,
+        "door/print_job.html",
+        {
+            "job": job,
+            "festival": job.festival,
+            "size": size,
+            "error": badges.print_job_error(job) if job.status == BadgePrintJob.Status.FAILED else "",
+            "slow": job.is_pending and timezone.now() - job.created_at > PRINT_JOB_SLOW,
+        },
+    )
+
+
+@never_cache
+@require_GET
+@manage_permission_required
+def print_job_pdf(request, job_id):
+    """The PDF of a finished bulk print."""
+    job = _print_job(job_id)
+    if job.status != BadgePrintJob.Status.READY or not job.pdf:
+        raise Http404(_("This PDF is not ready."))
+    try:
+        handle = job.pdf.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("This PDF is no longer stored. Please print the badges again."))
+    stamp = timezone.localtime(job.finished_at).strftime("%Y%m%d-%H%M")
+    response = FileResponse(
+        handle, as_attachment=True, filename=f"badges-{job.festival.slug}-{stamp}.pdf", content_type="application/pdf"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

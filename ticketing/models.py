@@ -274,6 +274,60 @@ class RetiredSecret(models.Model):
         return f"{self.secret[:6]}… ({self.ticket})"
 
 
+class BadgePrintJob(models.Model):
+    """An organiser's bulk print of an edition's badges, rendered by the task worker into one PDF.
+
+    The filters are kept, not the tickets: the worker picks the matching badges when it starts,
+    and marks printed only the ones in the stored PDF, once it is stored.
+    """
+
+    # Working records, not content: Wagtail's reference index would queue a task for every save.
+    wagtail_reference_index_ignore = True
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RENDERING = "rendering", _("Making the PDF")
+        READY = "ready", _("Ready to download")
+        FAILED = "failed", _("Not made")
+
+    class Layout(models.TextChoices):
+        A6 = "a6", _("One A6 badge per page")
+        A4 = "a4", _("Four A6 badges on A4, with cut marks")
+
+    festival = models.ForeignKey("festival.FestivalPage", on_delete=models.CASCADE, related_name="badge_print_jobs")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    layout = models.CharField(max_length=4, choices=Layout.choices, default=Layout.A6)
+    ticket_type = models.ForeignKey(TicketType, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    day = models.DateField(null=True, blank=True)
+    not_printed = models.BooleanField(default=False, help_text=_("Only badges not printed yet."))
+    badge_count = models.PositiveIntegerField(
+        default=0, help_text=_("Badges in the PDF, once the worker has picked them.")
+    )
+    pdf = models.FileField(upload_to="badge-prints/", blank=True)
+    error_code = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_layout_display()}, {self.get_status_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def page_count(self) -> int:
+        per_page = 4 if self.layout == self.Layout.A4 else 1
+        return -(-self.badge_count // per_page)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RENDERING)
+
+
 class Voucher(ServiceOwnedColumnsModel):
     """A code that takes money off an order or unlocks hidden ticket types, a limited number of times."""
 

@@ -40,7 +40,16 @@ ADMIN_URLS = [
 ]
 
 
-@pytest.mark.parametrize("url", [*ADMIN_URLS, "/door/badges/print/", "/door/double-admissions/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        *ADMIN_URLS,
+        "/door/badges/print/",
+        "/door/badges/print/1/",
+        "/door/badges/print/1/badges.pdf",
+        "/door/double-admissions/",
+    ],
+)
 def test_door_staff_get_nothing_else(client, live_festival, door_staff, url):
     client.force_login(door_staff)
 
@@ -113,19 +122,24 @@ def test_someone_without_the_role_gets_403_on_the_door(client, live_festival, gr
     assert client.get(reverse("door:token")).status_code == 403
 
 
-def test_box_office_can_print_badges(client, live_festival, groups, make_ticket):
+def test_box_office_can_print_badges(client, live_festival, groups, make_ticket, django_capture_on_commit_callbacks):
     make_ticket(attendee_name="Ida B. Wells")
     user = UserFactory(username="bea")
     user.groups.add(groups[roles.BOX_OFFICE])
     client.force_login(user)
 
     form = client.get(reverse("door:print_badges"))
-    pdf = client.post(reverse("door:print_badges"), {"layout": "a4", "ticket_type": "", "day": ""})
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = client.post(reverse("door:print_badges"), {"layout": "a4", "ticket_type": "", "day": ""})
+    job = client.get(asked["Location"])
+    pdf = client.get(reverse("door:print_job_pdf", args=[job.context["job"].pk]))
     bad = client.post(reverse("door:print_badges"), {"layout": "a9", "day": "1999-01-01"})
 
     assert form.status_code == 200
+    assert asked.status_code == 302
+    assert job.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"
-    assert pdf.content.startswith(b"%PDF-")
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF-")
     assert bad.status_code == 400
     assert b"Choose a day from the list." in bad.content
 

@@ -1,6 +1,7 @@
 """Badge PDFs: content, QR code, storage, reissue and bulk sheets."""
 
 import io
+import subprocess
 from datetime import date
 
 import pypdfium2 as pdfium
@@ -223,3 +224,80 @@ def test_name_correction_reissues_the_badge(client, ticket):
     assert ticket.attendee_name == "Angela Yvonne Davis"
     assert ticket.secret != old_secret
     assert RetiredSecret.objects.filter(secret=old_secret).count() == 1
+
+
+def test_bulk_pdf_does_not_mark_a_badge_reissued_while_it_was_made(festival):
+    ticket_type = TicketTypeFactory(festival=festival)
+    kept = TicketFactory(ticket_type=ticket_type, attendee_name="Claudette Colvin")
+    reissued = TicketFactory(ticket_type=ticket_type, attendee_name="Diane Nash")
+    tickets = list(badges.tickets_for_printing(festival=festival))  # read before the reissue
+    badges.reissue_badge(ticket=reissued)
+
+    badges.render_bulk_pdf(tickets=tickets)
+    kept.refresh_from_db()
+    reissued.refresh_from_db()
+
+    assert kept.badge_printed_at is not None
+    assert reissued.badge_printed_at is None  # the PDF holds its old, voided badge
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    """Bulk renders of a few badges go through the parallel path: chunks of one A4 sheet."""
+    monkeypatch.setattr(badges, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(badges, "CHUNK_BADGES", 4)
+
+
+NAMES = ["Ada", "Bea", "Cyd", "Dot", "Eve", "Fay", "Gus", "Hal", "Ivy", "Jo"]
+
+
+def test_parallel_bulk_pdf_keeps_every_badge_in_name_order(festival, small_chunks):
+    ticket_type = TicketTypeFactory(festival=festival)
+    for name in reversed(NAMES):
+        TicketFactory(ticket_type=ticket_type, attendee_name=f"{name} Example")
+
+    pdf = badges.render_bulk_pdf(tickets=badges.tickets_for_printing(festival=festival), mark_printed=False)
+
+    document = pdfium.PdfDocument(pdf)
+    texts = pdf_pages_text(pdf)
+    assert len(document) == 10  # three chunks of 4, 4 and 2 A6 pages, joined
+    assert [next(n for n in NAMES if f"{n} Example" in text) for text in texts] == NAMES
+    assert all(structure_elements(page) > 0 for page in document)  # every page still tagged
+    assert [item.get_title() for item in document.get_toc()] == [f"{n} Example" for n in NAMES]
+    assert [item.get_dest().get_index() for item in document.get_toc()] == list(range(10))
+
+
+def test_parallel_four_up_sheets_hold_the_right_badges(festival, small_chunks):
+    ticket_type = TicketTypeFactory(festival=festival)
+    tickets = [TicketFactory(ticket_type=ticket_type, attendee_name=f"{name} Example") for name in NAMES]
+
+    pdf = badges.render_bulk_pdf(
+        tickets=badges.tickets_for_printing(festival=festival), layout=Layout.A4, mark_printed=False
+    )
+
+    document = pdfium.PdfDocument(pdf)
+    width, height = document[2].get_size()
+    assert len(document) == 3
+    assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (210, 297)
+    assert sorted(qr_codes_on_page(pdf, 1)) == sorted(t.secret for t in tickets[4:8])
+    assert sorted(qr_codes_on_page(pdf, 2)) == sorted(t.secret for t in tickets[8:])
+
+
+def test_parallel_bulk_pdf_reads_as_the_single_document_would(festival, monkeypatch, tmp_path):
+    ticket_type = TicketTypeFactory(festival=festival)
+    for name in NAMES[:6]:
+        TicketFactory(ticket_type=ticket_type, attendee_name=f"{name} Example", pronouns="they/them")
+    tickets = list(badges.tickets_for_printing(festival=festival))
+    single = badges.render_bulk_pdf(tickets=tickets, layout=Layout.A4, mark_printed=False)
+    monkeypatch.setattr(badges, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(badges, "CHUNK_BADGES", 4)
+
+    joined = badges.render_bulk_pdf(tickets=tickets, layout=Layout.A4, mark_printed=False)
+    (tmp_path / "joined.pdf").write_bytes(joined)
+    info = subprocess.run(["pdfinfo", str(tmp_path / "joined.pdf")], capture_output=True, text=True, check=True)
+
+    assert pdf_pages_text(joined) == pdf_pages_text(single)
+    assert "Tagged:          yes" in info.stdout
+    assert "Pages:           2" in info.stdout
+    assert "Title:           Badges · Festival of Resistance" in info.stdout
+    assert pdfium.PdfDocument(joined).get_metadata_dict()["Title"] == "Badges · Festival of Resistance"

@@ -1,21 +1,20 @@
-"""Badge PDFs: one per ticket, stored once rendered; bulk sheets for organisers; reissues.
+"""Badge PDFs: one per ticket, stored once rendered; bulk print runs for organisers; reissues.
 
 A badge shows the attendee's name, pronouns, ticket type and days, the order code and a
-QR code that holds only the ticket's secret. Rendering is WeasyPrint from
-``templates/ticketing/badge.html``; the stylesheet, fonts and site branding are loaded
-once per process, so a bulk sheet of a thousand badges is one document, not a thousand.
+QR code that holds only the ticket's secret. Rendering is WeasyPrint (through
+``ticketing.pdf``) from ``templates/ticketing/badge.html``. A bulk print is a
+``BadgePrintJob`` that the task worker renders: a few hundred badges or more are laid out
+in chunks of whole sheets on every CPU, and the chunks joined into one PDF.
 """
 
 from __future__ import annotations
 
-import io
 import logging
 import secrets
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from pathlib import Path
 
-import qrcode
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -24,18 +23,39 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tasks import task
 
+from ticketing import pdf
 from ticketing.codes import new_ticket_secret
-from ticketing.models import Order, RetiredSecret, Ticket
+from ticketing.models import BadgePrintJob, Order, RetiredSecret, Ticket
+
+logger = logging.getLogger(__name__)
 
 PRINTABLE_STATUSES = (Ticket.Status.VALID,)
 NAME_BOX_PT = 263  # the name's line width: 93 mm in points
 NAME_MAX_PT = 30
 NAME_MIN_PT = 11
+QR_SCHEME = pdf.QR_SCHEME
+# A bulk render is split into documents of this many badges (whole A4 sheets), laid out side
+# by side in worker processes. WeasyPrint's tagging grows with pages times elements, so
+# smaller documents are cheaper per badge too; joining costs a little per document.
+CHUNK_BADGES = 100
+# Fewer badges than this are one document in this process: starting worker processes
+# would cost more than it saves.
+PARALLEL_FROM = 200
 
-# WeasyPrint logs every rendering step at INFO; a bulk sheet would flood the log.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+# Why a print job failed, by its error code.
+PRINT_ERRORS = {
+    "nothing_to_print": gettext_lazy(
+        "No badges matched those choices by the time the PDF was started: they may have been "
+        "refunded or printed since. Nothing was marked as printed."
+    ),
+    "render_failed": gettext_lazy(
+        "Something went wrong while making the PDF, so no badges were marked as printed. Please "
+        "try again. If it fails again, ask whoever runs the site to look at the task worker's log."
+    ),
+}
 
 
 class BadgeError(Exception):
@@ -46,9 +66,7 @@ class BadgeError(Exception):
         self.code = code
 
 
-class Layout:
-    A6 = "a6"  # one badge per A6 page
-    A4 = "a4"  # four A6 badges on an A4 sheet with cut marks
+Layout = BadgePrintJob.Layout  # A6: one badge per A6 page; A4: four on an A4 sheet with cut marks
 
 
 @dataclass(frozen=True)
@@ -56,24 +74,6 @@ class Brand:
     site_name: str
     primary_colour: str
     accent_colour: str
-
-
-@lru_cache(maxsize=1)
-def _stylesheet():
-    """The badge stylesheet, parsed once per process."""
-    from pathlib import Path
-
-    from weasyprint import CSS
-
-    css = (Path(settings.BASE_DIR) / "templates" / "ticketing" / "badge.css").read_text()
-    return CSS(string=css, font_config=_font_config())
-
-
-@lru_cache(maxsize=1)
-def _font_config():
-    from weasyprint.text.fonts import FontConfiguration
-
-    return FontConfiguration()
 
 
 def _brand() -> Brand:
@@ -86,50 +86,6 @@ def _brand() -> Brand:
         return Brand("Festival of Resistance", "#b0172b", "#f5c518")
     festival_settings = FestivalSettings.for_site(site)
     return Brand(festival_settings.site_name, festival_settings.primary_colour, festival_settings.accent_colour)
-
-
-QR_SCHEME = "qr:"
-
-
-def qr_png(secret: str) -> bytes:
-    """A PNG of a QR code holding only ``secret``, one pixel per module."""
-    # A 28-character secret always fits version 2 at level M (alphanumeric mode). Fixing the
-    # version and mask skips qrcode's trial of all eight masks: a third of the time per badge.
-    fits = len(secret) <= 38 and secret.isalnum() and secret.isupper()
-    code = qrcode.QRCode(
-        version=2 if fits else None,
-        error_correction=qrcode.constants.ERROR_CORRECT_M,
-        box_size=1,
-        border=4,
-        mask_pattern=4 if fits else None,
-    )
-    code.add_data(secret)
-    code.make(fit=not fits)
-    buffer = io.BytesIO()
-    code.make_image().save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-@lru_cache(maxsize=1)
-def _fetcher():
-    """WeasyPrint's URL fetcher for badges: draws ``qr:SECRET`` itself and fetches nothing else.
-
-    Drawing the QR code here, rather than passing a data: URI, skips WeasyPrint's
-    MIME-header parsing of each image, which costs more than drawing the code.
-    """
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class PngResponse(URLFetcherResponse):
-        content_type = "image/png"
-        charset = None
-
-    class BadgeFetcher(URLFetcher):
-        def fetch(self, url, headers=None):
-            if url.startswith(QR_SCHEME):
-                return PngResponse(url, qr_png(url[len(QR_SCHEME) :]))
-            raise ValueError("badges fetch nothing from outside")
-
-    return BadgeFetcher()
 
 
 def name_size(name: str) -> float:
@@ -176,18 +132,35 @@ def _badge_context(ticket: Ticket) -> dict:
     }
 
 
-def _render(badges: list[dict], *, layout: str) -> bytes:
-    from weasyprint import HTML
-
+def _sheets(badges: list[dict], layout: str) -> list[list[dict]]:
     per_sheet = 4 if layout == Layout.A4 else 1
-    sheets = [badges[i : i + per_sheet] for i in range(0, len(badges), per_sheet)]
-    html = render_to_string(
+    return [badges[i : i + per_sheet] for i in range(0, len(badges), per_sheet)]
+
+
+def _html(badges: list[dict], *, layout: str, brand: Brand, total: int) -> str:
+    return render_to_string(
         "ticketing/badge.html",
-        {"badges": badges, "sheets": sheets, "layout": layout, "brand": _brand()},
+        {"badges": badges, "sheets": _sheets(badges, layout), "layout": layout, "brand": brand, "total": total},
     )
-    return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=_fetcher()).write_pdf(
-        stylesheets=[_stylesheet()], font_config=_font_config(), pdf_tags=True
-    )
+
+
+def _render(badges: list[dict], *, layout: str) -> bytes:
+    """The badges as one PDF: one document in this process for a few, else chunks of whole
+    sheets laid out on every CPU (capped) and joined in order."""
+    brand = _brand()
+    options = {
+        "stylesheet": str(Path(settings.BASE_DIR) / "templates" / "ticketing" / "badge.css"),
+        "base_url": str(settings.BASE_DIR),
+    }
+    if len(badges) < PARALLEL_FROM:
+        return pdf.render(_html(badges, layout=layout, brand=brand, total=len(badges)), **options)
+    per_sheet = 4 if layout == Layout.A4 else 1
+    size = max(per_sheet, CHUNK_BADGES - CHUNK_BADGES % per_sheet)
+    htmls = [
+        _html(badges[i : i + size], layout=layout, brand=brand, total=len(badges)) for i in range(0, len(badges), size)
+    ]
+    processes = max(1, min(pdf.usable_cpus(), pdf.MAX_PROCESSES))
+    return pdf.join(pdf.render_all(htmls, processes=processes, **options))
 
 
 def _tickets_for_badges():
@@ -295,11 +268,92 @@ def tickets_for_printing(*, festival, ticket_type_id: int | None = None, day: da
     return tickets.order_by(Lower("attendee_name"), "pk")
 
 
+def _mark_printed(tickets: list[Ticket], *, at) -> int:
+    """Mark printed the tickets whose badge in the PDF is still their badge (same secret)."""
+    # Matching on the secret, not the id: a badge reissued while the PDF was made carries
+    # the old, voided secret, so its ticket still needs printing.
+    codes = [t.secret for t in tickets]
+    marked = 0
+    for start in range(0, len(codes), 500):
+        marked += Ticket.objects.filter(secret__in=codes[start : start + 500]).update(badge_printed_at=at)
+    return marked
+
+
 def render_bulk_pdf(*, tickets, layout: str = Layout.A6, mark_printed: bool = True) -> bytes:
     """Every given ticket's badge in one PDF (A6 pages or 4-up A4 with cut marks); marks them printed."""
     tickets = list(tickets)
-    pdf = _render([_badge_context(t) for t in tickets], layout=layout)
+    data = _render([_badge_context(t) for t in tickets], layout=layout)
     if mark_printed and tickets:
         with transaction.atomic():
-            Ticket.objects.filter(pk__in=[t.pk for t in tickets]).update(badge_printed_at=timezone.now())
-    return pdf
+            _mark_printed(tickets, at=timezone.now())
+    return data
+
+
+def request_print_job(
+    *, festival, user, layout: str, ticket_type_id: int | None = None, day: date | None = None, not_printed=False
+) -> BadgePrintJob:
+    """Queue a bulk print of the matching badges for the task worker; raises BadgeError('nothing_to_print')."""
+    filters = {"ticket_type_id": ticket_type_id, "day": day, "not_printed": not_printed}
+    if not tickets_for_printing(festival=festival, **filters).exists():
+        raise BadgeError("nothing_to_print", _("No badges match those choices."))
+    with transaction.atomic():
+        job = BadgePrintJob.objects.create(festival=festival, requested_by=user, layout=layout, **filters)
+        job_id = job.pk
+        transaction.on_commit(lambda: render_print_job.enqueue(job_id))
+    return job
+
+
+@task()
+def render_print_job(job_id: int) -> str:
+    """Background task: make a print job's PDF; returns the job's status."""
+    return run_print_job(job_id=job_id).status
+
+
+def run_print_job(*, job_id: int) -> BadgePrintJob:
+    """Render, store and finish a queued print job; raises nothing (a failure is the job's status).
+
+    Only a job still queued is taken, so a job delivered twice renders once. Its badges are
+    marked printed in the transaction that makes it ready, so a failed job marks none.
+    """
+    jobs = BadgePrintJob.objects.filter(pk=job_id)
+    if not jobs.filter(status=BadgePrintJob.Status.QUEUED).update(
+        status=BadgePrintJob.Status.RENDERING, started_at=timezone.now()
+    ):
+        return jobs.get()
+    job = jobs.select_related("festival").get()
+    try:
+        tickets = list(
+            tickets_for_printing(
+                festival=job.festival, ticket_type_id=job.ticket_type_id, day=job.day, not_printed=job.not_printed
+            )
+        )
+        if not tickets:
+            return _fail_job(job, error_code="nothing_to_print")
+        jobs.update(badge_count=len(tickets))  # so the job's page can say how many are on the way
+        data = _render([_badge_context(t) for t in tickets], layout=job.layout)
+        # A random file name: the PDF holds every badge's secret.
+        job.pdf.save(f"{secrets.token_hex(16)}.pdf", ContentFile(data), save=False)
+        with transaction.atomic():
+            finished = timezone.now()
+            _mark_printed(tickets, at=finished)
+            jobs.filter(status=BadgePrintJob.Status.RENDERING).update(
+                status=BadgePrintJob.Status.READY, pdf=job.pdf.name, finished_at=finished
+            )
+    except Exception:
+        logger.exception("Badge print job %s failed", job.pk)
+        if job.pdf:
+            job.pdf.storage.delete(job.pdf.name)
+        return _fail_job(job, error_code="render_failed")
+    return jobs.get()
+
+
+def _fail_job(job: BadgePrintJob, *, error_code: str) -> BadgePrintJob:
+    BadgePrintJob.objects.filter(pk=job.pk, status=BadgePrintJob.Status.RENDERING).update(
+        status=BadgePrintJob.Status.FAILED, error_code=error_code, finished_at=timezone.now()
+    )
+    return BadgePrintJob.objects.get(pk=job.pk)
+
+
+def print_job_error(job: BadgePrintJob) -> str:
+    """What went wrong with a failed job, in words."""
+    return str(PRINT_ERRORS.get(job.error_code, PRINT_ERRORS["render_failed"]))

@@ -1,0 +1,121 @@
+"""Bulk badge printing as a job for the task worker: queued, rendered, stored, then marked printed."""
+
+import pypdfium2 as pdfium
+import pytest
+
+from ticketing.models import BadgePrintJob, Ticket
+from ticketing.services import badges
+from ticketing.services.badges import BadgeError, Layout
+
+from .factories import TicketFactory, TicketTypeFactory, UserFactory
+
+
+@pytest.fixture
+def organiser(db):
+    return UserFactory(username="olu")
+
+
+@pytest.fixture
+def three_tickets(festival):
+    ticket_type = TicketTypeFactory(festival=festival, name="Weekend")
+    return [TicketFactory(ticket_type=ticket_type, attendee_name=name) for name in ["Cyd", "Ada", "Bea"]]
+
+
+def pages_text(data: bytes) -> list[str]:
+    return [page.get_textpage().get_text_range() for page in pdfium.PdfDocument(data)]
+
+
+def test_print_job_waits_in_the_queue_until_the_request_commits(festival, organiser, three_tickets):
+    job = badges.request_print_job(festival=festival, user=organiser, layout=Layout.A4)
+
+    job.refresh_from_db()
+
+    assert job.status == BadgePrintJob.Status.QUEUED
+    assert (job.requested_by, job.layout, job.not_printed) == (organiser, "a4", False)
+    assert Ticket.objects.filter(badge_printed_at__isnull=False).count() == 0
+
+
+def test_print_job_renders_stores_and_then_marks_its_badges_printed(
+    festival, organiser, three_tickets, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = badges.request_print_job(festival=festival, user=organiser, layout=Layout.A6)
+    job.refresh_from_db()
+
+    with job.pdf.open("rb") as handle:
+        data = handle.read()
+    assert job.status == BadgePrintJob.Status.READY
+    assert (job.badge_count, job.page_count, job.error_code) == (3, 3, "")
+    assert [next(n for n in ["Ada", "Bea", "Cyd"] if n in text) for text in pages_text(data)] == ["Ada", "Bea", "Cyd"]
+    assert set(Ticket.objects.values_list("badge_printed_at", flat=True)) == {job.finished_at}
+    assert job.started_at <= job.finished_at
+
+
+def test_print_job_prints_only_the_chosen_badges_not_printed_yet(
+    festival, organiser, three_tickets, django_capture_on_commit_callbacks
+):
+    other_type = TicketTypeFactory(festival=festival, name="Friday")
+    TicketFactory(ticket_type=other_type, attendee_name="Dot")
+    with django_capture_on_commit_callbacks(execute=True):
+        badges.request_print_job(festival=festival, user=organiser, layout=Layout.A6, ticket_type_id=other_type.pk)
+    new = TicketFactory(ticket_type=other_type, attendee_name="Eve")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job = badges.request_print_job(
+            festival=festival, user=organiser, layout=Layout.A6, ticket_type_id=other_type.pk, not_printed=True
+        )
+    job.refresh_from_db()
+
+    with job.pdf.open("rb") as handle:
+        texts = pages_text(handle.read())
+    assert len(texts) == 1 and "Eve" in texts[0]
+    assert Ticket.objects.get(pk=new.pk).badge_printed_at == job.finished_at
+    assert Ticket.objects.filter(ticket_type__name="Weekend", badge_printed_at__isnull=False).count() == 0
+
+
+def test_print_job_that_fails_leaves_every_badge_unmarked(
+    festival, organiser, three_tickets, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the media folder should be")
+    settings.MEDIA_ROOT = str(blocked)  # storing the PDF fails, as on a full or read-only disk
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job = badges.request_print_job(festival=festival, user=organiser, layout=Layout.A4)
+    job.refresh_from_db()
+
+    assert job.status == BadgePrintJob.Status.FAILED
+    assert job.error_code == "render_failed"
+    assert not job.pdf
+    assert "no badges were marked as printed" in badges.print_job_error(job)
+    assert Ticket.objects.filter(badge_printed_at__isnull=False).count() == 0
+
+
+def test_print_job_with_nothing_left_to_print_fails_and_says_why(festival, organiser, three_tickets):
+    job = badges.request_print_job(festival=festival, user=organiser, layout=Layout.A4)
+    Ticket.objects.update(status=Ticket.Status.REFUNDED)
+
+    job = badges.run_print_job(job_id=job.pk)
+
+    assert job.status == BadgePrintJob.Status.FAILED
+    assert job.error_code == "nothing_to_print"
+    assert "refunded or printed since" in badges.print_job_error(job)
+
+
+def test_print_job_delivered_twice_renders_once(festival, organiser, three_tickets):
+    job = badges.request_print_job(festival=festival, user=organiser, layout=Layout.A4)
+    first = badges.run_print_job(job_id=job.pk)
+
+    again = badges.run_print_job(job_id=job.pk)
+
+    assert first.status == again.status == BadgePrintJob.Status.READY
+    assert again.pdf.name == first.pdf.name
+    assert again.finished_at == first.finished_at
+
+
+def test_print_job_is_refused_when_no_badge_matches(festival, organiser):
+    with pytest.raises(BadgeError) as error:
+        badges.request_print_job(festival=festival, user=organiser, layout=Layout.A4)
+
+    assert error.value.code == "nothing_to_print"
+    assert BadgePrintJob.objects.count() == 0
