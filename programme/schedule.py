@@ -394,16 +394,11 @@ def session_detail(session, *, preview: bool = False) -> dict:
 
 
 def sessions_for_speaker(speaker) -> list:
-    """The live sessions a speaker is on, in time order, with their role on each."""
+    """The live sessions a speaker is on, in time order."""
     from programme.models import SessionPage
 
     queryset = SessionPage.objects.live().filter(speaker_links__speaker=speaker, start__isnull=False).distinct()
-    sessions = list(_with_speakers(queryset).order_by("start", "pk"))
-    for session in sessions:
-        session.speaker_role = next(
-            (link.get_role_display() for link in speaker_links_of(session) if link.speaker_id == speaker.pk), ""
-        )
-    return sessions
+    return list(_with_speakers(queryset).order_by("start", "pk"))
 
 
 @dataclass(frozen=True, slots=True)

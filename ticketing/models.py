@@ -318,10 +318,13 @@ class BadgePrintJob(models.Model):
     def __str__(self):
         return f"{self.get_layout_display()}, {self.get_status_display()} ({self.created_at:%Y-%m-%d %H:%M})"
 
+    @staticmethod
+    def badges_per_page(layout: str) -> int:
+        return 4 if layout == BadgePrintJob.Layout.A4 else 1
+
     @property
     def page_count(self) -> int:
-        per_page = 4 if self.layout == self.Layout.A4 else 1
-        return -(-self.badge_count // per_page)
+        return -(-self.badge_count // self.badges_per_page(self.layout))
 
     @property
     def is_pending(self) -> bool:

@@ -36,7 +36,6 @@ PRINTABLE_STATUSES = (Ticket.Status.VALID,)
 NAME_BOX_PT = 263  # the name's line width: 93 mm in points
 NAME_MAX_PT = 30
 NAME_MIN_PT = 11
-QR_SCHEME = pdf.QR_SCHEME
 # A bulk render is split into documents of this many badges (whole A4 sheets), laid out side
 # by side in worker processes. WeasyPrint's tagging grows with pages times elements, so
 # smaller documents are cheaper per badge too; joining costs a little per document.
@@ -124,7 +123,7 @@ def _badge_context(ticket: Ticket) -> dict:
         "pronouns": ticket.pronouns,
         "ticket_type": ticket_type.name,
         "days": days_label(ticket_type, festival),
-        "qr": QR_SCHEME + ticket.secret,
+        "qr": pdf.QR_SCHEME + ticket.secret,
         "order_code": ticket.order.code,
         "festival_title": festival.title,
         "festival_dates": _date_range(festival.start_date, festival.end_date),
@@ -133,7 +132,7 @@ def _badge_context(ticket: Ticket) -> dict:
 
 
 def _sheets(badges: list[dict], layout: str) -> list[list[dict]]:
-    per_sheet = 4 if layout == Layout.A4 else 1
+    per_sheet = BadgePrintJob.badges_per_page(layout)
     return [badges[i : i + per_sheet] for i in range(0, len(badges), per_sheet)]
 
 
@@ -154,7 +153,7 @@ def _render(badges: list[dict], *, layout: str) -> bytes:
     }
     if len(badges) < PARALLEL_FROM:
         return pdf.render(_html(badges, layout=layout, brand=brand, total=len(badges)), **options)
-    per_sheet = 4 if layout == Layout.A4 else 1
+    per_sheet = BadgePrintJob.badges_per_page(layout)
     size = max(per_sheet, CHUNK_BADGES - CHUNK_BADGES % per_sheet)
     htmls = [
         _html(badges[i : i + size], layout=layout, brand=brand, total=len(badges)) for i in range(0, len(badges), size)
