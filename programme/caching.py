@@ -11,7 +11,6 @@ through the same serving hooks: a visitor who unlocks a page never unlocks it fo
 """
 
 import hashlib
-import time
 from collections.abc import Callable
 
 from django.core.cache import cache
@@ -23,20 +22,16 @@ GENERATION_KEY = "programme:generation"
 TIMEOUT = 60 * 60
 
 
+PROGRAMME = site_cache.Generation(GENERATION_KEY)
+
+
 def generation() -> int:
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-        value = cache.get(GENERATION_KEY, 0)
-    return value
+    return PROGRAMME.current()
 
 
 def invalidate() -> None:
-    """Forget every cached programme response."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+    """Forget every cached programme response, now and (inside a transaction) again when it commits."""
+    PROGRAMME.move_on()
 
 
 def _cacheable(request: HttpRequest) -> bool:

@@ -125,3 +125,23 @@ def test_a_new_menu_page_or_new_settings_show_on_a_cached_programme(client, prog
 
     assert ">Volunteer</a>" in response.text
     assert "Red Sky Gathering" in response.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_copy_rendered_before_a_publish_commits_is_not_served_after_it(client, programme, session, rf):
+    from django.core.cache import cache
+    from django.db import transaction
+
+    from programme import caching
+
+    with transaction.atomic():
+        session.title = "Rent strikes: the sequel"
+        session.save_revision().publish()  # the signal fires here, before the commit
+        # Another visitor's request, rendered from the database as it was before the commit:
+        key = caching._key(rf.get(programme.url))
+        cache.set(key, (b"<h1>Rent strikes</h1>", "text/html", {}), caching.TIMEOUT)
+
+    response = client.get(programme.url)
+
+    assert response["X-Programme-Cache"] == "miss"
+    assert "Rent strikes: the sequel" in response.text
