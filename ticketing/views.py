@@ -60,8 +60,8 @@ def shop(request, slug):
             status=WaitingListEntry.Status.OFFERED,
             offer_expires_at__gt=timezone.now(),
         ).first()
-    all_types = orders.all_ticket_types(festival)
-    ticket_types = orders.visible_ticket_types(festival=festival, voucher=voucher, types=all_types)
+    snapshot = orders.stock(festival)
+    ticket_types = orders.visible_ticket_types(festival=festival, voucher=voucher, types=snapshot.types)
     form = ShopForm(data, ticket_types=ticket_types, initial={"voucher": voucher_code if voucher else ""})
     context = {
         "page": festival,
@@ -76,8 +76,7 @@ def shop(request, slug):
     }
     if request.method == "GET":
         _kick_sweep()
-        left = orders.public_remaining(festival) - orders.outstanding_offers(festival, timezone.now())
-        context["sold_out"] = left <= 0 and not offer
+        context["sold_out"] = snapshot.public_left <= 0 and not offer
         context["waiting_form"] = WaitingListForm()
         return render(request, "ticketing/shop.html", context)
     if voucher_error or not form.is_valid():
@@ -96,7 +95,7 @@ def shop(request, slug):
                 lines=lines,
                 donation=form.cleaned_data["donation"] or 0,
                 voucher_code=voucher_code if voucher else "",
-                types=all_types,
+                types=snapshot.types,
             )
         except ShopError as exc:
             form.add_error(None, exc.message)
@@ -115,11 +114,17 @@ def shop(request, slug):
             donation=form.cleaned_data["donation"] or 0,
             voucher_code=voucher_code if voucher else "",
             offer_token=offer_token if offer else "",
-            types=all_types,
+            snapshot=snapshot,
         )
     except ShopError as exc:
         form.add_error(None, exc.message)
         context["error_code"] = exc.code
+        if exc.code == "sold_out" and snapshot.public_left <= 0 and not offer:
+            # Nothing left to choose: offer the waiting list, as the shop now does to everyone.
+            context["sold_out"] = True
+            context["waiting_form"] = WaitingListForm(
+                initial={"name": form.cleaned_data["buyer_name"], "email": form.cleaned_data["buyer_email"]}
+            )
         status = 409 if exc.code in CONFLICTS else 400
         return render(request, "ticketing/shop.html", context, status=status)
     if order.status == Order.Status.PAID:

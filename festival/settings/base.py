@@ -170,7 +170,7 @@ if REDIS_URL:
         raise ImproperlyConfigured(f"REDIS_URL is malformed: expected redis://host:port/db, got {REDIS_URL!r}")
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "festival.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "festival",
         }
@@ -196,9 +196,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-gb"
+LANGUAGE_CODE = "en-gb"  # dates and numbers are formatted the British way
 TIME_ZONE = _read("TIME_ZONE", env.str, "Europe/London")
-USE_I18N = True
+# The site is written in British English and not translated, so the translation machinery is
+# off (Django's advice for such sites): every {% translate %} and gettext() shows its text as
+# written, without a per-string lookup.
+USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"

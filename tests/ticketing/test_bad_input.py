@@ -253,3 +253,18 @@ def test_sold_out_type_refuses_more(client, festival, stripe_emulator):
     assert response.status_code == 409
     assert "Sorry, there are only 0 Small tickets left." in response.text
     assert TicketType.objects.get(pk=small.pk).reserved == 1
+
+
+def test_a_refused_form_keeps_what_the_buyer_chose_and_points_to_each_error(client, festival, standard):
+    data = order_form(standard, 1, region_group="Wales", buyer_email="not-an-email", **{f"qty_{standard.pk}": "7"})
+
+    page = client.post(shop_url(festival), data).text
+
+    assert '<option value="Wales" selected>Wales</option>' in page
+    assert page.count(" selected>") == 1
+    assert '<option value="">Choose a region group (optional)</option>' in page
+    assert 'value="Rosa Luxemburg"' in page
+    assert 'aria-invalid="true" aria-describedby="id_buyer_email-hint id_buyer_email-error"' in page
+    assert '<p class="field-error" id="id_buyer_email-error">' in page
+    assert 'id="id_voucher" value="" autocomplete="off">' in page  # no help, no error: no empty aria-describedby
+    assert 'aria-describedby=""' not in page

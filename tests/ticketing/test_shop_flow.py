@@ -372,6 +372,28 @@ def test_order_code_already_taken_is_replaced_by_a_fresh_one(client, festival, s
     assert reserved(standard) == 2
 
 
+def test_a_code_clash_counts_the_voucher_once_and_holds_the_tickets_once(
+    client, festival, standard, stripe_emulator, monkeypatch
+):
+    from ticketing.models import Voucher
+
+    voucher = Voucher.objects.create(festival=festival, code="UNION", percent_off=10, max_uses=10)
+    place(client, festival, standard, 1)
+    taken = Order.objects.get().code
+    drawn = iter([taken, taken, "FOR-VOUCH"])
+    monkeypatch.setattr(codes, "new_order_code", lambda: next(drawn))
+
+    response, order = place(client, festival, standard, 2, voucher="UNION", names=["Ada", "Grace"])
+
+    assert response.status_code == 303
+    assert order.code == "FOR-VOUCH"
+    assert order.voucher == voucher
+    assert Voucher.objects.get(pk=voucher.pk).times_used == 1
+    assert reserved(standard) == 3
+    assert Ticket.objects.filter(order=order).count() == 2
+    assert Order.objects.count() == 2
+
+
 def test_placing_an_order_leaves_wagtails_reference_index_alone(client, festival, standard, stripe_emulator):
     """Orders and tickets are not content: indexing each one would queue a task per purchase."""
     from django.contrib.contenttypes.models import ContentType

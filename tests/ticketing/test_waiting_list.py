@@ -50,6 +50,32 @@ def test_sold_out_shop_offers_the_waiting_list(client, festival, tiny, stripe_em
     assert list(WaitingListEntry.objects.values_list("email", flat=True)) == ["ada@example.org"]
 
 
+def test_a_buyer_who_finds_the_edition_sold_out_is_offered_the_waiting_list_with_their_details(
+    client, festival, tiny, stripe_emulator
+):
+    place(client, festival, tiny, 1)
+
+    response, _ = place(client, festival, tiny, 1, buyer_name="Ada Lovelace", buyer_email="ada@example.org")
+
+    assert response.status_code == 409
+    assert "Sorry, there are only 0 Weekend tickets left." in response.text
+    assert "Sold out: join the waiting list" in response.text
+    assert 'name="name" id="id_name" value="Ada Lovelace"' in response.text
+    assert 'name="email" id="id_email" value="ada@example.org"' in response.text
+    assert "Continue: name your attendees" not in response.text  # nothing left to choose
+    assert WaitingListEntry.objects.count() == 0
+
+
+def test_a_buyer_who_finds_one_type_sold_out_can_still_choose_another(client, festival, tiny, standard):
+    TicketType.objects.filter(pk=tiny.pk).update(reserved=1)  # sold out, while Standard has room
+
+    response, _ = place(client, festival, tiny, 1)
+
+    assert response.status_code == 409
+    assert "Continue: name your attendees" in response.text
+    assert "join the waiting list" not in response.text
+
+
 @pytest.mark.django_db(transaction=True)
 def test_released_ticket_is_offered_to_the_first_in_line_only(client, festival, tiny, stripe_emulator):
     _, order = place(client, festival, tiny, 1)

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import F, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -90,6 +91,43 @@ def find_voucher(*, festival: FestivalPage, code: str, now: datetime | None = No
     if voucher.times_used >= voucher.max_uses:
         raise ShopError("voucher_used_up")
     return voucher
+
+
+@dataclass(frozen=True)
+class Stock:
+    """An edition's ticket types as just read, and the tickets promised to open waiting-list offers.
+
+    A snapshot: it decides what the shop shows and refuses early, never what is granted
+    (only the guarded UPDATE in ``_reserve`` grants tickets).
+    """
+
+    types: list[TicketType]
+    promised: int
+
+    @property
+    def public_left(self) -> int:
+        """Tickets left across the publicly sold types, once those promised to the waiting list are kept aside."""
+        return sum(t.remaining for t in self.types if not t.is_hidden and not t.is_complimentary) - self.promised
+
+
+def stock(festival: FestivalPage, now: datetime | None = None) -> Stock:
+    """The edition's ticket types, in shop order, and its open offers, in one query."""
+    now = now or timezone.now()
+    promised = (
+        WaitingListEntry.objects.filter(
+            festival=festival, status=WaitingListEntry.Status.OFFERED, offer_expires_at__gt=now
+        )
+        .order_by()
+        .values("festival")
+        .annotate(n=Sum("quantity"))
+        .values("n")
+    )
+    types = list(
+        TicketType.objects.filter(festival=festival)
+        .annotate(promised_to_waiting_list=Coalesce(Subquery(promised), 0))
+        .order_by("sort_order", "name")
+    )
+    return Stock(types=types, promised=types[0].promised_to_waiting_list if types else 0)
 
 
 def all_ticket_types(festival: FestivalPage) -> list[TicketType]:
@@ -198,20 +236,6 @@ def pounds(pence: int) -> str:
     return f"£{pence // 100}" if pence % 100 == 0 else f"£{pence / 100:.2f}"
 
 
-def outstanding_offers(festival: FestivalPage, now: datetime) -> int:
-    """Tickets promised to people on the waiting list whose offers are still open."""
-    total = WaitingListEntry.objects.filter(
-        festival=festival, status=WaitingListEntry.Status.OFFERED, offer_expires_at__gt=now
-    ).aggregate(n=Sum("quantity"))["n"]
-    return total or 0
-
-
-def public_remaining(festival: FestivalPage) -> int:
-    """Tickets left across the publicly sold types."""
-    types = TicketType.objects.filter(festival=festival, is_hidden=False, is_complimentary=False)
-    return sum(t.remaining for t in types)
-
-
 def _reserve(counts: Counter) -> None:
     """Take ``counts`` (type id -> n) from capacity, in id order; raises ShopError sold_out."""
     for type_id in sorted(counts):
@@ -257,17 +281,18 @@ def place_order(
     voucher_code: str = "",
     offer_token: str = "",
     now: datetime | None = None,
-    types: list[TicketType] | None = None,
+    snapshot: Stock | None = None,
 ) -> Order:
     """Hold tickets and open payment (or fulfil a free order at once); raises ShopError.
 
-    ``types`` may pass the edition's ticket types when the caller has just read them.
+    ``snapshot`` may pass the edition's stock when the caller has just read it.
     """
     from . import payments
 
     now = now or timezone.now()
+    snapshot = snapshot or stock(festival, now)
     quote = quote_order(
-        festival=festival, lines=lines, donation=donation, voucher_code=voucher_code, now=now, types=types
+        festival=festival, lines=lines, donation=donation, voucher_code=voucher_code, now=now, types=snapshot.types
     )
     names = [n.strip() for n in attendee_names]
     if len(names) != quote.quantity or not all(names):
@@ -279,50 +304,34 @@ def place_order(
         ).first()
         if offer is None:
             raise ShopError("offer_invalid")
-    elif promised := outstanding_offers(festival, now):
+    elif snapshot.promised and quote.quantity > snapshot.public_left:
         # Released tickets are promised to the waiting list first, in the order people joined.
-        public_left = public_remaining(festival) - promised
-        if quote.quantity > public_left:
-            first = quote.lines[0].ticket_type
-            raise ShopError("sold_out", name=first.name, left=max(public_left, 0))
+        first = quote.lines[0].ticket_type
+        raise ShopError("sold_out", name=first.name, left=max(snapshot.public_left, 0))
     counts = Counter({line.ticket_type.pk: line.quantity for line in quote.lines})
     session_expires = now + timedelta(minutes=SESSION_MINUTES)
-    with transaction.atomic():
-        if offer is not None:
-            _take_offer(offer, now)
-        if quote.voucher:
-            _use_voucher(quote.voucher)
-        order = _create_order(
-            festival=festival,
-            buyer_name=buyer_name.strip(),
-            buyer_email=buyer_email.strip(),
-            donation=quote.donation,
-            total=quote.total,
-            discount=quote.discount,
-            voucher=quote.voucher,
-            currency=payments.currency(),
-            hold_expires_at=session_expires + timedelta(minutes=HOLD_GRACE_MINUTES),
-        )
-        tickets = []
-        prices = iter(quote.unit_prices)
-        name_iter = iter(names)
-        for line in quote.lines:
-            for _ in range(line.quantity):
-                name = next(name_iter)
-                tickets.append(
-                    Ticket(
-                        order=order,
-                        ticket_type=line.ticket_type,
-                        attendee_name=name,
-                        attendee_email=buyer_email.strip() if name == names[0] else "",
-                        region_group=region_group,
-                        price=next(prices),
-                    )
-                )
-        Ticket.objects.bulk_create(tickets)
-        # Last, so the hot row of the ticket type stays locked only until the commit; a sold-out
-        # answer rolls the order and tickets back with it.
-        _reserve(counts)
+    fields = {
+        "festival": festival,
+        "buyer_name": buyer_name.strip(),
+        "buyer_email": buyer_email.strip(),
+        "donation": quote.donation,
+        "total": quote.total,
+        "discount": quote.discount,
+        "voucher": quote.voucher,
+        "currency": payments.currency(),
+        "hold_expires_at": session_expires + timedelta(minutes=HOLD_GRACE_MINUTES),
+    }
+    for attempt in range(1, CODE_ATTEMPTS + 1):
+        code = codes.new_order_code()
+        try:
+            order = _hold(code=code, fields=fields, quote=quote, names=names, region_group=region_group,
+                          counts=counts, offer=offer, now=now)  # fmt: skip
+            break
+        except IntegrityError:
+            # Order codes are short: when one is taken, the whole short transaction runs again
+            # under a new one (cheaper than a savepoint around every insert).
+            if attempt == CODE_ATTEMPTS or not Order.objects.filter(code=code).exists():
+                raise  # out of attempts, or some other constraint failed
     if order.total == 0:
         payments.fulfil_order(order=order, payment_intent="", amount_paid=0)
         order.refresh_from_db()
@@ -335,18 +344,35 @@ def place_order(
     return order
 
 
-def _create_order(**fields) -> Order:
-    """Create an order under a fresh code, drawing again when the code is taken. Call inside atomic()."""
-    attempts = CODE_ATTEMPTS
-    while True:
-        code = codes.new_order_code()
-        try:
-            with transaction.atomic():  # a savepoint: a clash leaves the caller's transaction usable
-                return Order.objects.create(code=code, **fields)
-        except IntegrityError:
-            attempts -= 1
-            if not attempts or not Order.objects.filter(code=code).exists():
-                raise  # out of attempts, or some other constraint failed
+def _hold(*, code, fields, quote, names, region_group, counts, offer, now) -> Order:
+    """The capacity decision: one short transaction that takes the offer, the voucher and the tickets, or nothing."""
+    with transaction.atomic():
+        if offer is not None:
+            _take_offer(offer, now)
+        if quote.voucher:
+            _use_voucher(quote.voucher)
+        order = Order.objects.create(code=code, **fields)
+        tickets = []
+        prices = iter(quote.unit_prices)
+        name_iter = iter(names)
+        for line in quote.lines:
+            for _ in range(line.quantity):
+                name = next(name_iter)
+                tickets.append(
+                    Ticket(
+                        order=order,
+                        ticket_type=line.ticket_type,
+                        attendee_name=name,
+                        attendee_email=fields["buyer_email"] if name == names[0] else "",
+                        region_group=region_group,
+                        price=next(prices),
+                    )
+                )
+        Ticket.objects.bulk_create(tickets)
+        # Last, so the hot row of the ticket type stays locked only until the commit; a sold-out
+        # answer rolls the order and tickets back with it.
+        _reserve(counts)
+    return order
 
 
 def order_counts(order: Order, statuses=(Ticket.Status.PENDING,)) -> Counter:

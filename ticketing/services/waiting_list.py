@@ -22,7 +22,7 @@ def join_waiting_list(*, festival: FestivalPage, name: str, email: str, quantity
     if not 1 <= quantity <= MAX_QUANTITY:
         raise ShopError("invalid_quantity")
     now = timezone.now()
-    if orders.public_remaining(festival) - orders.outstanding_offers(festival, now) > 0:
+    if orders.stock(festival, now).public_left > 0:
         raise ShopError("not_sold_out")
     try:
         with transaction.atomic():
@@ -39,7 +39,7 @@ def offer_released_tickets(*, festival: FestivalPage, now: datetime | None = Non
 
     now = now or timezone.now()
     _lapse_offers(festival_id=festival.pk, now=now)
-    free = orders.public_remaining(festival) - orders.outstanding_offers(festival, now)
+    free = orders.stock(festival, now).public_left
     offered = []
     for entry in WaitingListEntry.objects.filter(festival=festival, status=WaitingListEntry.Status.WAITING):
         if entry.quantity > free:

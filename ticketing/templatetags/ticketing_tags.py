@@ -1,6 +1,7 @@
 """Template helpers for the shop: money and what is left."""
 
 from django import template
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -39,3 +40,15 @@ def availability(ticket_type, now) -> str:
     if left <= LOW:
         return ngettext("Only %(n)s left", "Only %(n)s left", left) % {"n": left}
     return ngettext("%(n)s left", "%(n)s left", left) % {"n": left}
+
+
+@register.simple_tag
+def select_options(field) -> str:
+    """A choice field's <option>s, the bound or initial value selected."""
+    value = field.value()
+    current = "" if value is None else str(value)
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((choice, " selected" if str(choice) == current else "", label) for choice, label in field.field.choices),
+    )
