@@ -152,6 +152,9 @@ def main():
     with admin_connection() as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+    import redis
+
+    redis.Redis.from_url(env["REDIS_URL"]).flushdb()  # nothing cached from an earlier run's database
     processes = []
     try:
         run([PY, "manage.py", "migrate", "--noinput", "-v0"], env)

@@ -23,15 +23,19 @@ MAX_WEBHOOK_BYTES = 512 * 1024
 CONFLICTS = {"sold_out", "voucher_used_up", "payment_unavailable", "offer_invalid"}  # others' doing, not bad input
 
 
-def _festival(slug: str) -> FestivalPage:
-    # The shop never shows the edition's body or intro: skip loading and parsing them. Kept in the
-    # site cache (every page save moves it on), as every buyer in a rush asks for the same edition.
-    festival = site_cache.cached(
-        "shop-edition", slug, lambda: FestivalPage.objects.live().defer("body", "intro").filter(slug=slug).first()
-    )
-    if festival is None:
+def _load_edition(slug: str) -> tuple[FestivalPage, str] | None:
+    # The shop never shows the edition's body or intro: skip loading and parsing them.
+    festival = FestivalPage.objects.live().defer("body", "intro").filter(slug=slug).first()
+    return None if festival is None else (festival, festival.url)
+
+
+def _festival(slug: str) -> tuple[FestivalPage, str]:
+    """The edition on sale at ``slug`` and its page's address. Kept in the site cache (every page
+    or site change moves it on), as every buyer in a rush asks for the same edition."""
+    found = site_cache.cached("shop-edition-and-url", slug, lambda: _load_edition(slug))
+    if found is None:
         raise Http404("No such edition")
-    return festival
+    return found
 
 
 def _kick_sweep() -> None:
@@ -42,7 +46,7 @@ def _kick_sweep() -> None:
 
 @require_http_methods(["GET", "POST"])
 def shop(request, slug):
-    festival = _festival(slug)
+    festival, festival_url = _festival(slug)
     data = request.POST if request.method == "POST" else None
     voucher_code = ((data or request.GET).get("voucher") or "").strip()
     offer_token = ((data or request.GET).get("offer") or "")[:64]
@@ -66,6 +70,7 @@ def shop(request, slug):
     context = {
         "page": festival,
         "festival": festival,
+        "festival_url": festival_url,
         "form": form,
         "voucher": voucher,
         "voucher_error": voucher_error,
@@ -136,7 +141,7 @@ def shop(request, slug):
 
 @require_POST
 def join_waiting_list(request, slug):
-    festival = _festival(slug)
+    festival, festival_url = _festival(slug)
     form = WaitingListForm(request.POST)
     if form.is_valid():
         try:
@@ -146,7 +151,8 @@ def join_waiting_list(request, slug):
         else:
             messages.success(request, _("You're on the waiting list. We'll email you if tickets come free."))
             return redirect("ticketing:shop", slug=festival.slug)
-    context = {"page": festival, "festival": festival, "waiting_form": form, "sold_out": True, "form": None}
+    context = {"page": festival, "festival": festival, "festival_url": festival_url, "waiting_form": form,
+               "sold_out": True, "form": None}  # fmt: skip
     return render(request, "ticketing/shop.html", context, status=400)
 
 

@@ -30,6 +30,14 @@ def test_database_url_for_postgres_is_parsed():
     )
 
 
+def test_postgres_connections_bind_parameters_on_the_server_and_prepare_repeated_statements():
+    config = database_from_url("postgres://festival@127.0.0.1:5432/festival")
+
+    assert config["OPTIONS"]["server_side_binding"] is True
+    assert config["OPTIONS"]["prepare_threshold"] == 5
+    assert config["CONN_MAX_AGE"] == 60  # prepared statements live as long as the connection
+
+
 def test_database_url_for_sqlite_gets_wal_and_immediate():
     config = database_from_url("sqlite:////tmp/festival.sqlite3")
 

@@ -54,3 +54,16 @@ def test_an_edition_not_yet_published_is_found_once_it_is(client, home, festival
     )  # fmt: skip
 
     assert client.get("/tickets/2027/").status_code == 200
+
+
+def test_the_shop_links_back_to_its_edition_and_follows_a_moved_edition(client, festival, standard):
+    url = f"/tickets/{festival.slug}/"
+    assert f'<a href="{festival.url}">Festival of Resistance 2026</a>' in client.get(url).text
+
+    page = FestivalPage.objects.get(pk=festival.pk)
+    page.slug = "2026-gathering"
+    page.save_revision().publish()
+
+    shop = client.get("/tickets/2026-gathering/").text
+    assert '<a href="/2026-gathering/">Festival of Resistance 2026</a>' in shop
+    assert f'href="{festival.url}"' not in shop

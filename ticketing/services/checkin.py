@@ -203,10 +203,10 @@ def _admission(ticket_id: int, day: date) -> Admission | None:
     sql = (
         "SELECT c.id, c.scanned_at, c.door, c.offline, c.staff_id, c.nonce, u.first_name, u.last_name, u.username "  # noqa: S608
         f"FROM ticketing_checkin c JOIN {connection.ops.quote_name(users)} u ON u.id = c.staff_id "
-        "WHERE c.ticket_id = %s AND c.day = %s AND c.result = %s AND c.undone_at IS NULL"
+        f"WHERE c.ticket_id = %s AND c.day = %s AND c.result = '{Result.ADMITTED}' AND c.undone_at IS NULL"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [ticket_id, connection.ops.adapt_datefield_value(day), Result.ADMITTED])
+        cursor.execute(sql, [ticket_id, connection.ops.adapt_datefield_value(day)])
         row = cursor.fetchone()
     return None if row is None else _admission_from(row)
 
@@ -264,7 +264,9 @@ def _lookup_sql() -> str:
         "FROM (SELECT 1 AS one) q LEFT JOIN ticketing_ticket t ON {ticket} "
         "LEFT JOIN ticketing_order o ON o.id = t.order_id "
         "LEFT JOIN ticketing_tickettype tt ON tt.id = t.ticket_type_id "
-        "LEFT JOIN ticketing_checkin c ON c.ticket_id = t.id AND c.day = %s AND c.result = %s "
+        # The result is written into the SQL, not passed: a prepared (generic) plan can then use
+        # the partial unique index of live admissions, whose condition names it.
+        f"LEFT JOIN ticketing_checkin c ON c.ticket_id = t.id AND c.day = %s AND c.result = '{Result.ADMITTED}' "
         "AND c.undone_at IS NULL "
         f"LEFT JOIN {users} u ON u.id = c.staff_id"
     )
@@ -282,7 +284,7 @@ def _lookup(code: str, ticket_id: int | None, day: date) -> Lookup:
         # At most one row: the partial unique index allows one live admission per ticket and day.
         cursor.execute(
             _lookup_sql().format(ticket=where),
-            [secret, param, connection.ops.adapt_datefield_value(day), Result.ADMITTED],
+            [secret, param, connection.ops.adapt_datefield_value(day)],
         )
         row = cursor.fetchone()
     if row[0] is None:

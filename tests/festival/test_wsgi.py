@@ -1,0 +1,20 @@
+"""The WSGI entry point gunicorn loads: the app, with the garbage collector settled."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_loading_the_app_sets_its_long_lived_objects_aside_from_the_garbage_collector():
+    script = (
+        "import gc, festival.wsgi as w; "
+        "import sys; print(callable(w.application), gc.get_freeze_count() > 100_000, gc.get_threshold(), "
+        "'door.views' in sys.modules)"  # the views were loaded (through the URLconf) before the freeze
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "festival.settings.test"}
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+
+    assert out.stdout.split("\n")[0] == "True True (10000, 50, 100) True"
