@@ -251,7 +251,7 @@ def test_sold_out_type_refuses_more(client, festival, stripe_emulator):
     response, _ = place(client, festival, small, 1, buyer_email="late@example.org")
 
     assert response.status_code == 409
-    assert "Sorry, there are only 0 Small tickets left." in response.text
+    assert "Sorry, Small tickets have just sold out." in response.text
     assert TicketType.objects.get(pk=small.pk).reserved == 1
 
 
@@ -268,3 +268,8 @@ def test_a_refused_form_keeps_what_the_buyer_chose_and_points_to_each_error(clie
     assert '<p class="field-error" id="id_buyer_email-error">' in page
     assert 'id="id_voucher" value="" autocomplete="off">' in page  # no help, no error: no empty aria-describedby
     assert 'aria-describedby=""' not in page
+
+
+def test_a_sold_out_message_says_how_many_are_left_or_that_none_are():
+    assert ShopError("sold_out", name="Weekend", left=2).message == "Sorry, there are only 2 Weekend tickets left."
+    assert ShopError("sold_out", name="Weekend", left=0).message == "Sorry, Weekend tickets have just sold out."

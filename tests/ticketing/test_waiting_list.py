@@ -58,7 +58,7 @@ def test_a_buyer_who_finds_the_edition_sold_out_is_offered_the_waiting_list_with
     response, _ = place(client, festival, tiny, 1, buyer_name="Ada Lovelace", buyer_email="ada@example.org")
 
     assert response.status_code == 409
-    assert "Sorry, there are only 0 Weekend tickets left." in response.text
+    assert "Sorry, Weekend tickets have just sold out." in response.text
     assert "Sold out: join the waiting list" in response.text
     assert 'name="name" id="id_name" value="Ada Lovelace"' in response.text
     assert 'name="email" id="id_email" value="ada@example.org"' in response.text

@@ -21,6 +21,7 @@ MESSAGES = {
     "not_refundable": _("Only paid tickets can be refunded."),
     "refund_failed": _("The refund did not go through: %(detail)s"),
     "already_waiting": _("You are already on the waiting list."),
+    "sold_out_none_left": _("Sorry, %(name)s tickets have just sold out."),
     "not_sold_out": _("There are still tickets left, so you can buy one now."),
     "offer_invalid": _("That offer link has expired or has already been used."),
 }
@@ -36,5 +37,6 @@ class ShopError(Exception):
 
     @property
     def message(self) -> str:
-        template = str(MESSAGES.get(self.code, self.code))
+        code = "sold_out_none_left" if self.code == "sold_out" and self.params.get("left") == 0 else self.code
+        template = str(MESSAGES.get(code, self.code))
         return template % self.params if self.params else template
