@@ -67,8 +67,8 @@ def cached(name: str, key: str, build: Callable[[], object]):
     """``build()``'s value for ``name`` and ``key`` (any text) in this generation; a None result is kept too."""
     digest = hashlib.sha256(key.encode()).hexdigest()[:24]
     entry_key = f"festival:site:{name}:{digest}"
-    found = cache.get_many([GENERATION_KEY, entry_key])
-    current = found.get(GENERATION_KEY)
+    found = cache.get_many([SITE.key, entry_key])
+    current = found.get(SITE.key)
     if current is None:
         current = SITE.start()
     entry = found.get(entry_key)

@@ -130,16 +130,12 @@ def stock(festival: FestivalPage, now: datetime | None = None) -> Stock:
     return Stock(types=types, promised=types[0].promised_to_waiting_list if types else 0)
 
 
-def all_ticket_types(festival: FestivalPage) -> list[TicketType]:
-    return list(TicketType.objects.filter(festival=festival).order_by("sort_order", "name"))
-
-
 def visible_ticket_types(
     *, festival: FestivalPage, voucher: Voucher | None = None, types: list[TicketType] | None = None
 ) -> list[TicketType]:
     """Types shown in the shop: public ones, plus hidden or complimentary ones the voucher unlocks."""
     unlocked = {t.pk for t in voucher.unlocks.all()} if voucher else set()
-    types = all_ticket_types(festival) if types is None else types
+    types = stock(festival).types if types is None else types
     return [t for t in types if (not t.is_hidden and not t.is_complimentary) or t.pk in unlocked]
 
 
@@ -181,7 +177,7 @@ def quote_order(
     if donation < 0:
         raise ShopError("invalid_donation")
     voucher = find_voucher(festival=festival, code=voucher_code, now=now) if voucher_code else None
-    types = all_ticket_types(festival) if types is None else types
+    types = stock(festival).types if types is None else types
     allowed = {t.pk: t for t in visible_ticket_types(festival=festival, voucher=voucher, types=types)}
     hidden = {t.pk: t for t in types}
     priced = []
