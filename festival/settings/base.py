@@ -62,6 +62,8 @@ def database_from_url(url, *, name="DATABASE_URL"):
         if not config.get("NAME"):
             raise ImproperlyConfigured(f"{name} is malformed: the URL needs a database name")
         config["CONN_MAX_AGE"] = _read("DB_CONN_MAX_AGE", env.int, 60)
+        # Django's backend, with a health check that asks the socket, not the server (festival/postgres).
+        config["ENGINE"] = "festival.postgres"
         config["CONN_HEALTH_CHECKS"] = True
         # Parameters travel apart from the SQL, so psycopg prepares a statement the fifth time a
         # connection runs it and PostgreSQL plans it once, not on every request. Planning the

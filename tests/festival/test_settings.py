@@ -21,7 +21,7 @@ def clean_environ(*drop: str) -> dict[str, str]:
 def test_database_url_for_postgres_is_parsed():
     config = database_from_url("postgres://festival:secret@db.example.org:5433/festival")
 
-    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert config["ENGINE"] == "festival.postgres"
     assert (config["HOST"], config["PORT"], config["NAME"], config["USER"]) == (
         "db.example.org",
         5433,
