@@ -18,8 +18,12 @@ MANAGE_PERMISSION = "ticketing.manage_badges"
 TOKEN_MAX_AGE = 16 * 60 * 60  # one long festival day
 RECHECK_SECONDS = 60
 _SALT = "door.token"
+MAX_KNOWN_TOKENS = 1000  # far more than an edition has door devices
 _allowed: dict[int, tuple[float, bool]] = {}
 _festivals: dict[int, tuple[float, object]] = {}
+# Tokens whose signature was checked: token → (when it expires, on the signer's clock; identity).
+# Checking a signature is an HMAC and a JSON decode, on every scan; this keeps it to once.
+_tokens: dict[str, tuple[float, DoorAuth]] = {}
 
 
 @dataclass(frozen=True)
@@ -50,12 +54,26 @@ def authenticate(request) -> DoorAuth | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token or len(token) > 400:
         return None
+    auth = _verified(token.strip())
+    return auth if auth is not None and _may_scan(auth.user_id) else None
+
+
+def _verified(token: str) -> DoorAuth | None:
+    """The identity a token was signed for, if its signature holds and it has not expired."""
+    known = _tokens.get(token)
+    if known is not None and signing.time.time() <= known[0]:
+        return known[1]
+    signer = signing.TimestampSigner(salt=_SALT)
     try:
-        data = signing.TimestampSigner(salt=_SALT).unsign_object(token.strip(), max_age=TOKEN_MAX_AGE)
+        data = signer.unsign_object(token, max_age=TOKEN_MAX_AGE)
         auth = DoorAuth(int(data["u"]), int(data["f"]))
+        issued = signing.b62_decode(token.rsplit(signer.sep, 2)[1])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
-    return auth if _may_scan(auth.user_id) else None
+    if len(_tokens) >= MAX_KNOWN_TOKENS:
+        _tokens.clear()
+    _tokens[token] = (issued + TOKEN_MAX_AGE, auth)
+    return auth
 
 
 def festival_by_id(festival_id: int):
@@ -72,5 +90,6 @@ def festival_by_id(festival_id: int):
 
 
 def clear_caches() -> None:
+    _tokens.clear()
     _allowed.clear()
     _festivals.clear()
