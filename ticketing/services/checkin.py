@@ -264,12 +264,25 @@ def _lookup_sql() -> str:
         "FROM (SELECT 1 AS one) q LEFT JOIN ticketing_ticket t ON {ticket} "
         "LEFT JOIN ticketing_order o ON o.id = t.order_id "
         "LEFT JOIN ticketing_tickettype tt ON tt.id = t.ticket_type_id "
-        # The result is written into the SQL, not passed: a prepared (generic) plan can then use
-        # the partial unique index of live admissions, whose condition names it.
-        f"LEFT JOIN ticketing_checkin c ON c.ticket_id = t.id AND c.day = %s AND c.result = '{Result.ADMITTED}' "
-        "AND c.undone_at IS NULL "
+        f"{_ADMISSION_JOIN[connection.vendor == 'postgresql']} "
         f"LEFT JOIN {users} u ON u.id = c.staff_id"
     )
+
+
+# The ticket's live admission that day. The result is written into the SQL, not passed: a
+# prepared (generic) plan can then use the partial unique index of live admissions, whose
+# condition names it. A plain join leaves the way in to PostgreSQL's planner, and on a festival
+# morning its statistics know of no admissions today: it then read every admission of the day
+# and kept the ticket's one, so each scan grew slower as the hall filled. A LATERAL subquery
+# with LIMIT (there is at most one row: the index is unique) is not merged into the join, so
+# the index is always searched by the ticket and the day. SQLite's planner searches by both
+# in any case, and it has no LATERAL.
+_ADMITTED_TODAY = f"c.day = %s AND c.result = '{Result.ADMITTED}' AND c.undone_at IS NULL"
+_ADMISSION_JOIN = {
+    False: f"LEFT JOIN ticketing_checkin c ON c.ticket_id = t.id AND {_ADMITTED_TODAY}",
+    True: "LEFT JOIN LATERAL (SELECT c.id, c.scanned_at, c.door, c.offline, c.staff_id, c.nonce "  # noqa: S608
+    f"FROM ticketing_checkin c WHERE c.ticket_id = t.id AND {_ADMITTED_TODAY} LIMIT 1) c ON TRUE",
+}
 
 
 def _lookup(code: str, ticket_id: int | None, day: date) -> Lookup:

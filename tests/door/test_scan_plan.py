@@ -1,0 +1,65 @@
+"""How the database runs a scan's lookup: it finds the ticket's admission for the day by
+the ticket, however many people are already in.
+
+The planner judges a day's admissions by its statistics, and those are always behind on
+the morning of a festival day: they were gathered when today had no admissions. With
+such statistics a plain join read every admission of the day for each scan and kept the
+ticket's one, so each scan grew slower as the hall filled.
+"""
+
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from ticketing.models import CheckIn
+from ticketing.services.checkin import check_in
+
+pytestmark = pytest.mark.django_db
+
+ADMITTED_ALREADY = 120
+
+
+def scan(festival, staff, code, nonce):
+    return check_in(festival=festival, staff_id=staff.pk, door="Main gate", nonce=nonce, code=code)
+
+
+def checkin_rows_read(sql: str) -> int:
+    """Rows of the check-in log that running ``sql`` read, from PostgreSQL's EXPLAIN ANALYZE."""
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+
+    def walk(node):
+        own = node["Actual Rows"] * node["Actual Loops"] if node.get("Relation Name") == CheckIn._meta.db_table else 0
+        return own + sum(walk(child) for child in node.get("Plans", []))
+
+    return walk(plan[0]["Plan"])
+
+
+def sqlite_plan(sql: str) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql)
+        return [row[-1] for row in cursor.fetchall()]
+
+
+def test_a_scan_reads_only_its_own_tickets_admission_however_many_are_in(live_festival, door_staff, make_ticket):
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # statistics from before today's first admission
+            cursor.execute(f"ANALYZE {CheckIn._meta.db_table}")
+    tickets = [make_ticket() for _ in range(ADMITTED_ALREADY + 1)]
+    for n, ticket in enumerate(tickets):
+        assert scan(live_festival, door_staff, ticket.secret, f"in-{n}").result == "admitted"
+
+    with CaptureQueriesContext(connection) as queries:
+        repeat = scan(live_festival, door_staff, tickets[-1].secret, "again")
+
+    assert repeat.result == "already_checked_in"
+    lookup = next(q["sql"] for q in queries.captured_queries if "ticketing_retiredsecret" in q["sql"])
+    if connection.vendor == "postgresql":
+        assert checkin_rows_read(lookup) == 1
+    else:
+        steps = [step for step in sqlite_plan(lookup) if " c " in f" {step} " or step.endswith(" c")]
+        assert steps and all("ticket_id=?" in step for step in steps), steps
