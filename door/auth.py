@@ -50,7 +50,7 @@ def _may_scan(user_id: int) -> bool:
 
 def authenticate(request) -> DoorAuth | None:
     """The door identity of a request's ``Authorization: Bearer`` token, or None."""
-    header = request.headers.get("Authorization", "")
+    header = request.META.get("HTTP_AUTHORIZATION", "")  # not request.headers, which copies every header
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token or len(token) > 400:
         return None

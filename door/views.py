@@ -32,6 +32,7 @@ from ticketing.services import badges
 from ticketing.services import checkin as checkin_service
 from ticketing.services.checkin import CheckInError
 
+NO_STORE = "no-store, private"
 MAX_SCAN_BODY = 32 * 1024
 MAX_SYNC_BODY = 2 * 1024 * 1024
 MAX_SYNC_SCANS = 500
@@ -55,7 +56,13 @@ def _error(code: str, message: str, status: int) -> JsonResponse:
 
 
 def door_api(view):
-    """Bearer-token authentication for the check-in API: 401 without a valid token."""
+    """Bearer-token authentication for the check-in API: 401 without a valid token; no answer is stored.
+
+    ``Cache-Control: no-store`` is set directly, not with ``never_cache``: that parses and
+    rebuilds the header and formats an ``Expires`` date, a tenth of a scan's own cost, and
+    every cache that could hold these answers (browsers, proxies, the door's service
+    worker, which passes the API by) honours ``no-store``.
+    """
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -63,13 +70,15 @@ def door_api(view):
         if auth is None:
             response = _error("unauthenticated", _("Sign in at the door page to get a fresh token."), 401)
             response["WWW-Authenticate"] = 'Bearer realm="door"'
-            return response
-        festival = festival_by_id(auth.festival_id)
-        if festival is None:
-            return _error("unknown_edition", _("This festival edition no longer exists."), 403)
-        return view(request, auth, festival, *args, **kwargs)
+        elif (festival := festival_by_id(auth.festival_id)) is None:
+            response = _error("unknown_edition", _("This festival edition no longer exists."), 403)
+        else:
+            response = view(request, auth, festival, *args, **kwargs)
+        response.headers["Cache-Control"] = NO_STORE
+        return response
 
-    return csrf_exempt(never_cache(wrapped))
+    wrapped.bearer_api = True  # festival.handlers serves it without the session middleware
+    return csrf_exempt(wrapped)
 
 
 def _json_body(request, limit: int) -> dict | JsonResponse:

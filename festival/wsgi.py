@@ -1,12 +1,13 @@
 import gc
 import os
 
-from django.core.wsgi import get_wsgi_application
 from django.urls import get_resolver
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "festival.settings.production")
 
-application = get_wsgi_application()
+from festival.handlers import get_application  # noqa: E402  (after the settings module is named)
+
+application = get_application()
 
 
 def _settle_garbage_collector() -> None:

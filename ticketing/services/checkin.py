@@ -14,6 +14,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
@@ -140,8 +141,11 @@ def clean_code(raw) -> str:
     """What was scanned, normalised; anything not shaped like a secret comes back as it is, cut short."""
     if not isinstance(raw, str):
         return ""
+    code = normalise_code(raw[:MAX_CODE_CHARS])
+    if code.isprintable():  # as every badge is
+        return code
     # Control characters and NULs (binary junk) become "?", so the log can always store what came in.
-    return "".join(c if c.isprintable() else "?" for c in normalise_code(raw[:MAX_CODE_CHARS]))
+    return "".join(c if c.isprintable() else "?" for c in code)
 
 
 def looks_like_secret(code: str) -> bool:
@@ -255,7 +259,9 @@ class Lookup:
     replaced: bool = False
 
 
-def _lookup_sql() -> str:
+@cache
+def _lookup_sql(vendor: str, ticket: str) -> str:
+    """The lookup for one database and one way of naming the ticket, built once per process."""
     users = connection.ops.quote_name(get_user_model()._meta.db_table)
     return (
         "SELECT t.id, t.status, t.attendee_name, t.pronouns, o.status, o.code, tt.name, tt.valid_days, "  # noqa: S608
@@ -264,9 +270,9 @@ def _lookup_sql() -> str:
         "FROM (SELECT 1 AS one) q LEFT JOIN ticketing_ticket t ON {ticket} "
         "LEFT JOIN ticketing_order o ON o.id = t.order_id "
         "LEFT JOIN ticketing_tickettype tt ON tt.id = t.ticket_type_id "
-        f"{_ADMISSION_JOIN[connection.vendor == 'postgresql']} "
+        f"{_ADMISSION_JOIN[vendor == 'postgresql']} "
         f"LEFT JOIN {users} u ON u.id = c.staff_id"
-    )
+    ).format(ticket=ticket)
 
 
 # The ticket's live admission that day. The result is written into the SQL, not passed: a
@@ -296,7 +302,7 @@ def _lookup(code: str, ticket_id: int | None, day: date) -> Lookup:
     with connection.cursor() as cursor:
         # At most one row: the partial unique index allows one live admission per ticket and day.
         cursor.execute(
-            _lookup_sql().format(ticket=where),
+            _lookup_sql(connection.vendor, where),
             [secret, param, connection.ops.adapt_datefield_value(day)],
         )
         row = cursor.fetchone()
