@@ -270,3 +270,22 @@ def test_voucher_uses_are_counted_safely_when_buyers_race(festival, stripe_emula
     assert set(outcomes) == {"ok", "voucher_used_up"}
     assert Voucher.objects.get(pk=voucher.pk).times_used == 5
     assert TicketType.objects.get(pk=free.pk).reserved == 5
+
+
+def test_stock_keeps_aside_only_open_offers_and_lists_types_in_shop_order(festival, tiny):
+    TicketType.objects.create(festival=festival, name="Day", price=500, capacity=10, sort_order=-1)
+    now = timezone.now()
+    offered = {"festival": festival, "status": WaitingListEntry.Status.OFFERED}
+    WaitingListEntry.objects.create(name="Open", email="o@example.org", quantity=2, **offered,
+                                    offer_expires_at=now + timedelta(hours=1))  # fmt: skip
+    WaitingListEntry.objects.create(name="Lapsed", email="l@example.org", quantity=3, **offered,
+                                    offer_expires_at=now - timedelta(minutes=1))  # fmt: skip
+    WaitingListEntry.objects.create(
+        festival=festival, name="Bought", email="b@example.org", quantity=4, status=WaitingListEntry.Status.BOUGHT
+    )
+
+    snapshot = orders.stock(festival, now)
+
+    assert [t.name for t in snapshot.types] == ["Day", "Weekend"]
+    assert snapshot.promised == 2
+    assert snapshot.public_left == 10 + 1 - 2
