@@ -337,7 +337,19 @@ class Emulator:
                 "created": int(time.time()),
             }
             self.state.refunds[refund["id"]] = refund
+            charge = {  # the Charge as Stripe shows it after the refund: its refunds so far, in all
+                "id": intent["latest_charge"],
+                "object": "charge",
+                "amount": intent["amount_received"],
+                "amount_captured": intent["amount_received"],
+                "amount_refunded": intent["amount_refunded"],
+                "refunded": intent["amount_refunded"] >= intent["amount_received"],
+                "currency": intent["currency"],
+                "payment_intent": pi_id,
+                "status": "succeeded",
+            }
         self.emit("refund.created", refund)
+        self.emit("charge.refunded", charge)
         return dict(refund)
 
     def get_refund(self, refund_id: str) -> dict:

@@ -166,6 +166,18 @@ def test_refunds_partial_then_rest_then_refuse_more(server):
     assert (again[0], again[1]["error"]["code"]) == (400, "charge_already_refunded")
 
 
+def test_each_refund_sends_charge_refunded_with_the_charge_s_refunds_so_far(server):
+    _, session, _ = call(server, "POST", "/v1/checkout/sessions", session_params())
+    intent = server.emulator.pay(session["id"])["payment_intent"]
+
+    call(server, "POST", "/v1/refunds", {"payment_intent": intent, "amount": "1000"})
+    call(server, "POST", "/v1/refunds", {"payment_intent": intent})
+
+    charges = [e["data"]["object"] for e in server.emulator.list_events(type_="charge.refunded")]
+    assert sorted((c["amount_refunded"], c["refunded"]) for c in charges) == [(1000, False), (3500, True)]
+    assert {(c["object"], c["payment_intent"], c["amount"]) for c in charges} == {("charge", intent, 3500)}
+
+
 def test_refund_with_the_same_idempotency_key_refunds_once(server):
     _, session, _ = call(server, "POST", "/v1/checkout/sessions", session_params())
     intent = server.emulator.pay(session["id"])["payment_intent"]

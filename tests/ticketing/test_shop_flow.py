@@ -406,3 +406,100 @@ def test_placing_an_order_leaves_wagtails_reference_index_alone(client, festival
     for model in (Order, Ticket, CheckIn, RetiredSecret, Voucher, WaitingListEntry):
         assert not ReferenceIndex.is_indexed(model), model
     assert not ReferenceIndex.objects.filter(base_content_type=ContentType.objects.get_for_model(Order)).exists()
+
+
+def refund_in_stripe_dashboard(stripe_emulator, order, amount=None):
+    """A refund made outside the site, as an organiser would in Stripe's dashboard; its events are
+    then delivered to the site again, synchronously (the emulator has already sent them once)."""
+    params = {"payment_intent": order.stripe_payment_intent_id} | ({"amount": str(amount)} if amount else {})
+    stripe_emulator.emulator.create_refund(params)
+    charge_events = [
+        e
+        for e in stripe_emulator.emulator.list_events(type_="charge.refunded")
+        if e["data"]["object"]["payment_intent"] == order.stripe_payment_intent_id
+    ]
+    return [stripe_emulator.emulator.deliver(e["id"]) for e in charge_events]
+
+
+def test_a_whole_refund_made_in_stripe_refunds_the_tickets_and_the_door_refuses_them(
+    client, festival, standard, live_site, pay, stripe_emulator
+):
+    from tests.ticketing.factories import UserFactory
+    from ticketing.services.checkin import check_in
+
+    _, order = place(client, festival, standard, 2, donation="5")
+    pay(order)
+    order.refresh_from_db()
+
+    statuses = refund_in_stripe_dashboard(stripe_emulator, order)
+
+    order.refresh_from_db()
+    first = order.tickets.order_by("pk").first()
+    scan = check_in(festival=festival, staff_id=UserFactory().pk, door="Main gate", nonce="n1", code=first.secret)
+    assert statuses == [200]
+    assert (order.status, order.refunded_amount, order.problem) == (Order.Status.REFUNDED, 7500, "")
+    assert set(order.tickets.values_list("status", flat=True)) == {Ticket.Status.REFUNDED}
+    assert reserved(standard) == 0
+    assert scan.result == "cancelled"
+
+
+def test_a_part_refund_made_in_stripe_flags_the_order_for_an_organiser_and_keeps_its_tickets(
+    client, festival, standard, live_site, pay, stripe_emulator
+):
+    _, order = place(client, festival, standard, 2)
+    pay(order)
+    order.refresh_from_db()
+
+    refund_in_stripe_dashboard(stripe_emulator, order, amount=1000)
+
+    order.refresh_from_db()
+    assert (order.status, order.refunded_amount, order.problem) == (Order.Status.PAID, 1000, "refunded_in_stripe")
+    assert set(order.tickets.values_list("status", flat=True)) == {Ticket.Status.VALID}
+    assert reserved(standard) == 2
+
+
+def test_the_event_of_our_own_refund_changes_nothing(client, festival, standard, live_site, pay, stripe_emulator):
+    _, order = place(client, festival, standard, 2)
+    pay(order)
+    first = order.tickets.order_by("pk").first()
+    refunds.refund_tickets(order=order, ticket_ids=[first.pk])
+    order.refresh_from_db()
+    event = next(
+        e
+        for e in stripe_emulator.emulator.list_events(type_="charge.refunded")
+        if e["data"]["object"]["payment_intent"] == order.stripe_payment_intent_id
+    )
+
+    status = stripe_emulator.emulator.deliver(event["id"])
+
+    order.refresh_from_db()
+    assert status == 200
+    assert (order.status, order.refunded_amount, order.problem) == (Order.Status.PAID, 3500, "")
+    assert sorted(order.tickets.values_list("status", flat=True)) == [Ticket.Status.REFUNDED, Ticket.Status.VALID]
+    assert reserved(standard) == 1
+
+
+def test_a_late_refund_already_made_by_hand_in_stripe_stops_the_retries(client, festival, stripe_emulator, settings):
+    tiny = TicketType.objects.create(festival=festival, name="Tiny", price=1000, capacity=1)
+    _, late = place(client, festival, tiny, 1)
+    from ticketing.services import orders
+
+    orders.release_hold(order=late)
+    _, other = place(client, festival, tiny, 1, buyer_email="other@example.org")
+    for order in (other, late):
+        stripe_emulator.emulator.pay(order.stripe_checkout_session_id)  # no webhook URL: nothing delivered
+    payments.confirm_from_success_page(order=other, session_id=other.stripe_checkout_session_id)
+    session = payments.stripe_gateway.retrieve_checkout_session(late.stripe_checkout_session_id)
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # Stripe cannot be reached
+    payments.fulfil_order(order=late, payment_intent=session.payment_intent, amount_paid=1000)
+    settings.STRIPE_API_BASE = stripe_emulator.base_url
+    stripe_emulator.emulator.create_refund({"payment_intent": session.payment_intent})  # by hand; no webhook
+
+    first_sweep = payments.sweep_lapsed_holds()
+    second_sweep = payments.sweep_lapsed_holds()
+
+    late.refresh_from_db()
+    assert first_sweep == {"late_refunded": 1}
+    assert second_sweep == {}
+    assert (late.status, late.problem, late.refunded_amount) == (Order.Status.REFUNDED, "late_payment_no_room", 1000)
+    assert stripe_emulator.emulator.get_payment_intent(session.payment_intent)["amount_refunded"] == 1000

@@ -150,9 +150,13 @@ def _refund_late_payment(order: Order, *, payment_intent: str) -> str:
             metadata={"order_code": order.code, "reason": "late_payment_no_room"},
         )
     except stripe_gateway.PaymentProviderError as exc:
-        log.error("late refund of %s failed, the sweep will retry it: %s", order.code, exc.message)
-        Order.objects.filter(pk=order.pk, refunded_amount=0).update(problem=REFUND_FAILED, updated_at=timezone.now())
-        return LATE_REFUND_FAILED
+        if exc.code != "charge_already_refunded":
+            log.error("late refund of %s failed, the sweep will retry it: %s", order.code, exc.message)
+            Order.objects.filter(pk=order.pk, refunded_amount=0).update(
+                problem=REFUND_FAILED, updated_at=timezone.now()
+            )
+            return LATE_REFUND_FAILED
+        # Refunded already, by hand in Stripe's dashboard: the buyer has their money; stop retrying.
     Order.objects.filter(pk=order.pk, refunded_amount=0).update(
         refunded_amount=order.total, status=Order.Status.REFUNDED, problem=NO_ROOM, updated_at=timezone.now()
     )
@@ -180,6 +184,14 @@ def handle_event(event: dict) -> str:
     """Act on one verified Stripe event; duplicates and stale events do no harm. Raises nothing."""
     kind = event.get("type", "")
     session = (event.get("data") or {}).get("object") or {}
+    if kind == "charge.refunded":  # a refund, ours or one made in Stripe's dashboard
+        from . import refunds
+
+        charge = session
+        intent, refunded = charge.get("payment_intent"), charge.get("amount_refunded")
+        if not isinstance(intent, str) or not isinstance(refunded, int):
+            return IGNORED
+        return refunds.record_stripe_refund(payment_intent=intent, amount_refunded=refunded)
     if not kind.startswith("checkout.session."):
         return IGNORED
     order = _order_for_session(session)

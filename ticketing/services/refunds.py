@@ -4,6 +4,9 @@ A refund first claims its tickets in the database (VALID -> REFUNDED, guarded), 
 organisers clicking at once cannot refund the same ticket twice; then asks Stripe with an
 idempotency key made from the tickets; then gives the capacity back. If Stripe refuses,
 the claim is undone and nothing has changed.
+
+A refund made in Stripe's dashboard reaches us as a ``charge.refunded`` event, which
+``record_stripe_refund`` takes in.
 """
 
 from __future__ import annotations
@@ -19,8 +22,12 @@ from ticketing.models import Order, Ticket
 
 from . import orders
 from .errors import ShopError
+from .payments import IGNORED, NO_ROOM, REFUND_FAILED
 
 log = logging.getLogger(__name__)
+
+# Order.problem for a part refund made in Stripe's dashboard: only a person can say which tickets it was for.
+REFUNDED_IN_STRIPE = "refunded_in_stripe"
 
 
 def refund_tickets(*, order: Order, ticket_ids: list[int], include_donation: bool = False) -> int:
@@ -94,3 +101,45 @@ def cancel_order(*, order: Order) -> bool:
         orders.release_tickets(ids)
         transaction.on_commit(lambda: orders._capacity_freed(order.festival_id))
     return True
+
+
+def record_stripe_refund(*, payment_intent: str, amount_refunded: int) -> str:
+    """Take in refunds made outside the site (in Stripe's dashboard), from the charge's refunds so far.
+
+    Our own refunds count themselves before they ask Stripe, so their events change nothing,
+    and as the figure is the charge's running total, a repeated or late event changes nothing
+    either. A whole refund of a paid order refunds its tickets (the door then refuses them) and
+    gives their places back; a part refund cannot say which tickets it was for, so the order is
+    flagged ``refunded_in_stripe`` for an organiser. Answers what happened. Raises nothing.
+    """
+    if not payment_intent or amount_refunded <= 0:
+        return IGNORED
+    now = timezone.now()
+    with transaction.atomic():
+        order = Order.objects.select_for_update().filter(stripe_payment_intent_id=payment_intent).first()
+        if order is None or amount_refunded <= order.refunded_amount:
+            return IGNORED
+        amount = min(amount_refunded, order.total)
+        whole = amount >= order.total
+        if whole and order.status == Order.Status.PAID:
+            ids = list(Ticket.objects.filter(order=order, status=Ticket.Status.VALID).values_list("pk", flat=True))
+            Ticket.objects.filter(pk__in=ids).update(status=Ticket.Status.REFUNDED, updated_at=now)
+            orders.release_tickets(ids)
+            Order.objects.filter(pk=order.pk).update(
+                status=Order.Status.REFUNDED, refunded_amount=amount, updated_at=now
+            )
+            transaction.on_commit(lambda: orders._capacity_freed(order.festival_id))
+            outcome = "refunded"
+        elif whole and order.problem in (NO_ROOM, REFUND_FAILED):
+            # A late payment with no room, refunded (by us, this event outrunning our own record of
+            # it, or by hand after our refund failed): as if our refund had gone through.
+            Order.objects.filter(pk=order.pk).update(
+                status=Order.Status.REFUNDED, refunded_amount=amount, problem=NO_ROOM, updated_at=now
+            )
+            outcome = "refunded"
+        else:
+            Order.objects.filter(pk=order.pk).update(refunded_amount=amount, updated_at=now)
+            Order.objects.filter(pk=order.pk, problem="").update(problem=REFUNDED_IN_STRIPE)
+            outcome = "flagged"
+    log.warning("order %s: %s of %s pence refunded in Stripe (%s)", order.code, amount, order.total, outcome)
+    return outcome
