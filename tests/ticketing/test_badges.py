@@ -74,7 +74,42 @@ def test_badge_is_a_single_a6_page_and_tagged(ticket):
 
 def test_long_names_get_a_smaller_font():
     assert badges.name_size("Bo") == badges.NAME_MAX_PT
-    assert badges.name_size("Maria Magdalena Fernández-Oyelaran de la Cruz") < 20
+    assert badges.name_size("Maria Magdalena Fernández-Oyelaran de la Cruz") < badges.NAME_MAX_PT
+    assert badges.name_size("Angela Davis", pronouns=True) <= badges.name_size("Angela Davis")
+
+
+def text_box(page, text: str) -> tuple[float, float, float, float]:
+    """(left, bottom, right, top) of ``text`` on a PDF page, in points from the bottom left."""
+    textpage = page.get_textpage()
+    found = textpage.search(text).get_next()
+    assert found is not None, f"{text!r} is not on the page"
+    start, count = found
+    boxes = [textpage.get_charbox(i) for i in range(start, start + count)]
+    return min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)
+
+
+@pytest.mark.parametrize(
+    ("name", "pronouns"),
+    [
+        ("Oluwaseun Adebayo-Okonkwo", "they/them"),
+        ("Maria Magdalena Fernández-Oyelaran de la Cruz", "she/they"),
+        ("WWWWWWW MMMMMMMMM WWWWWWWWWW", "he/him"),
+        ("Bartholomew Featherstonehaugh", ""),
+    ],
+)
+def test_a_long_name_leaves_room_for_the_pronouns_above_the_ticket_type(festival, name, pronouns):
+    ticket_type = TicketTypeFactory(festival=festival, name="Weekend")
+    ticket = TicketFactory(ticket_type=ticket_type, attendee_name=name, pronouns=pronouns)
+
+    page = pdfium.PdfDocument(badges.render_badge_pdf(ticket))[0]
+
+    ticket_type_top = text_box(page, "Weekend")[3]
+    name_bottom = text_box(page, name.split()[-1])[1]
+    assert name_bottom > ticket_type_top
+    if pronouns:
+        pronouns_box = text_box(page, pronouns)
+        assert name_bottom > pronouns_box[3] - 1  # below the name, not on top of it
+        assert pronouns_box[1] > ticket_type_top  # and clear of the ticket type
 
 
 def test_days_label_for_a_one_day_ticket(festival):

@@ -10,9 +10,11 @@ in chunks of whole sheets on every CPU, and the chunks joined into one PDF.
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date
+from functools import cache, lru_cache
 from pathlib import Path
 
 from django.conf import settings
@@ -25,6 +27,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
+from PIL import ImageFont
 
 from ticketing import pdf
 from ticketing.codes import new_ticket_secret
@@ -34,8 +37,14 @@ logger = logging.getLogger(__name__)
 
 PRINTABLE_STATUSES = (Ticket.Status.VALID,)
 NAME_BOX_PT = 263  # the name's line width: 93 mm in points
+NAME_HEIGHT_PT = 96  # the name and pronouns box (.badge__who): 34 mm
+PRONOUNS_PT = 21  # what the pronouns take of it: a 2 mm gap and a 12 pt line
+NAME_LINE_HEIGHT = 1.08  # as in badge.css
 NAME_MAX_PT = 30
 NAME_MIN_PT = 11
+# The badge's bold face, measured to size the name. badge.css names Liberation Sans first, which
+# is narrower: a name that fits in DejaVu Sans Bold fits in either.
+NAME_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
 # A bulk render is split into documents of this many badges (whole A4 sheets), laid out side
 # by side in worker processes. WeasyPrint's tagging grows with pages times elements, so
 # smaller documents are cheaper per badge too; joining costs a little per document.
@@ -87,13 +96,55 @@ def _brand() -> Brand:
     return Brand(festival_settings.site_name, festival_settings.primary_colour, festival_settings.accent_colour)
 
 
-def name_size(name: str) -> float:
-    """The name's font size in points: large for short names, smaller until it fits two lines."""
-    # A bold sans character is about 0.6 em wide on average; lines never break evenly, so
-    # two lines hold somewhat less than twice one line.
-    longest_word = max((len(word) for word in name.split()), default=1)
-    size = min(NAME_MAX_PT, NAME_BOX_PT / (0.62 * max(longest_word, 1)), 1.7 * NAME_BOX_PT / (0.62 * max(len(name), 1)))
-    return round(max(NAME_MIN_PT, size), 1)
+def name_size(name: str, *, pronouns: bool = False) -> float:
+    """The name's font size in points: the largest, up to NAME_MAX_PT, at which its lines (broken
+    as the PDF breaks them, at spaces and after hyphens) fit the box above the ticket type,
+    leaving room for the pronouns when there are some."""
+    height = NAME_HEIGHT_PT - (PRONOUNS_PT if pronouns else 0)
+    size = NAME_MAX_PT
+    while size > NAME_MIN_PT:
+        lines, whole_words = _name_lines(name, size)
+        if whole_words and lines * NAME_LINE_HEIGHT * size <= height:
+            break
+        size -= 0.5
+    return max(size, NAME_MIN_PT)
+
+
+def _name_lines(name: str, size: float) -> tuple[int, bool]:
+    """How many lines ``name`` takes at ``size`` points in the name's box, and whether every
+    word fits on a line (else the PDF breaks it anywhere, which only the smallest size may do)."""
+    width = _text_width_at_100pt
+    box = NAME_BOX_PT * 100 / size * 0.97  # widths are measured at 100 pt; 3% to spare
+    lines, line, whole_words = 0, "", True
+    for word in name.split():
+        for n, part in enumerate(re.findall(r"[^-]*-|[^-]+", word)):
+            joined = (line + (" " if n == 0 else "") + part) if line else part
+            if width(joined) <= box:
+                line = joined
+                continue
+            lines += 1 if line else 0
+            if width(part) > box:
+                whole_words = False
+                lines += int(width(part) // box)
+            line = part
+    return lines + (1 if line else 0), whole_words
+
+
+@lru_cache(maxsize=4096)
+def _text_width_at_100pt(text: str) -> float:
+    font = _name_font()
+    if font is None:  # no DejaVu: a wide bold face's average, so names are never too big
+        return 0.72 * 100 * len(text)
+    return font.getlength(text)
+
+
+@cache
+def _name_font():
+    try:
+        return ImageFont.truetype(str(NAME_FONT), 100)
+    except OSError:
+        logger.warning("%s is missing: badge names are sized by estimate", NAME_FONT)
+        return None
 
 
 def _date_range(start: date, end: date) -> str:
@@ -119,7 +170,7 @@ def _badge_context(ticket: Ticket) -> dict:
     festival = ticket_type.festival
     return {
         "name": ticket.attendee_name,
-        "name_size": name_size(ticket.attendee_name),
+        "name_size": name_size(ticket.attendee_name, pronouns=bool(ticket.pronouns)),
         "pronouns": ticket.pronouns,
         "ticket_type": ticket_type.name,
         "days": days_label(ticket_type, festival),
