@@ -189,7 +189,9 @@ def test_late_payment_with_no_room_is_flagged_and_refunded_once(client, festival
     assert [m.to for m in mail.outbox] == [["other@example.org"]]
 
 
-def test_late_refund_that_fails_is_flagged_and_retried_by_the_sweep(client, festival, stripe_emulator, settings):
+def paid_late_with_stripe_out_of_reach(client, festival, stripe_emulator, settings):
+    """A late payment for a one-place type someone else has since bought, taken in while Stripe
+    cannot be reached (so its refund fails); answers (type, order, session, outcome)."""
     tiny = TicketType.objects.create(festival=festival, name="Tiny", price=1000, capacity=1)
     _, late = place(client, festival, tiny, 1)
     from ticketing.services import orders
@@ -201,10 +203,15 @@ def test_late_refund_that_fails_is_flagged_and_retried_by_the_sweep(client, fest
     payments.confirm_from_success_page(order=other, session_id=other.stripe_checkout_session_id)
     session = payments.stripe_gateway.retrieve_checkout_session(late.stripe_checkout_session_id)
     settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # Stripe cannot be reached
-
     outcome = payments.fulfil_order(order=late, payment_intent=session.payment_intent, amount_paid=1000)
-    flagged = Order.objects.get(pk=late.pk)
     settings.STRIPE_API_BASE = stripe_emulator.base_url  # reachable again by the next sweep
+    return tiny, late, session, outcome
+
+
+def test_late_refund_that_fails_is_flagged_and_retried_by_the_sweep(client, festival, stripe_emulator, settings):
+    tiny, late, session, outcome = paid_late_with_stripe_out_of_reach(client, festival, stripe_emulator, settings)
+
+    flagged = Order.objects.get(pk=late.pk)
     first_sweep = payments.sweep_lapsed_holds()
     second_sweep = payments.sweep_lapsed_holds()
 
@@ -480,19 +487,7 @@ def test_the_event_of_our_own_refund_changes_nothing(client, festival, standard,
 
 
 def test_a_late_refund_already_made_by_hand_in_stripe_stops_the_retries(client, festival, stripe_emulator, settings):
-    tiny = TicketType.objects.create(festival=festival, name="Tiny", price=1000, capacity=1)
-    _, late = place(client, festival, tiny, 1)
-    from ticketing.services import orders
-
-    orders.release_hold(order=late)
-    _, other = place(client, festival, tiny, 1, buyer_email="other@example.org")
-    for order in (other, late):
-        stripe_emulator.emulator.pay(order.stripe_checkout_session_id)  # no webhook URL: nothing delivered
-    payments.confirm_from_success_page(order=other, session_id=other.stripe_checkout_session_id)
-    session = payments.stripe_gateway.retrieve_checkout_session(late.stripe_checkout_session_id)
-    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # Stripe cannot be reached
-    payments.fulfil_order(order=late, payment_intent=session.payment_intent, amount_paid=1000)
-    settings.STRIPE_API_BASE = stripe_emulator.base_url
+    _, late, session, _ = paid_late_with_stripe_out_of_reach(client, festival, stripe_emulator, settings)
     stripe_emulator.emulator.create_refund({"payment_intent": session.payment_intent})  # by hand; no webhook
 
     first_sweep = payments.sweep_lapsed_holds()
