@@ -1,6 +1,7 @@
 """Fixtures for the door: an edition that is on today, door staff, tokens and tickets."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -10,6 +11,20 @@ from festival import roles
 from festival.demo import upsert_child
 from festival.models import FestivalPage
 from tests.ticketing.factories import TicketFactory, TicketTypeFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _midday(monkeypatch):
+    """The door's tests run at midday today on the festival's clock, whatever the hour they run at.
+
+    They scan "five minutes ago" or "half an hour ago" and expect the same festival day; run in
+    the first half hour after midnight, such a scan fell on the day before. The clock still runs.
+    """
+    real_now = timezone.now
+    started = real_now()
+    london = ZoneInfo("Europe/London")  # the live edition's time zone
+    midday = datetime.combine(started.astimezone(london).date(), time(12), tzinfo=london)
+    monkeypatch.setattr(timezone, "now", lambda: midday + (real_now() - started))
 
 
 @pytest.fixture(autouse=True)
