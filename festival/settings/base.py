@@ -10,6 +10,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from festival.log_filters import not_a_conflict
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -240,7 +242,12 @@ STRIPE_CURRENCY = _read("STRIPE_CURRENCY", env.str, "gbp")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"not_a_conflict": {"()": "django.utils.log.CallbackFilter", "callback": not_a_conflict}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": _read("LOG_LEVEL", env.str, "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}, "wagtail": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "django.request": {"filters": ["not_a_conflict"]},
+        "wagtail": {"level": "WARNING"},
+    },
 }

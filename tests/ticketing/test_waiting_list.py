@@ -289,3 +289,16 @@ def test_stock_keeps_aside_only_open_offers_and_lists_types_in_shop_order(festiv
     assert [t.name for t in snapshot.types] == ["Day", "Weekend"]
     assert snapshot.promised == 2
     assert snapshot.public_left == 10 + 1 - 2
+
+
+def test_a_sold_out_answer_is_not_logged_as_a_warning_but_a_bad_request_still_is(
+    client, festival, tiny, stripe_emulator, caplog
+):
+    place(client, festival, tiny, 1)
+
+    with caplog.at_level("WARNING", logger="django.request"):
+        sold_out, _ = place(client, festival, tiny, 1, buyer_email="late@example.org")
+        bad = client.post(shop_url(festival), {"step": "pay", f"qty_{tiny.pk}": "-1"})
+
+    assert (sold_out.status_code, bad.status_code) == (409, 400)
+    assert [r.status_code for r in caplog.records if r.name == "django.request"] == [400]
