@@ -161,3 +161,18 @@ def test_a_ready_pdf_gone_from_storage_is_not_found_and_the_page_still_shows(
 
     assert page.status_code == 200
     assert download.status_code == 404
+
+
+def test_a_job_whose_worker_stopped_says_so_on_its_page_and_in_the_list(client, organiser, live_festival, make_ticket):
+    make_ticket()
+    ask_for_badges(client, live_festival)
+    job = BadgePrintJob.objects.get()
+    long_ago = timezone.now() - badges.PRINT_JOB_STALLED - timedelta(minutes=5)
+    BadgePrintJob.objects.filter(pk=job.pk).update(status="rendering", created_at=long_ago, started_at=long_ago)
+
+    listed = client.get(reverse("door:print_badges") + f"?edition={live_festival.pk}")
+    page = client.get(reverse("door:print_job", args=[job.pk]))
+
+    assert [j.status for j in listed.context["jobs"]] == ["failed"]
+    assert b"The PDF was not made." in page.content
+    assert b"The background worker stopped while making the PDF" in page.content

@@ -1,7 +1,10 @@
 """Bulk badge printing as a job for the task worker: queued, rendered, stored, then marked printed."""
 
+from datetime import timedelta
+
 import pypdfium2 as pdfium
 import pytest
+from django.utils import timezone
 
 from ticketing.models import BadgePrintJob, Ticket
 from ticketing.services import badges
@@ -119,3 +122,48 @@ def test_print_job_is_refused_when_no_badge_matches(festival, organiser):
 
     assert error.value.code == "nothing_to_print"
     assert BadgePrintJob.objects.count() == 0
+
+
+def test_a_job_whose_worker_stopped_while_making_it_is_failed_and_says_to_print_again(
+    festival, organiser, three_tickets
+):
+    job = badges.request_print_job(festival=festival, user=organiser, layout=Layout.A4)
+    started = timezone.now() - badges.PRINT_JOB_STALLED - timedelta(minutes=1)
+    BadgePrintJob.objects.filter(pk=job.pk).update(status=BadgePrintJob.Status.RENDERING, started_at=started)
+
+    job = badges.give_up_stalled_job(BadgePrintJob.objects.get(pk=job.pk))
+
+    assert (job.status, job.error_code) == (BadgePrintJob.Status.FAILED, "worker_stopped")
+    assert "print the badges again" in badges.print_job_error(job)
+    assert Ticket.objects.filter(badge_printed_at__isnull=False).count() == 0
+
+
+def test_a_job_still_within_its_time_is_left_to_its_worker(festival, organiser, three_tickets):
+    job = badges.request_print_job(festival=festival, user=organiser, layout=Layout.A4)
+    BadgePrintJob.objects.filter(pk=job.pk).update(status=BadgePrintJob.Status.RENDERING, started_at=timezone.now())
+
+    job = badges.give_up_stalled_job(BadgePrintJob.objects.get(pk=job.pk))
+
+    assert job.status == BadgePrintJob.Status.RENDERING
+
+
+def test_a_worker_that_finishes_after_its_job_was_given_up_marks_nothing_printed(
+    festival, organiser, three_tickets, monkeypatch
+):
+    job = badges.request_print_job(festival=festival, user=organiser, layout=Layout.A4)
+    real_render = badges._render
+
+    def slow_render(contexts, *, layout):  # the job is given up while its worker is still at it
+        data = real_render(contexts, layout=layout)
+        stale = timezone.now() - badges.PRINT_JOB_STALLED - timedelta(minutes=1)
+        BadgePrintJob.objects.filter(pk=job.pk).update(started_at=stale)
+        badges.give_up_stalled_job(BadgePrintJob.objects.get(pk=job.pk))
+        return data
+
+    monkeypatch.setattr(badges, "_render", slow_render)
+
+    finished = badges.run_print_job(job_id=job.pk)
+
+    assert (finished.status, finished.error_code) == (BadgePrintJob.Status.FAILED, "worker_stopped")
+    assert not finished.pdf
+    assert Ticket.objects.filter(badge_printed_at__isnull=False).count() == 0

@@ -13,7 +13,7 @@ import logging
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -36,6 +36,9 @@ from ticketing.models import BadgePrintJob, Order, RetiredSecret, Ticket
 logger = logging.getLogger(__name__)
 
 PRINTABLE_STATUSES = (Ticket.Status.VALID,)
+# A print job is made in seconds (1,000 badges in under a minute); one still being made after
+# this long lost its worker.
+PRINT_JOB_STALLED = timedelta(minutes=30)
 NAME_BOX_PT = 263  # the name's line width: 93 mm in points
 NAME_HEIGHT_PT = 96  # the name and pronouns box (.badge__who): 34 mm
 PRONOUNS_PT = 21  # what the pronouns take of it: a 2 mm gap and a 12 pt line
@@ -58,6 +61,10 @@ PRINT_ERRORS = {
     "nothing_to_print": gettext_lazy(
         "No badges matched those choices by the time the PDF was started: they may have been "
         "refunded or printed since. Nothing was marked as printed."
+    ),
+    "worker_stopped": gettext_lazy(
+        "The background worker stopped while making the PDF (it may have been restarted), so no "
+        "badges were marked as printed. Please print the badges again."
     ),
     "render_failed": gettext_lazy(
         "Something went wrong while making the PDF, so no badges were marked as printed. Please "
@@ -385,16 +392,36 @@ def run_print_job(*, job_id: int) -> BadgePrintJob:
         job.pdf.save(f"{secrets.token_hex(16)}.pdf", ContentFile(data), save=False)
         with transaction.atomic():
             finished = timezone.now()
-            _mark_printed(tickets, at=finished)
-            jobs.filter(status=BadgePrintJob.Status.RENDERING).update(
+            if not jobs.filter(status=BadgePrintJob.Status.RENDERING).update(
                 status=BadgePrintJob.Status.READY, pdf=job.pdf.name, finished_at=finished
-            )
+            ):
+                raise _GivenUp  # taken for stalled meanwhile: the organiser was told to print again
+            _mark_printed(tickets, at=finished)
+    except _GivenUp:
+        job.pdf.storage.delete(job.pdf.name)
+        return jobs.get()
     except Exception:
         logger.exception("Badge print job %s failed", job.pk)
         if job.pdf:
             job.pdf.storage.delete(job.pdf.name)
         return _fail_job(job, error_code="render_failed")
     return jobs.get()
+
+
+class _GivenUp(Exception):
+    """The job stopped being this worker's while it was being made."""
+
+
+def give_up_stalled_job(job: BadgePrintJob, *, now: datetime | None = None) -> BadgePrintJob:
+    """Fail a job still being made long after it started: its worker was stopped or restarted
+    with it, and nothing else would ever finish it. Answers the job as it now is. Raises nothing."""
+    now = now or timezone.now()
+    if job.status == BadgePrintJob.Status.RENDERING and job.started_at and now - job.started_at > PRINT_JOB_STALLED:
+        BadgePrintJob.objects.filter(pk=job.pk, status=BadgePrintJob.Status.RENDERING).update(
+            status=BadgePrintJob.Status.FAILED, error_code="worker_stopped", finished_at=now
+        )
+        job.refresh_from_db()
+    return job
 
 
 def _fail_job(job: BadgePrintJob, *, error_code: str) -> BadgePrintJob:
