@@ -336,3 +336,26 @@ def test_parallel_bulk_pdf_reads_as_the_single_document_would(festival, monkeypa
     assert "Pages:           2" in info.stdout
     assert "Title:           Badges · Festival of Resistance" in info.stdout
     assert pdfium.PdfDocument(joined).get_metadata_dict()["Title"] == "Badges · Festival of Resistance"
+
+
+def test_a4_cut_marks_reach_past_a_printer_s_unprintable_margin(festival):
+    ticket_type = TicketTypeFactory(festival=festival, name="Weekend")
+    tickets = [TicketFactory(ticket_type=ticket_type, attendee_name=f"Name {n}") for n in range(4)]
+
+    data = badges.render_bulk_pdf(tickets=tickets, layout=Layout.A4, mark_printed=False)
+
+    dpi = 150
+    image = pdfium.PdfDocument(data)[0].render(scale=dpi / 72).to_pil().convert("L")
+    mm = dpi / 25.4
+    middle_x, middle_y = round(105 * mm), round(148.5 * mm)
+    # Most printers cannot print the outer 4 to 5 mm of a sheet: each mark must show from 6 to 9 mm in.
+    inside = [round(d * mm) for d in (6, 7.5, 9)]
+
+    def darkest(x, y, across):  # the mark is thin: look a few pixels either side of where it runs
+        return min(image.getpixel((x + d, y) if across == "x" else (x, y + d)) for d in range(-3, 4))
+
+    top = [darkest(middle_x, y, "x") for y in inside]
+    bottom = [darkest(middle_x, image.height - 1 - y, "x") for y in inside]
+    left = [darkest(x, middle_y, "y") for x in inside]
+    right = [darkest(image.width - 1 - x, middle_y, "y") for x in inside]
+    assert max(top + bottom + left + right) < 40  # black, not the badge's coloured header
