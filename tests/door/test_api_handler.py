@@ -95,6 +95,18 @@ def test_the_lean_api_still_refuses_a_request_without_a_token(application, make_
     assert not CheckIn.objects.exists()
 
 
+def test_the_lean_api_refuses_a_host_the_site_does_not_serve(application, make_ticket, token, settings):
+    settings.ALLOWED_HOSTS = ["testserver"]
+    ticket = make_ticket()
+    body = json.dumps({"code": ticket.secret, "door": "Main gate", "nonce": "wsgi-3"}).encode()
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}", "HTTP_HOST": "evil.example"}
+
+    status, _, _ = call(application, "POST", reverse("door:scan"), body=body, headers=headers)
+
+    assert status == 400
+    assert not CheckIn.objects.exists()
+
+
 def test_the_session_signed_token_view_goes_through_the_full_stack(application, client, door_staff, live_festival):
     client.force_login(door_staff)
     cookie = f"sessionid={client.cookies['sessionid'].value}"
