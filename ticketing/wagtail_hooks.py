@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import IndexView, InspectView
@@ -189,12 +189,12 @@ class OrderActionForm(forms.Form):
         queryset=Ticket.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        label=gettext_lazy("Tickets to refund"),
+        label=gettext_lazy("Tickets"),
     )
 
 
 def order_actions(request, pk):
-    """Refund the whole order, refund chosen tickets, or cancel without moving money."""
+    """Refund the whole order or chosen tickets, or cancel the order or chosen tickets without moving money."""
     if not request.user.has_perm(REFUND_PERMISSION):
         raise PermissionDenied
     order = get_object_or_404(Order.objects.select_related("festival"), pk=pk)
@@ -213,6 +213,14 @@ def order_actions(request, pk):
                 ids = [t.pk for t in form.cleaned_data["tickets"]]
                 amount = refunds.refund_tickets(order=order, ticket_ids=ids)
                 messages.success(request, _("Refunded %(amount)s.") % {"amount": pounds(amount)})
+            elif action == "cancel_selected":
+                ids = [t.pk for t in form.cleaned_data["tickets"]]
+                count = refunds.cancel_tickets(order=order, ticket_ids=ids)
+                messages.success(
+                    request,
+                    ngettext("%(count)s ticket cancelled. No money was moved.",
+                             "%(count)s tickets cancelled. No money was moved.", count) % {"count": count},
+                )  # fmt: skip
             elif action == "cancel":
                 if refunds.cancel_order(order=order):
                     messages.success(request, _("Order cancelled. No money was moved."))

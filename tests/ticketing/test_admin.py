@@ -132,6 +132,52 @@ def test_cancel_from_the_admin_frees_the_places_without_moving_money(admin_clien
     assert TicketType.objects.get(pk=standard.pk).reserved == 0
 
 
+def test_cancel_selected_tickets_from_the_admin_frees_their_places_without_moving_money(
+    admin_client, festival, standard
+):
+    order = paid_order(festival, standard, 1, tickets=2)
+    TicketType.objects.filter(pk=standard.pk).update(reserved=2)
+    first, second = order.tickets.order_by("pk")
+    url = reverse("ticketing_order_actions", args=[order.pk])
+
+    admin_client.post(url, {"action": "cancel_selected", "tickets": [first.pk]})
+    order.refresh_from_db()
+    after_one = (order.status, TicketType.objects.get(pk=standard.pk).reserved)
+    admin_client.post(url, {"action": "cancel_selected", "tickets": [second.pk]})
+
+    order.refresh_from_db()
+    assert after_one == (Order.Status.PAID, 1)
+    assert order.status == Order.Status.CANCELLED
+    assert set(order.tickets.values_list("status", flat=True)) == {Ticket.Status.CANCELLED}
+    assert (order.refunded_amount, TicketType.objects.get(pk=standard.pk).reserved) == (0, 0)
+
+
+def test_an_order_part_refunded_in_stripe_says_which_tickets_to_cancel(admin_client, festival, standard):
+    order = paid_order(festival, standard, 1, tickets=2)
+    Order.objects.filter(pk=order.pk).update(problem="refunded_in_stripe", refunded_amount=0)
+
+    page = admin_client.get(reverse("ticketing_order_actions", args=[order.pk]))
+
+    assert page.status_code == 200
+    assert "Cancel the selected tickets without a refund" in page.text
+    assert "was refunded in Stripe's dashboard" in page.text
+
+
+def test_cancelling_no_tickets_or_a_ticket_no_longer_valid_is_refused(admin_client, festival, standard):
+    from ticketing.services import refunds
+    from ticketing.services.errors import ShopError
+
+    order = paid_order(festival, standard, 1, tickets=2)
+    first = order.tickets.order_by("pk").first()
+    Ticket.objects.filter(pk=first.pk).update(status=Ticket.Status.REFUNDED)
+
+    for ids in ([], [first.pk]):
+        with pytest.raises(ShopError) as error:
+            refunds.cancel_tickets(order=order, ticket_ids=ids)
+        assert error.value.code == "not_cancellable"
+    assert order.tickets.filter(status=Ticket.Status.CANCELLED).count() == 0
+
+
 def test_roles_get_the_shop_permissions_they_need(home):
     groups = roles.sync_roles()
 

@@ -19,6 +19,7 @@ MESSAGES = {
     "names_needed": _("Give a name for every attendee."),
     "payment_unavailable": _("We couldn't reach the payment provider, so nothing was charged. Please try again."),
     "not_refundable": _("Only paid tickets can be refunded."),
+    "not_cancellable": _("Choose tickets of this paid order that are still valid."),
     "refund_failed": _("The refund did not go through: %(detail)s"),
     "already_waiting": _("You are already on the waiting list."),
     "sold_out_none_left": _("Sorry, %(name)s tickets have just sold out."),

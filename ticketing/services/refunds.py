@@ -103,6 +103,25 @@ def cancel_order(*, order: Order) -> bool:
     return True
 
 
+def cancel_tickets(*, order: Order, ticket_ids: list[int]) -> int:
+    """Cancel these valid tickets of a paid order without moving money (after a part refund made in
+    Stripe's dashboard, say): the door refuses them and their places go back on sale; the order is
+    cancelled with its last ticket. Answers how many were cancelled. Raises ShopError not_cancellable."""
+    ticket_ids = sorted(set(ticket_ids))
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        tickets = Ticket.objects.filter(order=locked, pk__in=ticket_ids, status=Ticket.Status.VALID)
+        if not ticket_ids or locked.status != Order.Status.PAID or tickets.count() != len(ticket_ids):
+            raise ShopError("not_cancellable")
+        tickets.update(status=Ticket.Status.CANCELLED, updated_at=now)
+        orders.release_tickets(ticket_ids)
+        if not Ticket.objects.filter(order=locked, status=Ticket.Status.VALID).exists():
+            Order.objects.filter(pk=locked.pk).update(status=Order.Status.CANCELLED, updated_at=now)
+        transaction.on_commit(lambda: orders._capacity_freed(locked.festival_id))
+    return len(ticket_ids)
+
+
 def record_stripe_refund(*, payment_intent: str, amount_refunded: int) -> str:
     """Take in refunds made outside the site (in Stripe's dashboard), from the charge's refunds so far.
 
