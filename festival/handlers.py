@@ -83,6 +83,4 @@ def get_application():
         handler = api if environ.get("PATH_INFO") in api_paths else site
         return handler(environ, start_response)
 
-    application.api_paths = api_paths
-    application.handlers = {"api": api, "site": site}
     return application

@@ -183,17 +183,17 @@ def _order_for_session(session: dict) -> Order | None:
 def handle_event(event: dict) -> str:
     """Act on one verified Stripe event; duplicates and stale events do no harm. Raises nothing."""
     kind = event.get("type", "")
-    session = (event.get("data") or {}).get("object") or {}
+    obj = (event.get("data") or {}).get("object") or {}
     if kind == "charge.refunded":  # a refund, ours or one made in Stripe's dashboard
         from . import refunds
 
-        charge = session
-        intent, refunded = charge.get("payment_intent"), charge.get("amount_refunded")
+        intent, refunded = obj.get("payment_intent"), obj.get("amount_refunded")
         if not isinstance(intent, str) or not isinstance(refunded, int):
             return IGNORED
         return refunds.record_stripe_refund(payment_intent=intent, amount_refunded=refunded)
     if not kind.startswith("checkout.session."):
         return IGNORED
+    session = obj
     order = _order_for_session(session)
     if order is None:
         log.warning("event %s for unknown session %s", kind, session.get("id"))

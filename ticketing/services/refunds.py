@@ -20,7 +20,7 @@ from django.utils import timezone
 from ticketing import stripe_gateway
 from ticketing.models import Order, Ticket
 
-from . import orders
+from . import orders, payments
 from .errors import ShopError
 from .payments import IGNORED, NO_ROOM, REFUND_FAILED
 
@@ -86,8 +86,6 @@ def refund_order(*, order: Order) -> int:
 
 def cancel_order(*, order: Order) -> bool:
     """Cancel without moving money (complimentary tickets, or a pending order); raises nothing."""
-    from . import payments
-
     if order.status == Order.Status.PENDING:
         return payments.abandon_order(order=order)
     now = timezone.now()
@@ -96,11 +94,20 @@ def cancel_order(*, order: Order) -> bool:
             status=Order.Status.CANCELLED, updated_at=now
         ):
             return False
-        ids = list(Ticket.objects.filter(order=order, status=Ticket.Status.VALID).values_list("pk", flat=True))
-        Ticket.objects.filter(pk__in=ids).update(status=Ticket.Status.CANCELLED, updated_at=now)
-        orders.release_tickets(ids)
-        transaction.on_commit(lambda: orders._capacity_freed(order.festival_id))
+        _stop_admitting(order, _valid_ids(order), status=Ticket.Status.CANCELLED, now=now)
     return True
+
+
+def _valid_ids(order: Order) -> list[int]:
+    return list(Ticket.objects.filter(order=order, status=Ticket.Status.VALID).values_list("pk", flat=True))
+
+
+def _stop_admitting(order: Order, ticket_ids: list[int], *, status: str, now) -> None:
+    """These tickets no longer admit (cancelled or refunded) and their places go back on sale,
+    offered to the waiting list once committed. Call inside atomic()."""
+    Ticket.objects.filter(pk__in=ticket_ids).update(status=status, updated_at=now)
+    orders.release_tickets(ticket_ids)
+    transaction.on_commit(lambda: orders._capacity_freed(order.festival_id))
 
 
 def cancel_tickets(*, order: Order, ticket_ids: list[int]) -> int:
@@ -114,11 +121,9 @@ def cancel_tickets(*, order: Order, ticket_ids: list[int]) -> int:
         tickets = Ticket.objects.filter(order=locked, pk__in=ticket_ids, status=Ticket.Status.VALID)
         if not ticket_ids or locked.status != Order.Status.PAID or tickets.count() != len(ticket_ids):
             raise ShopError("not_cancellable")
-        tickets.update(status=Ticket.Status.CANCELLED, updated_at=now)
-        orders.release_tickets(ticket_ids)
+        _stop_admitting(locked, ticket_ids, status=Ticket.Status.CANCELLED, now=now)
         if not Ticket.objects.filter(order=locked, status=Ticket.Status.VALID).exists():
             Order.objects.filter(pk=locked.pk).update(status=Order.Status.CANCELLED, updated_at=now)
-        transaction.on_commit(lambda: orders._capacity_freed(locked.festival_id))
     return len(ticket_ids)
 
 
@@ -141,13 +146,10 @@ def record_stripe_refund(*, payment_intent: str, amount_refunded: int) -> str:
         amount = min(amount_refunded, order.total)
         whole = amount >= order.total
         if whole and order.status == Order.Status.PAID:
-            ids = list(Ticket.objects.filter(order=order, status=Ticket.Status.VALID).values_list("pk", flat=True))
-            Ticket.objects.filter(pk__in=ids).update(status=Ticket.Status.REFUNDED, updated_at=now)
-            orders.release_tickets(ids)
+            _stop_admitting(order, _valid_ids(order), status=Ticket.Status.REFUNDED, now=now)
             Order.objects.filter(pk=order.pk).update(
                 status=Order.Status.REFUNDED, refunded_amount=amount, updated_at=now
             )
-            transaction.on_commit(lambda: orders._capacity_freed(order.festival_id))
             outcome = "refunded"
         elif whole and order.problem in (NO_ROOM, REFUND_FAILED):
             # A late payment with no room, refunded (by us, this event outrunning our own record of
