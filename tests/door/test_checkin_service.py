@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from ticketing.models import CheckIn, Order, Ticket
@@ -132,6 +133,52 @@ def test_junk_and_unknown_codes_are_unknown(live_festival, door_staff, code):
 
     assert outcome.result == "unknown_code"
     assert len(CheckIn.objects.get().code) <= 64
+
+
+UNKNOWN_SECRET = "ABCDEFGHJKMNPQRSTUVWXYZ23456"
+
+
+def test_an_unknown_secret_is_logged_with_the_lookup_in_one_statement_on_postgresql(
+    live_festival, door_staff, django_assert_num_queries
+):
+    # PostgreSQL looks the secret up and logs it as unknown in one round trip; SQLite needs two.
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 2):
+        outcome = scan(live_festival, door_staff, UNKNOWN_SECRET, "n1")
+
+    row = CheckIn.objects.get()
+    assert (outcome.result, outcome.check_in_id) == ("unknown_code", row.pk)
+    assert (row.result, row.code, row.ticket_id, row.door, row.nonce) == (
+        "unknown_code",
+        UNKNOWN_SECRET,
+        None,
+        "Main gate",
+        "n1",
+    )
+    assert (row.festival_id, row.staff_id, row.offline, row.shown_result) == (
+        live_festival.pk,
+        door_staff.pk,
+        False,
+        "",
+    )
+    assert row.day == timezone.localdate()
+
+
+def test_a_retried_unknown_scan_returns_its_first_answer_and_records_nothing(live_festival, door_staff):
+    first = scan(live_festival, door_staff, UNKNOWN_SECRET, "n1")
+    again = scan(live_festival, door_staff, UNKNOWN_SECRET, "n1")
+
+    assert (again.result, again.check_in_id, again.replayed) == ("unknown_code", first.check_in_id, True)
+    assert CheckIn.objects.count() == 1
+
+
+def test_a_nonce_used_for_one_unknown_secret_is_refused_for_another(live_festival, door_staff):
+    scan(live_festival, door_staff, UNKNOWN_SECRET, "n1")
+
+    with pytest.raises(CheckInError) as error:
+        scan(live_festival, door_staff, UNKNOWN_SECRET[::-1], "n1")
+
+    assert error.value.code == "nonce_reused"
+    assert CheckIn.objects.count() == 1
 
 
 def test_old_secret_after_reissue_says_replaced(live_festival, door_staff, make_ticket):

@@ -157,19 +157,16 @@ def secret_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def _insert(
+_LOG_COLUMNS = "festival_id, ticket_id, code, result, day, door, staff_id, nonce, scanned_at, created_at, offline, "
+_LOG_COLUMNS += "shown_result"
+
+
+def _log_values(
     *, festival_id, ticket_id, code, result, day, door, staff_id, nonce, scanned_at, offline, shown
-) -> int | None:
-    """One guarded insert; the new row's id, or None when a unique constraint refused it."""
+) -> list:
+    """One scan's log row as parameters, in the order of ``_LOG_COLUMNS``."""
     ops = connection.ops
-    table = connection.ops.quote_name(CheckIn._meta.db_table)
-    # The table name is ours; every value is a parameter.
-    sql = (
-        f"INSERT INTO {table} (festival_id, ticket_id, code, result, day, door, staff_id, nonce, scanned_at, "  # noqa: S608
-        "created_at, offline, shown_result) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
-        "ON CONFLICT DO NOTHING RETURNING id"
-    )
-    params = [
+    return [
         festival_id,
         ticket_id,
         code[:64],
@@ -183,10 +180,20 @@ def _insert(
         offline,
         shown,
     ]
+
+
+def _insert(**row) -> int | None:
+    """One guarded insert; the new row's id, or None when a unique constraint refused it."""
+    table = connection.ops.quote_name(CheckIn._meta.db_table)
+    # The table name is ours; every value is a parameter.
+    sql = (
+        f"INSERT INTO {table} ({_LOG_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "  # noqa: S608
+        "ON CONFLICT DO NOTHING RETURNING id"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    return row[0] if row else None
+        cursor.execute(sql, _log_values(**row))
+        new = cursor.fetchone()
+    return new[0] if new else None
 
 
 @dataclass(frozen=True)
@@ -257,6 +264,10 @@ class Lookup:
     ticket: DoorTicket | None = None
     admission: Admission | None = None
     replaced: bool = False
+    # On PostgreSQL an online scan of a secret nobody holds is logged by the lookup itself:
+    # ``logged`` says so, and ``logged_id`` is the new row (None when the nonce was used).
+    logged: bool = False
+    logged_id: int | None = None
 
 
 @cache
@@ -264,7 +275,7 @@ def _lookup_sql(vendor: str, ticket: str) -> str:
     """The lookup for one database and one way of naming the ticket, built once per process."""
     users = connection.ops.quote_name(get_user_model()._meta.db_table)
     return (
-        "SELECT t.id, t.status, t.attendee_name, t.pronouns, o.status, o.code, tt.name, tt.valid_days, "  # noqa: S608
+        "SELECT t.id AS ticket_pk, t.status, t.attendee_name, t.pronouns, o.status, o.code, tt.name, tt.valid_days, "  # noqa: S608
         "tt.festival_id, c.id, c.scanned_at, c.door, c.offline, c.staff_id, c.nonce, u.first_name, u.last_name, "
         "u.username, (SELECT 1 FROM ticketing_retiredsecret r WHERE r.secret = %s) "
         "FROM (SELECT 1 AS one) q LEFT JOIN ticketing_ticket t ON {ticket} "
@@ -291,23 +302,45 @@ _ADMISSION_JOIN = {
 }
 
 
-def _lookup(code: str, ticket_id: int | None, day: date) -> Lookup:
-    """The ticket scanned (by number or secret) with its admission on ``day``; no query for junk codes."""
+@cache
+def _lookup_and_log_sql() -> str:
+    """PostgreSQL: the lookup by secret, and when no ticket has it the unknown-code log row, in one
+    statement (a data-modifying WITH). A scanner at the wrong edition, or a stranger's QR code,
+    then costs one round trip instead of two."""
+    table = connection.ops.quote_name(CheckIn._meta.db_table)
+    return (
+        f"WITH found AS ({_lookup_sql('postgresql', 't.secret = %s')}), logged AS ("  # noqa: S608
+        f"INSERT INTO {table} ({_LOG_COLUMNS}) SELECT %s, %s::bigint, %s, %s, %s::date, %s, %s, %s, "
+        "%s::timestamptz, %s::timestamptz, %s, %s FROM found WHERE found.ticket_pk IS NULL "
+        "ON CONFLICT DO NOTHING RETURNING id) "
+        "SELECT found.*, (SELECT id FROM logged) FROM found"
+    )
+
+
+def _lookup(code: str, ticket_id: int | None, day: date, unknown_row: dict | None = None) -> Lookup:
+    """The ticket scanned (by number or secret) with its admission on ``day``; no query for junk codes.
+
+    With ``unknown_row`` (an online scan's log row) on PostgreSQL, a secret that no ticket has
+    is logged as an unknown code by the same statement."""
     if ticket_id is not None:
         where, secret, param = "t.id = %s", None, ticket_id
     elif looks_like_secret(code):
         where, secret, param = "t.secret = %s", code, code
     else:
         return Lookup()
+    params = [secret, param, connection.ops.adapt_datefield_value(day)]
+    log = unknown_row is not None and secret is not None and connection.vendor == "postgresql"
+    if log:
+        sql = _lookup_and_log_sql()
+        params += _log_values(**unknown_row, result=Result.UNKNOWN_CODE, shown="")
+    else:
+        sql = _lookup_sql(connection.vendor, where)
     with connection.cursor() as cursor:
         # At most one row: the partial unique index allows one live admission per ticket and day.
-        cursor.execute(
-            _lookup_sql(connection.vendor, where),
-            [secret, param, connection.ops.adapt_datefield_value(day)],
-        )
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     if row[0] is None:
-        return Lookup(replaced=row[18] is not None)
+        return Lookup(replaced=row[18] is not None, logged=log, logged_id=row[19] if log else None)
     days = row[7]
     if isinstance(days, str | bytes):
         days = json.loads(days)
@@ -368,13 +401,9 @@ def check_in(
         raise CheckInError("too_old", _("This scan is more than 24 hours old, so it was not recorded."))
     day = festival_day(festival, scanned_at)
     shown = shown_result if offline else ""  # online, the door shows our answer
-    found = _lookup(code, ticket_id, day)
-    ticket, reason = found.ticket, "replaced" if found.replaced else ""
-    if ticket is not None and ticket.festival_id != festival.pk:
-        ticket, reason = None, "other_edition"
     row = {
         "festival_id": festival.pk,
-        "ticket_id": ticket.pk if ticket else None,
+        "ticket_id": None,
         "code": code or (f"ticket:{ticket_id}" if ticket_id else ""),
         "day": day,
         "door": door,
@@ -383,6 +412,15 @@ def check_in(
         "scanned_at": scanned_at,
         "offline": offline,
     }
+    found = _lookup(code, ticket_id, day, unknown_row=None if offline else row)
+    ticket, reason = found.ticket, "replaced" if found.replaced else ""
+    if found.logged:  # an unknown code, already logged by the lookup
+        if found.logged_id is None:  # the nonce was used already: a retry
+            return _replay_row(row)
+        return ScanOutcome(Result.UNKNOWN_CODE, None, found.logged_id, reason=reason)
+    if ticket is not None and ticket.festival_id != festival.pk:
+        ticket, reason = None, "other_edition"
+    row["ticket_id"] = ticket.pk if ticket else None
     result = Result.UNKNOWN_CODE if ticket is None else (_refusal(ticket, festival, day) or Result.ADMITTED)
     if result == Result.ADMITTED and offline and shown != Result.ADMITTED:
         return _offline_refusal(row=row, ticket=ticket, shown=shown, reason=reason)
