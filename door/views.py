@@ -394,6 +394,7 @@ def print_badges(request):
                 errors.append(str(error))
             else:
                 return redirect("door:print_job", job_id=job.pk)
+    badges.delete_old_print_pdfs()
     recent = festival.badge_print_jobs.select_related("ticket_type", "requested_by")[:RECENT_PRINT_JOBS]
     jobs = [badges.give_up_stalled_job(job) for job in recent]
     return render(
@@ -419,6 +420,7 @@ def _print_job(job_id: int) -> BadgePrintJob:
 @manage_permission_required
 def print_job(request, job_id):
     """One bulk print: waiting, being made, ready to download, or what went wrong."""
+    badges.delete_old_print_pdfs()
     job = badges.give_up_stalled_job(_print_job(job_id))
     size = None
     if job.status == BadgePrintJob.Status.READY and job.pdf:

@@ -294,6 +294,7 @@ class BadgePrintJob(models.Model):
         RENDERING = "rendering", _("Making the PDF")
         READY = "ready", _("Ready to download")
         FAILED = "failed", _("Not made")
+        DELETED = "deleted", _("Deleted after a week")
 
     class Layout(models.TextChoices):
         A6 = "a6", _("One A6 badge per page")

@@ -176,3 +176,25 @@ def test_a_job_whose_worker_stopped_says_so_on_its_page_and_in_the_list(client, 
     assert [j.status for j in listed.context["jobs"]] == ["failed"]
     assert b"The PDF was not made." in page.content
     assert b"The background worker stopped while making the PDF" in page.content
+
+
+def test_a_pdf_over_a_week_old_is_deleted_when_the_print_page_is_opened_and_its_page_says_so(
+    client, organiser, live_festival, make_ticket, django_capture_on_commit_callbacks
+):
+    make_ticket()
+    with django_capture_on_commit_callbacks(execute=True):
+        ask_for_badges(client, live_festival)
+    job = BadgePrintJob.objects.get()
+    storage, name = job.pdf.storage, job.pdf.name
+    BadgePrintJob.objects.filter(pk=job.pk).update(finished_at=timezone.now() - badges.PRINT_PDF_KEPT_FOR)
+
+    listed = client.get(reverse("door:print_badges") + f"?edition={live_festival.pk}")
+    page = client.get(reverse("door:print_job", args=[job.pk]))
+    download = client.get(reverse("door:print_job_pdf", args=[job.pk]))
+
+    assert not storage.exists(name)
+    assert [j.status for j in listed.context["jobs"]] == ["deleted"]
+    assert b"Deleted" in listed.content
+    assert b"The PDF was deleted a week after it was made" in page.content
+    assert reverse("door:print_job_pdf", args=[job.pk]).encode() not in page.content
+    assert download.status_code == 404

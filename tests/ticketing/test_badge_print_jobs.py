@@ -167,3 +167,51 @@ def test_a_worker_that_finishes_after_its_job_was_given_up_marks_nothing_printed
     assert (finished.status, finished.error_code) == (BadgePrintJob.Status.FAILED, "worker_stopped")
     assert not finished.pdf
     assert Ticket.objects.filter(badge_printed_at__isnull=False).count() == 0
+
+
+def _ready_job(festival, organiser, finished_days_ago: float) -> BadgePrintJob:
+    job = badges.request_print_job(festival=festival, user=organiser, layout=Layout.A4)
+    job = badges.run_print_job(job_id=job.pk)
+    finished = timezone.now() - timedelta(days=finished_days_ago)
+    BadgePrintJob.objects.filter(pk=job.pk).update(finished_at=finished)
+    return BadgePrintJob.objects.get(pk=job.pk)
+
+
+def test_a_bulk_pdf_is_deleted_a_week_after_it_was_made(festival, organiser, three_tickets):
+    # The PDF holds every badge's secret: it is not kept on the server for ever.
+    old = _ready_job(festival, organiser, finished_days_ago=8)
+    recent = _ready_job(festival, organiser, finished_days_ago=6)
+    storage, old_name = old.pdf.storage, old.pdf.name
+
+    deleted = badges.delete_old_print_pdfs()
+
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert deleted == 1
+    assert (old.status, old.pdf.name) == (BadgePrintJob.Status.DELETED, "")
+    assert not storage.exists(old_name)
+    assert recent.status == BadgePrintJob.Status.READY
+    assert storage.exists(recent.pdf.name)
+
+
+def test_deleting_old_pdfs_twice_or_with_the_file_already_gone_is_harmless(festival, organiser, three_tickets):
+    job = _ready_job(festival, organiser, finished_days_ago=30)
+    job.pdf.storage.delete(job.pdf.name)
+
+    assert badges.delete_old_print_pdfs() == 1
+    assert badges.delete_old_print_pdfs() == 0
+    assert BadgePrintJob.objects.get(pk=job.pk).status == BadgePrintJob.Status.DELETED
+
+
+def test_the_periodic_sweep_command_deletes_old_bulk_pdfs(festival, organiser, three_tickets):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    job = _ready_job(festival, organiser, finished_days_ago=8)
+    out = StringIO()
+
+    call_command("release_lapsed_holds", stdout=out)
+
+    assert BadgePrintJob.objects.get(pk=job.pk).status == BadgePrintJob.Status.DELETED
+    assert "print_pdfs_deleted: 1" in out.getvalue()

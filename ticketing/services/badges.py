@@ -39,6 +39,9 @@ PRINTABLE_STATUSES = (Ticket.Status.VALID,)
 # A print job is made in seconds (1,000 badges in under a minute); one still being made after
 # this long lost its worker.
 PRINT_JOB_STALLED = timedelta(minutes=30)
+# A bulk PDF holds the secret of every badge on it: it is kept long enough to print and
+# reprint, then deleted (by the periodic sweep, and whenever the print page is opened).
+PRINT_PDF_KEPT_FOR = timedelta(days=7)
 NAME_BOX_PT = 263  # the name's line width: 93 mm in points
 NAME_HEIGHT_PT = 96  # the name and pronouns box (.badge__who): 34 mm
 PRONOUNS_PT = 21  # what the pronouns take of it: a 2 mm gap and a 12 pt line
@@ -422,6 +425,30 @@ def give_up_stalled_job(job: BadgePrintJob, *, now: datetime | None = None) -> B
         )
         job.refresh_from_db()
     return job
+
+
+def delete_old_print_pdfs(*, now: datetime | None = None) -> int:
+    """Delete the PDFs of bulk prints made ``PRINT_PDF_KEPT_FOR`` ago or earlier; how many jobs lost theirs.
+
+    The file goes first: a job that still says ready with its file gone answers "no longer
+    stored", whereas a job marked deleted whose file failed to go would leave the secrets behind
+    unseen. A file already gone counts as deleted. Raises nothing for a file that will not go:
+    it is logged, and the job is tried again next time.
+    """
+    cutoff = (now or timezone.now()) - PRINT_PDF_KEPT_FOR
+    old = BadgePrintJob.objects.filter(status=BadgePrintJob.Status.READY, finished_at__lte=cutoff)
+    deleted = 0
+    for job in old.only("pk", "pdf"):
+        if job.pdf:
+            try:
+                job.pdf.storage.delete(job.pdf.name)
+            except OSError:
+                logger.exception("Could not delete the PDF of badge print job %s", job.pk)
+                continue
+        deleted += BadgePrintJob.objects.filter(pk=job.pk, status=BadgePrintJob.Status.READY).update(
+            status=BadgePrintJob.Status.DELETED, pdf=""
+        )
+    return deleted
 
 
 def _fail_job(job: BadgePrintJob, *, error_code: str) -> BadgePrintJob:

@@ -1,20 +1,22 @@
 """The periodic sweep: release ticket holds whose time is up (in case a checkout.session.expired
-webhook was missed), retry late-payment refunds that failed, and pass lapsed waiting-list offers on.
+webhook was missed), retry late-payment refunds that failed, pass lapsed waiting-list offers on,
+and delete bulk badge PDFs a week old (they hold the badges' secrets).
 
 Run it from cron every few minutes in production, e.g. ``*/5 * * * * manage.py release_lapsed_holds``.
 """
 
 from django.core.management.base import BaseCommand
 
-from ticketing.services import payments
+from ticketing.services import badges, payments
 
 
 class Command(BaseCommand):
     help = (
         "Release lapsed ticket holds (closing their Stripe sessions first), retry failed late-payment refunds "
-        "and offer lapsed waiting-list places to the next in line."
+        "offer lapsed waiting-list places to the next in line, and delete bulk badge PDFs a week old."
     )
 
     def handle(self, *args, **options):
         results = payments.sweep_lapsed_holds()
+        results["print_pdfs_deleted"] = badges.delete_old_print_pdfs()
         self.stdout.write(", ".join(f"{k}: {v}" for k, v in sorted(results.items())) or "nothing lapsed")
