@@ -98,7 +98,8 @@ def main() -> int:
     for kind, run in ours.items():
         print(
             f"ours {kind} scans c=16: {run['rps']:.0f} req/s, p50 {run['p50_ms']:.1f} ms, p99 {run['p99_ms']:.1f} ms, "
-            f"replies {run['classes']}, wrk CPU {run['load_generator_cpu']:.0%} of a core",
+            f"replies {run['classes']}, wrk CPU {run['load_generator_cpu']:.0%} of a core, "
+            f"CPU stolen by other machines {run['stolen_cpu']:.0%} of a core",
             flush=True,
         )
     if ours["first"]["requests"] > setup["tickets"]:

@@ -17,6 +17,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from report import stolen_cpu_seconds
+
 ROOT = Path(__file__).resolve().parent.parent
 WORK = Path(os.environ.get("BENCH_DIR", "/tmp/festival-bench"))
 BENCH_DB = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/festival_door_bench")
@@ -113,6 +115,7 @@ def wrk(url: str, secrets_file: Path, mode: str, token: str, *, seconds: int = 8
         raise SystemExit("wrk is missing: apt-get install wrk")
     tag = f"{mode}{int(time.time() * 1000)}"
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    stolen = stolen_cpu_seconds()
     out = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(ROOT / "bench" / "door_scan.lua")]
         + [url, "--", str(secrets_file), mode, token, tag, "2"],
@@ -126,6 +129,7 @@ def wrk(url: str, secrets_file: Path, mode: str, token: str, *, seconds: int = 8
     data["rps"] = data["requests"] / data["seconds"]
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     data["load_generator_cpu"] = cpu / data["seconds"]
+    data["stolen_cpu"] = (stolen_cpu_seconds() - stolen) / data["seconds"]
     return data
 
 
