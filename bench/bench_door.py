@@ -4,8 +4,9 @@
 On PostgreSQL with gunicorn at 2 workers: first scans, repeat scans and unknown codes at
 16 concurrent scanners (wrk with bench/door_scan.lua; its own CPU share is printed), and
 the offline door list of 5,000 tickets. pretix is measured in the same run with the kit's
-loadtest.py (/work/shared/peers/pretix, PEER_DIR=/tmp/pretix-peer); when the peer is
-absent the figures are printed against the issue's reference of 17 first scans/s.
+loadtest.py (/work/shared/peers/pretix, PEER_DIR=/tmp/pretix-peer), each kind just before
+the site's; when the peer is absent the figures are printed against the issue's reference
+of 17 first scans/s.
 """
 
 import json
@@ -19,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import doorkit  # noqa: E402
-from report import report  # noqa: E402
+from report import report, stolen_cpu_seconds  # noqa: E402
 
 # pretix's published figures (PostgreSQL + Redis, c=16), used only when its peer is absent.
 PRETIX_REFERENCE_RPS = {"first": 17.0, "repeat": 17.9, "unknown": 29.7}
@@ -27,32 +28,36 @@ PRETIX_N = int(os.environ.get("PRETIX_N", "400"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
 
 
-def pretix_checkin() -> dict | None:
-    """pretix's first scans, repeat scans and unknown secrets at c=16, with the kit's own tools."""
-    if not doorkit.peer_ready():
-        return None
+# The kit's runs of each kind, and the result file each writes.
+PRETIX_RUNS = {
+    "first": ("CONCS", "unique"),
+    "repeat": ("REPEAT_CONCS", "repeat"),
+    "unknown": ("INVALID_CONCS", "invalid"),
+}
+
+
+def pretix_checkin(kind: str) -> dict:
+    """pretix's scans of one kind (first, repeat or unknown) at c=16, with the kit's own tools.
+
+    Its repeat run cycles over secrets its first-scan run checked in, so "first" runs first.
+    """
     out_dir = doorkit.PEER_DIR / "results" / "door-bench"
-    env = {
-        **os.environ,
-        "PEER_DIR": str(doorkit.PEER_DIR),
-        "CONCS": "16",
-        "REPEAT_CONCS": "16",
-        "INVALID_CONCS": "16",
-        "N": str(PRETIX_N),
-        "TAG": "door-bench",
-    }
+    sizes = {name: "" for name, _ in PRETIX_RUNS.values()}  # an empty list of concurrencies skips that run
+    variable, name = PRETIX_RUNS[kind]
+    sizes[variable] = "16"
+    env = {**os.environ, **sizes, "PEER_DIR": str(doorkit.PEER_DIR), "N": str(PRETIX_N), "TAG": "door-bench"}
+    stolen, started = stolen_cpu_seconds(), time.perf_counter()
     subprocess.run([str(doorkit.KIT / "run_checkin.sh")], env=env, check=True, capture_output=True)
-    runs = {}
-    for kind, name in [("first", "unique"), ("repeat", "repeat"), ("unknown", "invalid")]:
-        data = json.loads((out_dir / f"checkin_{name}_c16.json").read_text())
-        runs[kind] = {
-            "rps": data["throughput_rps"],
-            "p99_ms": data["latency_ms_all"]["p99"],
-            "p50_ms": data["latency_ms_all"]["p50"],
-            "errors": data["requests_done"] - sum(v for k, v in data["status_codes"].items() if k[0] in "234"),
-            "statuses": data["status_codes"],
-        }
-    return runs
+    stolen = (stolen_cpu_seconds() - stolen) / (time.perf_counter() - started)  # over the kit's whole run
+    data = json.loads((out_dir / f"checkin_{name}_c16.json").read_text())
+    return {
+        "rps": data["throughput_rps"],
+        "p99_ms": data["latency_ms_all"]["p99"],
+        "p50_ms": data["latency_ms_all"]["p50"],
+        "errors": data["requests_done"] - sum(v for k, v in data["status_codes"].items() if k[0] in "234"),
+        "statuses": data["status_codes"],
+        "stolen_cpu": stolen,
+    }
 
 
 def door_list_figures(token: str) -> tuple[float, int]:
@@ -71,37 +76,42 @@ def door_list_figures(token: str) -> tuple[float, int]:
 def main() -> int:
     setup = doorkit.prepare()
     print(f"bench data: {setup['tickets']} scan tickets, {doorkit.LIST_TICKETS} in the door list", flush=True)
-    pretix = pretix_checkin()
-    if pretix:
-        for kind, run in pretix.items():
-            print(
-                f"pretix {kind} scans c=16: {run['rps']:.1f} req/s, p50 {run['p50_ms']:.0f} ms, "
-                f"p99 {run['p99_ms']:.0f} ms, statuses {run['statuses']}",
-                flush=True,
-            )
-    else:
+    peer = doorkit.peer_ready()
+    if not peer:
         print("pretix was not measured (no peer in PEER_DIR); comparing with its reference figure", flush=True)
     doorkit.django_job("reset")
     url = doorkit.BASE + "/door/api/scan/"
     work = doorkit.WORK
+    pretix, ours = {}, {}
     with doorkit.Server():
         token = setup["scan_token"]
         doorkit.wrk(url, work / "unknown_secrets.txt", "repeat", token, seconds=2)  # warm the workers
-        ours = {
-            "first": doorkit.wrk(url, work / "scan_secrets.txt", "unique", token, seconds=SECONDS),
-            "repeat": doorkit.django_job("admit_pool")
-            and doorkit.wrk(url, work / "repeat_secrets.txt", "repeat", token, seconds=SECONDS),
-            "unknown": doorkit.wrk(url, work / "unknown_secrets.txt", "repeat", token, seconds=SECONDS),
-        }
+        # Each kind is measured on pretix and then at once on the site, so both meet the same
+        # neighbours on a shared machine: its load changes from one minute to the next.
+        for kind, (secrets_file, mode) in {
+            "first": ("scan_secrets.txt", "unique"),
+            "repeat": ("repeat_secrets.txt", "repeat"),
+            "unknown": ("unknown_secrets.txt", "repeat"),
+        }.items():
+            if peer:
+                run = pretix[kind] = pretix_checkin(kind)
+                print(
+                    f"pretix {kind} scans c=16: {run['rps']:.1f} req/s, p50 {run['p50_ms']:.0f} ms, "
+                    f"p99 {run['p99_ms']:.0f} ms, statuses {run['statuses']}, "
+                    f"CPU stolen by other machines {run['stolen_cpu']:.0%} of a core",
+                    flush=True,
+                )
+            if kind == "repeat":
+                doorkit.django_job("admit_pool")
+            run = ours[kind] = doorkit.wrk(url, work / secrets_file, mode, token, seconds=SECONDS)
+            print(
+                f"ours {kind} scans c=16: {run['rps']:.0f} req/s, p50 {run['p50_ms']:.1f} ms, "
+                f"p99 {run['p99_ms']:.1f} ms, replies {run['classes']}, wrk CPU {run['load_generator_cpu']:.0%} "
+                f"of a core, CPU stolen by other machines {run['stolen_cpu']:.0%} of a core",
+                flush=True,
+            )
         list_ms, list_bytes = door_list_figures(setup["list_token"])
     expected = {"first": "admitted", "repeat": "already_checked_in", "unknown": "unknown_code"}
-    for kind, run in ours.items():
-        print(
-            f"ours {kind} scans c=16: {run['rps']:.0f} req/s, p50 {run['p50_ms']:.1f} ms, p99 {run['p99_ms']:.1f} ms, "
-            f"replies {run['classes']}, wrk CPU {run['load_generator_cpu']:.0%} of a core, "
-            f"CPU stolen by other machines {run['stolen_cpu']:.0%} of a core",
-            flush=True,
-        )
     if ours["first"]["requests"] > setup["tickets"]:
         print("warning: more first scans than tickets; the tail were repeat scans", flush=True)
     ok = True
