@@ -6,4 +6,8 @@ class FestivalConfig(AppConfig):
     verbose_name = "Festival"
 
     def ready(self):
-        from festival import signals  # noqa: F401
+        from django.db.models.signals import post_migrate
+
+        from festival import signals
+
+        post_migrate.connect(signals.forget_the_old_codes_cache, sender=self)

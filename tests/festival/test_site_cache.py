@@ -40,3 +40,29 @@ def test_an_entry_built_before_an_edit_commits_is_not_kept_after_it(home):
         site_cache.cached("menu", "host", lambda: "About")
 
     assert site_cache.cached("menu", "host", lambda: "About us") == "About us"
+
+
+@pytest.mark.django_db
+def test_migrate_forgets_every_entry_so_a_deploy_serves_nothing_made_by_the_old_code():
+    # A deploy runs migrate (see the README); pages and objects cached by the old code,
+    # with its templates and model fields, are then never read again.
+    from django.core.management import call_command
+
+    site_cache.cached("thing", "a", lambda: "made by the old code")
+
+    call_command("migrate", verbosity=0)
+
+    assert site_cache.cached("thing", "a", lambda: "made by the new code") == "made by the new code"
+
+
+def test_a_cache_that_cannot_be_reached_does_not_stop_migrate(monkeypatch, caplog):
+    from festival import signals
+
+    def down():
+        raise ConnectionError("Redis is not answering")
+
+    monkeypatch.setattr(site_cache, "invalidate", down)
+
+    signals.forget_the_old_codes_cache(sender=None)
+
+    assert "could not clear the page cache" in caplog.text
