@@ -14,6 +14,7 @@ from wagtail.coreutils import WAGTAIL_APPEND_SLASH
 from wagtail.images import get_image_model
 
 from festival.models import FestivalPage
+from festival.privacy import visible_from
 
 ACCESS_FEATURES = {
     "bsl": _("BSL interpretation"),
@@ -101,6 +102,7 @@ def _live_sessions(programme, *, filters: Filters | None = None):
     from programme.models import SessionPage
 
     queryset = SessionPage.objects.live().child_of(programme).filter(start__isnull=False, end__isnull=False)
+    queryset = visible_from(queryset, programme)  # not a private session
     if filters is not None:
         if filters.day:
             tz = programme.festival.tz
@@ -337,7 +339,8 @@ def now_and_next(programme, *, at: datetime, horizon: timedelta = timedelta(hour
     """Sessions on now, and those starting within ``horizon`` (or the next few if nothing is on soon)."""
     from programme.models import SessionPage
 
-    base = _with_speakers(SessionPage.objects.live().child_of(programme).filter(cancelled=False))
+    base = visible_from(SessionPage.objects.live().child_of(programme).filter(cancelled=False), programme)
+    base = _with_speakers(base)
     on_now = list(base.filter(start__lte=at, end__gt=at).order_by("start", "stage__sort_order", "pk"))
     upcoming = base.filter(start__gt=at).order_by("start", "stage__sort_order", "pk")
     coming_up = list(upcoming.filter(start__lte=at + horizon))
@@ -398,6 +401,7 @@ def sessions_for_speaker(speaker) -> list:
     from programme.models import SessionPage
 
     queryset = SessionPage.objects.live().filter(speaker_links__speaker=speaker, start__isnull=False).distinct()
+    queryset = visible_from(queryset, speaker)
     return list(_with_speakers(queryset).order_by("start", "pk"))
 
 
@@ -571,11 +575,15 @@ def exported_sessions(programme, *, request) -> list[ExportedSession]:
     return _exported(_live_sessions(programme), order=TIME_ORDER, request=request)
 
 
-def exported_sessions_by_ids(programme, ids: list[int], *, request) -> list[ExportedSession]:
-    """The live sessions of a programme among ``ids`` (a starred list, or one session), in time order."""
+def exported_sessions_by_ids(programme, ids: list[int], *, request, seen_from=None) -> list[ExportedSession]:
+    """The live sessions of a programme among ``ids`` (a starred list, or one session), in time order.
+
+    ``seen_from`` is the page whose export this is (the programme, or the one session), whose
+    restrictions the request has passed."""
     from programme.models import SessionPage
 
     queryset = SessionPage.objects.live().child_of(programme).filter(pk__in=ids[:500], start__isnull=False)
+    queryset = visible_from(queryset, seen_from or programme)
     return _exported(queryset, order=("start", "pk"), request=request)
 
 
@@ -585,4 +593,5 @@ def exported_sessions_for_speaker(speaker, *, request) -> list[ExportedSession]:
 
     on = SessionSpeaker.objects.filter(speaker=speaker).values("page_id")
     queryset = SessionPage.objects.live().filter(pk__in=on, start__isnull=False)
+    queryset = visible_from(queryset, speaker)
     return _exported(queryset, order=("start", "pk"), request=request)

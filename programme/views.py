@@ -88,7 +88,7 @@ def _render(request, page, name: str) -> HttpResponse:
     festival = _festival_of(page)
     if isinstance(page, SessionPage):
         programme = ProgrammePage.objects.ancestor_of(page).first()
-        sessions = exported_sessions_by_ids(programme, [page.pk], request=request)
+        sessions = exported_sessions_by_ids(programme, [page.pk], request=request, seen_from=page)
     else:
         sessions = exported_sessions_for_speaker(page, request=request)
     return _ical(calendar_for(festival=festival, sessions=sessions, name=page.title), f"{page.slug}.ics")

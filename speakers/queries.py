@@ -3,15 +3,19 @@
 from django.db.models import Prefetch
 from wagtail.images import get_image_model
 
+from festival.privacy import visible_from
+
 SPEAKER_CARD_PHOTO = "fill-160x160"
 
 
 def speakers_for(index) -> list:
-    """The live speakers under a speaker index, by name, with their card photos loaded."""
+    """The live speakers under a speaker index (but not those behind a restriction of their own), by name,
+    with their card photos loaded."""
     from speakers.models import SpeakerPage
 
     photos = get_image_model().objects.prefetch_renditions(SPEAKER_CARD_PHOTO)
-    queryset = SpeakerPage.objects.live().child_of(index).prefetch_related(Prefetch("photo", queryset=photos))
+    queryset = visible_from(SpeakerPage.objects.live().child_of(index), index)
+    queryset = queryset.prefetch_related(Prefetch("photo", queryset=photos))
     return list(queryset.order_by("title"))
 
 

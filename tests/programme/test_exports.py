@@ -321,3 +321,56 @@ def test_exported_addresses_are_valid_uris_for_welsh_and_accented_names(
     assert event["url"].endswith("/2026/programme/tai-i-bawb-cymraeg-%C5%B5/")
     assert event["persons"][0]["url"].endswith("/2026/speakers/si%C3%A2n-gwenll%C3%AFan/")
     assert client.get(event["url"].removeprefix("http://localhost")).status_code == 200
+
+
+@pytest.mark.parametrize("restriction_type", [PageViewRestriction.PASSWORD, PageViewRestriction.LOGIN])
+def test_a_private_session_is_left_out_of_its_public_programme_and_exports(
+    client, programme, sessions, restriction_type
+):
+    # An organisers' closed meeting, say: its page asks for the password or a sign-in, and
+    # the public grid, now-and-next and every export leave it out rather than publish its details.
+    private = sessions[0]
+    PageViewRestriction.objects.create(page=private, restriction_type=restriction_type, password="solidarity")
+
+    page = client.get(programme.url).content.decode()
+    exports = {name: client.get(programme.url + name).content.decode() for name in ["schedule.json", "schedule.xml"]}
+    calendar = client.get(programme.url + "calendar.ics").content.decode()
+    starred = client.get(programme.url + "starred.ics", {"sessions": f"{private.pk},{sessions[1].pk}"})
+
+    assert "Who owns the weather?" not in page
+    assert "Strike school" in page
+    for body in exports.values():
+        assert "Who owns the weather?" not in body
+        assert "Strike school" in body
+    assert "Who owns the weather?" not in calendar
+    assert "Strike school" in calendar
+    assert "Who owns the weather?" not in starred.content.decode()
+    assert "Strike school" in starred.content.decode()
+    assert client.get(private.url).status_code in (200, 302)  # its own page asks for the password or a sign-in
+    assert "Bring" not in client.get(private.url).content.decode()
+
+
+def test_a_private_session_is_left_out_of_its_speakers_pages(client, programme, sessions):
+    PageViewRestriction.objects.create(page=sessions[0], restriction_type=PageViewRestriction.LOGIN)
+    ben = sessions[1].speaker_links.get().speaker
+
+    page = client.get(ben.url).content.decode()
+    calendar = client.get(ben.url + "calendar.ics").content.decode()
+
+    assert "Who owns the weather?" not in page
+    assert "Strike school" in page
+    assert "Who owns the weather?" not in calendar
+    assert "Strike school" in calendar
+
+
+def test_a_private_sessions_own_calendar_is_there_for_whoever_may_see_it(client, sessions):
+    private = sessions[0]
+    PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
+
+    stranger = client.get(private.url + "calendar.ics")
+    client.force_login(User.objects.create_user("esme"))
+    member = client.get(private.url + "calendar.ics")
+
+    assert stranger.status_code == 302
+    assert member.status_code == 200
+    assert "Who owns the weather?" in member.content.decode()

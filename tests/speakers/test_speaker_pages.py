@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.utils.text import slugify
+from wagtail.models import PageViewRestriction
 
 from festival.demo import placeholder_image
 from programme.models import SessionSpeaker
@@ -99,3 +100,14 @@ def test_speaker_page_query_count_does_not_grow_with_sessions(
         response = client.get(ada.url, {"uncached": "yes"})
 
     assert response.text.count('class="session-card"') == count
+
+
+def test_a_speaker_behind_a_restriction_is_left_out_of_the_public_speaker_list(client, speaker_index, make_speaker):
+    make_speaker("Ada Okafor")
+    hidden = make_speaker("Not Announced Yet")
+    PageViewRestriction.objects.create(page=hidden, restriction_type=PageViewRestriction.LOGIN)
+
+    listed = client.get(speaker_index.url).content.decode()
+
+    assert "Ada Okafor" in listed
+    assert "Not Announced Yet" not in listed

@@ -1,0 +1,30 @@
+"""Pages behind a view restriction stay out of the lists and exports of pages outside it.
+
+Wagtail asks for the password or a sign-in before it serves a restricted page, and the
+exports beside a page run the same checks (``programme.views``). A list on a page, though,
+reads other pages straight from the database: a programme's grid reads its sessions, a
+speaker's page reads their sessions in any edition. Without this, a private session (an
+organisers' meeting, say) would be published in the grid and in every export.
+"""
+
+from __future__ import annotations
+
+from django.db.models import CharField, Exists, ExpressionWrapper, F, OuterRef
+from wagtail.models import Page, PageViewRestriction
+
+
+def visible_from(queryset, page: Page):
+    """``queryset`` without the pages behind a restriction that ``page`` is not behind too.
+
+    Whoever sees ``page`` has passed its own restrictions and its ancestors', so pages that
+    share them stay; a restriction only on the listed pages, or on another branch, leaves
+    them out. A subquery, not another query: a page's ancestors are the steps of its path.
+    """
+    step = Page.steplen
+    shared = [page.path[:end] for end in range(step, len(page.path) + 1, step)]
+    other_restrictions = (
+        PageViewRestriction.objects.annotate(listed_path=ExpressionWrapper(OuterRef("path"), output_field=CharField()))
+        .filter(listed_path__startswith=F("page__path"))
+        .exclude(page__path__in=shared)
+    )
+    return queryset.exclude(Exists(other_restrictions))
