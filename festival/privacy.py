@@ -13,6 +13,17 @@ from django.db.models import CharField, Exists, ExpressionWrapper, F, OuterRef
 from wagtail.models import Page, PageViewRestriction
 
 
+def _other_restrictions(page: Page):
+    """Restrictions over the outer query's page (its ``path``) that ``page`` is not behind too."""
+    step = Page.steplen
+    shared = [page.path[:end] for end in range(step, len(page.path) + 1, step)]
+    return (
+        PageViewRestriction.objects.annotate(listed_path=ExpressionWrapper(OuterRef("path"), output_field=CharField()))
+        .filter(listed_path__startswith=F("page__path"))
+        .exclude(page__path__in=shared)
+    )
+
+
 def visible_from(queryset, page: Page):
     """``queryset`` without the pages behind a restriction that ``page`` is not behind too.
 
@@ -20,11 +31,14 @@ def visible_from(queryset, page: Page):
     share them stay; a restriction only on the listed pages, or on another branch, leaves
     them out. A subquery, not another query: a page's ancestors are the steps of its path.
     """
-    step = Page.steplen
-    shared = [page.path[:end] for end in range(step, len(page.path) + 1, step)]
-    other_restrictions = (
-        PageViewRestriction.objects.annotate(listed_path=ExpressionWrapper(OuterRef("path"), output_field=CharField()))
-        .filter(listed_path__startswith=F("page__path"))
-        .exclude(page__path__in=shared)
-    )
-    return queryset.exclude(Exists(other_restrictions))
+    return queryset.exclude(Exists(_other_restrictions(page)))
+
+
+def hidden_from(queryset, page: Page):
+    """The pages of ``queryset`` that ``visible_from`` leaves out."""
+    return queryset.filter(Exists(_other_restrictions(page)))
+
+
+def is_private_to(listed: Page, page: Page) -> bool:
+    """Whether ``listed`` is behind a restriction that ``page`` is not behind too."""
+    return hidden_from(Page.objects.filter(pk=listed.pk), page).exists()

@@ -1,13 +1,20 @@
-"""Programme changes: what moved, was cancelled (or withdrawn) or was added after the programme went public."""
+"""Programme changes: what moved, was cancelled (or withdrawn) or was added after the programme went public.
+
+A session behind a view restriction of its own is not part of the public programme: its changes
+are not logged, and those logged before it was made private are not shown.
+"""
 
 from django.db import transaction
 
+from festival.privacy import is_private_to
 from programme.models import ProgrammeChange, ProgrammePage, SessionPage, SessionSnapshot
 
 
 def record_publication(*, session: SessionPage) -> ProgrammeChange | None:
     """Compare a just-published session with what attendees last saw; log the change. Raises nothing."""
     programme = ProgrammePage.objects.ancestor_of(session).first()
+    if programme is not None and is_private_to(session, programme):
+        return None  # not part of the public programme: made public later, it reads as added
     with transaction.atomic():
         snapshot = SessionSnapshot.objects.select_for_update().filter(session=session).first()
         stage_name = session.stage.name if session.stage_id else ""
@@ -79,6 +86,8 @@ def record_withdrawal(*, session: SessionPage, deleting: bool = False) -> Progra
         return None
     programme = ProgrammePage.objects.ancestor_of(session).first()
     if programme is None or not programme.live or programme.first_published_at is None:
+        return None
+    if is_private_to(session, programme):  # never part of the public programme
         return None
     with transaction.atomic():
         snapshot = SessionSnapshot.objects.select_for_update().filter(session=session).first()

@@ -153,12 +153,19 @@ class ProgrammePage(RoutablePageMixin, Page):
             context_overrides={"now_next": now_and_next(self, at=timezone.now())},
         )
 
+    def public_changes(self):
+        """The changes log, without those of sessions now behind a view restriction of their own."""
+        from festival.privacy import hidden_from
+
+        private = hidden_from(SessionPage.objects.child_of(self), self).values("pk")
+        return self.changes.exclude(session__in=private).select_related("session")
+
     @path("changes/")
     def changes_page(self, request):
         return self.render(
             request,
             template="programme/changes.html",
-            context_overrides={"changes": self.changes.select_related("session")},
+            context_overrides={"changes": self.public_changes()},
         )
 
     @path("my/")

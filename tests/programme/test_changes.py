@@ -145,3 +145,25 @@ def test_deleting_a_whole_programme_or_edition_logs_nothing_and_fails_nothing(fe
 
     assert ProgrammeChange.objects.count() == 0
     assert SessionPage.objects.count() == 0
+
+
+def test_a_private_sessions_changes_are_neither_logged_nor_shown(client, programme, make_session, stages):
+    from wagtail.models import PageViewRestriction
+
+    make_session("Rent strikes", start=at(16, 10), end=at(16, 11), stage=stages[0], publish=True)
+    private = make_session("Organisers' meeting", start=at(16, 12), end=at(16, 13), stage=stages[0])
+    PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
+    private.save_revision().publish()  # added after publication, but not to the public programme
+    ProgrammeChange.objects.create(  # as logged before the page was made private
+        kind=ProgrammeChange.Kind.ADDED, programme=programme, session=private, session_title=private.title
+    )
+    private.start, private.end = at(17, 10), at(17, 11)
+    private.save_revision().publish()
+    private.unpublish()
+
+    page = client.get(programme.url + "changes/").content.decode()
+
+    assert ("added", "Rent strikes") in kinds(programme)
+    assert [title for _, title in kinds(programme)].count("Organisers' meeting") == 1  # only the one made by hand
+    assert "Rent strikes" in page
+    assert "Organisers" not in page
