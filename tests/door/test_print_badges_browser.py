@@ -1,5 +1,7 @@
 """Bulk badge printing in headless Chromium on a phone: the job's page updates itself and stays accessible."""
 
+import os
+
 import pytest
 from django.urls import reverse
 
@@ -54,3 +56,29 @@ def test_job_page_turns_ready_by_itself_and_has_no_axe_violations(
     assert href == reverse("door:print_job_pdf", args=[job.pk])
     assert not too_wide
     assert (form_violations, waiting_violations, ready_violations) == ([], [], [])
+
+
+def test_a_deleted_jobs_page_and_the_list_say_so_accessibly_on_a_phone(
+    organiser_phone, live_server, live_festival, make_ticket
+):
+    user, page = organiser_phone
+    make_ticket(attendee_name="Ella Baker")
+    job = BadgePrintJob.objects.create(festival=live_festival, requested_by=user, layout="a4")
+    badges.run_print_job(job_id=job.pk)
+    BadgePrintJob.objects.filter(pk=job.pk).update(finished_at=job.created_at - badges.PRINT_PDF_KEPT_FOR)
+
+    page.goto(live_server.url + reverse("door:print_badges") + f"?edition={live_festival.pk}")
+    listed = page.text_content(".print-jobs")
+    list_violations = axe_violations(page)
+    page.goto(live_server.url + reverse("door:print_job", args=[job.pk]))
+    status = page.text_content("#job-status")
+    too_wide = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+    if shots := os.environ.get("SCREENSHOTS"):  # a folder to look at the page in
+        page.screenshot(path=f"{shots}/print-job-deleted.png", full_page=True)
+    job_violations = axe_violations(page)
+
+    assert "Deleted after a week" in listed
+    assert "The PDF was deleted a week after it was made" in status
+    assert page.locator("#job-status a.button").count() == 0
+    assert not too_wide
+    assert (list_violations, job_violations) == ([], [])
