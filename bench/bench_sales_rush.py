@@ -186,7 +186,7 @@ def main():
                     "--worker-class",
                     "gthread",
                     "--threads",
-                    os.environ.get("BENCH_GUNICORN_THREADS", "4"),
+                    os.environ.get("BENCH_GUNICORN_THREADS", "8"),  # as in the README
                     "--bind",
                     f"127.0.0.1:{WEB_PORT}",
                     "--log-level",
