@@ -157,8 +157,9 @@ def secret_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-_LOG_COLUMNS = "festival_id, ticket_id, code, result, day, door, staff_id, nonce, scanned_at, created_at, offline, "
-_LOG_COLUMNS += "shown_result"
+_LOG_COLUMNS = (
+    "festival_id, ticket_id, code, result, day, door, staff_id, nonce, scanned_at, created_at, offline, shown_result"
+)
 
 
 def _log_values(
@@ -305,8 +306,8 @@ _ADMISSION_JOIN = {
 @cache
 def _lookup_and_log_sql() -> str:
     """PostgreSQL: the lookup by secret, and when no ticket has it the unknown-code log row, in one
-    statement (a data-modifying WITH). A scanner at the wrong edition, or a stranger's QR code,
-    then costs one round trip instead of two."""
+    statement (a data-modifying WITH). A stranger's QR code, or a badge secret typed wrong, then
+    costs one round trip instead of two."""
     table = connection.ops.quote_name(CheckIn._meta.db_table)
     return (
         f"WITH found AS ({_lookup_sql('postgresql', 't.secret = %s')}), logged AS ("  # noqa: S608
