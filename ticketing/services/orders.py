@@ -22,6 +22,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from festival import rows
 from festival.models import FestivalPage
 from ticketing import codes
 from ticketing.models import Order, Ticket, TicketType, Voucher, WaitingListEntry
@@ -356,7 +357,8 @@ def _hold(*, code, fields, quote, names, region_group, counts, offer, now) -> Or
             _take_offer(offer, now)
         if quote.voucher:
             _use_voucher(quote.voucher)
-        order = Order.objects.create(code=code, **fields)
+        order = Order(code=code, **fields)
+        rows.insert(order)
         tickets = []
         prices = iter(quote.unit_prices)
         name_iter = iter(names)
@@ -373,7 +375,7 @@ def _hold(*, code, fields, quote, names, region_group, counts, offer, now) -> Or
                         price=next(prices),
                     )
                 )
-        Ticket.objects.bulk_create(tickets)
+        rows.insert(*tickets)
         # Last, so the hot row of the ticket type stays locked only until the commit; a sold-out
         # answer rolls the order and tickets back with it.
         _reserve(counts)
