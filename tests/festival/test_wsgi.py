@@ -18,3 +18,12 @@ def test_loading_the_app_sets_its_long_lived_objects_aside_from_the_garbage_coll
     out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
 
     assert out.stdout.split("\n")[0] == "True True (10000, 50, 100) True"
+
+
+def test_gunicorn_parses_requests_with_its_c_parser_under_its_default_settings():
+    from gunicorn.config import Config
+    from gunicorn.http import message
+
+    # The pinned gunicorn_h1c is installed and new enough: gunicorn's "auto" picks it.
+    assert Config().http_parser == "auto"
+    assert message._check_fast_parser(Config()) is True
