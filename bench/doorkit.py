@@ -49,6 +49,7 @@ def env() -> dict:
         "SECURE_SSL_REDIRECT": "false",
         "DEBUG": "false",
         "MEDIA_ROOT": str(WORK / "media"),
+        "STATIC_ROOT": str(WORK / "static"),  # collected by prepare(), as a deploy does
         "LOG_LEVEL": "WARNING",
         "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
     }
@@ -78,6 +79,7 @@ def prepare() -> dict:
     WORK.mkdir(parents=True, exist_ok=True)
     ensure_database()
     subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v0"], env=env(), cwd=ROOT, check=True)
+    subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env=env(), cwd=ROOT, check=True)
     return django_job("seed")
 
 
