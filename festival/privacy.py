@@ -42,3 +42,22 @@ def hidden_from(queryset, page: Page):
 def is_private_to(listed: Page, page: Page) -> bool:
     """Whether ``listed`` is behind a restriction that ``page`` is not behind too."""
     return hidden_from(Page.objects.filter(pk=listed.pk), page).exists()
+
+
+def links_to_visible(queryset, *, linked: str, listed_on: str):
+    """The rows of ``queryset`` (links between two pages) whose ``linked`` page is behind no
+    restriction that its ``listed_on`` page is not behind too.
+
+    For a session's speakers, say: whoever sees the session may not see a speaker whose own
+    page is private (not yet announced), so the session leaves them out wherever it is shown.
+    A speaker behind the same restriction as the session (a members-only edition) stays.
+    """
+    restrictions = (
+        PageViewRestriction.objects.annotate(
+            linked_path=ExpressionWrapper(OuterRef(f"{linked}__path"), output_field=CharField()),
+            listed_path=ExpressionWrapper(OuterRef(f"{listed_on}__path"), output_field=CharField()),
+        )
+        .filter(linked_path__startswith=F("page__path"))
+        .exclude(listed_path__startswith=F("page__path"))
+    )
+    return queryset.exclude(Exists(restrictions))

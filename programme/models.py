@@ -332,7 +332,19 @@ class SessionPage(Page):
 
     @property
     def speaker_names(self) -> str:
-        return " ".join(link.speaker.title for link in self.speaker_links.all() if link.speaker_id)
+        """The names site search finds the session by: only the speakers it shows (live, not private).
+
+        Read when the session is indexed, on publishing: a speaker published or made public
+        later is found by it once the session is published again (or ``update_index`` runs)."""
+        from festival.privacy import visible_from
+        from speakers.models import SpeakerPage
+
+        # The links in memory: the index is written when the page is saved, before its links are.
+        ids = [link.speaker_id for link in self.speaker_links.all() if link.speaker_id]
+        if not ids or not self.path:
+            return ""
+        names = dict(visible_from(SpeakerPage.objects.live().filter(pk__in=ids), self).values_list("pk", "title"))
+        return " ".join(names[pk] for pk in ids if pk in names)
 
     @property
     def duration(self) -> timedelta | None:

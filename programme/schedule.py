@@ -14,7 +14,7 @@ from wagtail.coreutils import WAGTAIL_APPEND_SLASH
 from wagtail.images import get_image_model
 
 from festival.models import FestivalPage
-from festival.privacy import visible_from
+from festival.privacy import links_to_visible, visible_from
 
 ACCESS_FEATURES = {
     "bsl": _("BSL interpretation"),
@@ -75,13 +75,20 @@ def parse_filters(params: Mapping, *, festival: FestivalPage) -> Filters:
     )
 
 
-def _with_speakers(queryset):
+def shown_speaker_links(**filters):
+    """A session's speaker links that may be shown wherever the session is: live speakers (a draft
+    speaker's page would 404) whose page is not private to whoever sees the session."""
     from programme.models import SessionSpeaker
 
-    # Only live speakers (a draft speaker's page would 404), and only the speaker columns that cards and
-    # exports use: whole page rows for hundreds of links are slow.
+    links = SessionSpeaker.objects.filter(speaker__live=True, **filters)
+    return links_to_visible(links, linked="speaker", listed_on="page")
+
+
+def _with_speakers(queryset):
+    # Only the speakers shown, and only the speaker columns that cards and exports use: whole
+    # page rows for hundreds of links are slow.
     links = (
-        SessionSpeaker.objects.filter(speaker__live=True)
+        shown_speaker_links()
         .select_related("speaker")
         .only("page_id", "speaker_id", "role", "sort_order", *(f"speaker__{name}" for name in SPEAKER_FIELDS))
         .order_by("sort_order")
@@ -186,7 +193,6 @@ def listed_sessions(programme, *, filters: Filters | None = None, request=None) 
     Links are built from the programme's own URL (resolved once, for ``request``'s site), since every
     session is a child of the programme.
     """
-    from programme.models import SessionSpeaker
 
     rows = list(
         _live_sessions(programme, filters=filters)
@@ -204,7 +210,7 @@ def listed_sessions(programme, *, filters: Filters | None = None, request=None) 
         return []
     people: dict[int, list[tuple[str, str]]] = {}
     links = (
-        SessionSpeaker.objects.filter(page_id__in=[row["pk"] for row in rows], speaker__live=True)
+        shown_speaker_links(page_id__in=[row["pk"] for row in rows])
         .order_by("sort_order", "pk")
         .values_list("page_id", "speaker__title", "role")
     )
@@ -361,7 +367,6 @@ def parse_ids(raw: str) -> list[int]:
 
 def _people(session, *, preview: bool) -> list[tuple]:
     """(link, speaker) pairs with photos and their renditions loaded: two queries, however many speakers."""
-    from programme.models import SessionSpeaker
     from speakers.models import SpeakerPage
 
     renditions = get_image_model().get_rendition_model().objects.filter(filter_spec=SPEAKER_PHOTO)
@@ -374,7 +379,7 @@ def _people(session, *, preview: bool) -> list[tuple]:
         by_pk = {speaker.pk: speaker for speaker in speakers}
         return [(link, by_pk[link.speaker_id]) for link in links if link.speaker_id in by_pk]
     links = (
-        SessionSpeaker.objects.filter(page=session, speaker__live=True)
+        shown_speaker_links(page=session)
         .select_related("speaker", "speaker__photo")
         .prefetch_related(Prefetch("speaker__photo__renditions", queryset=renditions, to_attr="prefetched_renditions"))
         .order_by("sort_order", "pk")
@@ -505,13 +510,12 @@ def absolute_urls(request, url_paths: Mapping[int, str]) -> dict[int, str]:
 
 def _exported(queryset, *, order: tuple[str, ...], request) -> list[ExportedSession]:
     """``queryset``'s sessions as exports give them, in two queries (three with pages of another site)."""
-    from programme.models import SessionSpeaker
 
     rows = list(queryset.order_by(*order).values(*_EXPORTED_FIELDS))
     if not rows:
         return []
     links = list(
-        SessionSpeaker.objects.filter(page_id__in=[row["pk"] for row in rows], speaker__live=True)
+        shown_speaker_links(page_id__in=[row["pk"] for row in rows])
         .order_by("sort_order", "pk")
         .values_list(
             "page_id", "speaker_id", "speaker__guid", "speaker__title", "speaker__url_path", "speaker__short_bio"

@@ -374,3 +374,39 @@ def test_a_private_sessions_own_calendar_is_there_for_whoever_may_see_it(client,
     assert stranger.status_code == 302
     assert member.status_code == 200
     assert "Who owns the weather?" in member.content.decode()
+
+
+def test_a_private_speaker_is_not_named_on_a_public_session(client, programme, sessions, make_speaker):
+    # A speaker whose page is behind a password (not yet announced, say) may already be linked
+    # to a public session: the session stays public, but nothing names them yet.
+    secret = make_speaker("Dana Unannounced")
+    PageViewRestriction.objects.create(page=secret, restriction_type=PageViewRestriction.PASSWORD, password="x")
+    SessionSpeaker.objects.create(page=sessions[0], speaker=secret, sort_order=5)
+    views = {
+        "programme page": client.get(programme.url),
+        "session page": client.get(sessions[0].url),
+        "schedule.json": client.get(programme.url + "schedule.json"),
+        "schedule.xml": client.get(programme.url + "schedule.xml"),
+        "calendar.ics": client.get(programme.url + "calendar.ics"),
+        "session calendar": client.get(sessions[0].url + "calendar.ics"),
+        "co-speaker's page": client.get(sessions[0].speaker_links.first().speaker.url),
+    }
+
+    for name, response in views.items():
+        body = response.content.decode()
+        assert response.status_code == 200, name
+        assert "Who owns the weather?" in body and "Ada Okafor" in body, name
+        assert "Dana Unannounced" not in body, name
+
+
+def test_a_speaker_behind_the_same_restriction_as_their_session_is_named_on_it(
+    client, festival, programme, sessions, make_speaker
+):
+    # An edition for members only: its sessions and its speakers share the restriction, so
+    # whoever may see the one may see the other.
+    PageViewRestriction.objects.create(page=festival, restriction_type=PageViewRestriction.LOGIN)
+    client.force_login(User.objects.create_user("esme"))
+    SessionSpeaker.objects.create(page=sessions[0], speaker=make_speaker("Dana Organiser"), sort_order=5)
+
+    assert "Dana Organiser" in client.get(sessions[0].url).content.decode()
+    assert "Dana Organiser" in client.get(programme.url + "schedule.json").content.decode()

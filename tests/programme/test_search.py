@@ -19,3 +19,18 @@ def test_site_search_finds_a_speaker_by_organisation(client, make_speaker):
     response = client.get("/search/", {"q": "Tenants Together"})
 
     assert "Ada Okafor" in response.text
+
+
+def test_site_search_does_not_find_a_session_by_a_draft_or_private_speaker(client, make_session, make_speaker):
+    from wagtail.models import PageViewRestriction
+
+    ada = make_speaker("Ada Okafor")
+    draft, private = make_speaker("Cleo Draftname"), make_speaker("Dana Privatename")
+    draft.unpublish()
+    PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.PASSWORD, password="x")
+    speakers = [ada, draft, private]
+    make_session("Rent strikes that won", start=at(16, 10), end=at(16, 11), speakers=speakers, publish=True)
+
+    assert "Rent strikes that won" in client.get("/search/", {"q": "Okafor"}).text
+    assert "Rent strikes that won" not in client.get("/search/", {"q": "Draftname"}).text
+    assert "Rent strikes that won" not in client.get("/search/", {"q": "Privatename"}).text
