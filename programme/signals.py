@@ -27,6 +27,7 @@ def on_page_published(sender, instance, **kwargs):
         take_snapshots(programme=instance)
     if _is_programme_content(instance):
         caching.invalidate()
+    _reindex_sessions_of(instance)
 
 
 @receiver(page_unpublished)
@@ -37,6 +38,18 @@ def on_page_unpublished(sender, instance, **kwargs):
         record_withdrawal(session=instance)
     if _is_programme_content(instance):
         caching.invalidate()
+    _reindex_sessions_of(instance)
+
+
+def _reindex_sessions_of(page) -> None:
+    """A speaker published or withdrawn: their live sessions are found by their name, or no longer."""
+    from wagtail.search import index
+
+    from speakers.models import SpeakerPage
+
+    if isinstance(page, SpeakerPage):
+        for session in SessionPage.objects.live().filter(speaker_links__speaker=page).distinct():
+            index.insert_or_update_object(session)
 
 
 def _about_to_be_deleted(page) -> bool:

@@ -34,3 +34,21 @@ def test_site_search_does_not_find_a_session_by_a_draft_or_private_speaker(clien
     assert "Rent strikes that won" in client.get("/search/", {"q": "Okafor"}).text
     assert "Rent strikes that won" not in client.get("/search/", {"q": "Draftname"}).text
     assert "Rent strikes that won" not in client.get("/search/", {"q": "Privatename"}).text
+
+
+def test_publishing_a_speaker_later_makes_their_sessions_findable_by_their_name_and_unpublishing_undoes_it(
+    client, make_session, make_speaker
+):
+    cleo = make_speaker("Cleo Latename")
+    cleo.unpublish()
+    make_session("Rent strikes that won", start=at(16, 10), end=at(16, 11), speakers=[cleo], publish=True)
+    assert "Rent strikes that won" not in client.get("/search/", {"q": "Latename"}).text
+
+    cleo.save_revision().publish()
+
+    assert "Rent strikes that won" in client.get("/search/", {"q": "Latename"}).text
+
+    cleo.refresh_from_db()
+    cleo.unpublish()
+
+    assert "Rent strikes that won" not in client.get("/search/", {"q": "Latename"}).text
