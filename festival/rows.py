@@ -14,6 +14,9 @@ import functools
 from django.db import connection
 from django.db.models import Model
 
+# Values per statement: under SQLite's 32,766 and PostgreSQL's 65,535 parameters.
+MAX_PARAMS = 30_000
+
 
 @functools.cache
 def _fields(model: type[Model]) -> tuple:
@@ -30,7 +33,8 @@ def _insert_sql(model: type[Model], rows: int, vendor: str) -> str:
 
 
 def insert(*objs: Model) -> None:
-    """Insert new instances of one model in one statement and give each its primary key.
+    """Insert new instances of one model and give each its primary key: one statement for up to
+    ``MAX_PARAMS`` values (the database's own limit, if lower), more for more.
 
     Raises ``django.db.IntegrityError`` as ``save()`` would when a constraint refuses a row.
     """
@@ -38,11 +42,14 @@ def insert(*objs: Model) -> None:
     if any(type(obj) is not model or obj.pk is not None for obj in objs):
         raise ValueError("insert() takes new instances of one model, without primary keys")
     fields = _fields(model)
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(_insert_sql(model, len(objs), connection.vendor), params)
-        keys = [row[0] for row in cursor.fetchall()]
-    for obj, key in zip(objs, keys, strict=True):
-        obj.pk = key
-        obj._state.adding = False
-        obj._state.db = connection.alias
+    per_statement = max(1, min(connection.ops.bulk_batch_size(list(fields), objs), MAX_PARAMS // len(fields)))
+    for start in range(0, len(objs), per_statement):
+        batch = objs[start : start + per_statement]
+        params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in batch for f in fields]
+        with connection.cursor() as cursor:
+            cursor.execute(_insert_sql(model, len(batch), connection.vendor), params)
+            keys = [row[0] for row in cursor.fetchall()]
+        for obj, key in zip(batch, keys, strict=True):
+            obj.pk = key
+            obj._state.adding = False
+            obj._state.db = connection.alias

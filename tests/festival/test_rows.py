@@ -62,3 +62,20 @@ def test_saved_instances_and_mixed_models_are_refused(festival, ticket_type):
     with pytest.raises(ValueError, match="new instances of one model"):
         rows.insert(Order(festival=festival), Ticket(order=order, ticket_type=ticket_type))
     assert Order.objects.count() == 1
+
+
+def test_thousands_of_tickets_go_in_as_few_statements_as_the_parameter_limit_allows(festival, ticket_type):
+    order = Order(festival=festival, buyer_name="Ann", buyer_email="ann@example.org")
+    rows.insert(order)
+    tickets = [Ticket(order=order, ticket_type=ticket_type, attendee_name=f"Guest {n}") for n in range(5000)]
+    fields = list(rows._fields(Ticket))
+    per_statement = min(rows.MAX_PARAMS // len(fields), connection.ops.bulk_batch_size(fields, tickets))
+    assert per_statement < 5000
+
+    with CaptureQueriesContext(connection) as queries:
+        rows.insert(*tickets)
+
+    assert len(queries) == -(-5000 // per_statement)
+    assert len({t.pk for t in tickets}) == 5000 and all(t.pk for t in tickets)
+    names = dict(Ticket.objects.filter(order=order).values_list("pk", "attendee_name"))
+    assert all(names[t.pk] == t.attendee_name for t in tickets)
