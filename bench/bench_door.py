@@ -67,9 +67,9 @@ def analyze(peer: bool) -> None:
     """Refresh the planner's statistics of both systems' databases, as autovacuum would.
 
     Autovacuum is off on the bench machines (PostgreSQL's default, and production's, is on).
-    Without it, statistics gathered when the check-in log was empty (the reset) stay, and the
-    scans' cached plans grow slower as the log fills: unknown codes at half speed in a round
-    that followed 18,000 scans, until an ANALYZE. Each system's database is analyzed alike.
+    Without it, the statistics gathered when the check-in log was empty (at the reset) stay,
+    and the scans grow slower as the log fills: after 18,000 scans, PostgreSQL's CPU per
+    unknown code was 1.8-2.2 ms against 0.26 ms after an ANALYZE. Both databases alike.
     """
     import psycopg
 
