@@ -13,15 +13,18 @@ from django.db.models import CharField, Exists, ExpressionWrapper, F, OuterRef
 from wagtail.models import Page, PageViewRestriction
 
 
+def _restrictions_over(outer_path: str):
+    """The restrictions on the outer query's page at ``outer_path`` (a path field) or on its ancestors."""
+    return PageViewRestriction.objects.annotate(
+        restricted_path=ExpressionWrapper(OuterRef(outer_path), output_field=CharField())
+    ).filter(restricted_path__startswith=F("page__path"))
+
+
 def _other_restrictions(page: Page):
     """Restrictions over the outer query's page (its ``path``) that ``page`` is not behind too."""
     step = Page.steplen
     shared = [page.path[:end] for end in range(step, len(page.path) + 1, step)]
-    return (
-        PageViewRestriction.objects.annotate(listed_path=ExpressionWrapper(OuterRef("path"), output_field=CharField()))
-        .filter(listed_path__startswith=F("page__path"))
-        .exclude(page__path__in=shared)
-    )
+    return _restrictions_over("path").exclude(page__path__in=shared)
 
 
 def visible_from(queryset, page: Page):
@@ -52,12 +55,6 @@ def links_to_visible(queryset, *, linked: str, listed_on: str):
     page is private (not yet announced), so the session leaves them out wherever it is shown.
     A speaker behind the same restriction as the session (a members-only edition) stays.
     """
-    restrictions = (
-        PageViewRestriction.objects.annotate(
-            linked_path=ExpressionWrapper(OuterRef(f"{linked}__path"), output_field=CharField()),
-            listed_path=ExpressionWrapper(OuterRef(f"{listed_on}__path"), output_field=CharField()),
-        )
-        .filter(linked_path__startswith=F("page__path"))
-        .exclude(listed_path__startswith=F("page__path"))
-    )
-    return queryset.exclude(Exists(restrictions))
+    listed_path = ExpressionWrapper(OuterRef(f"{listed_on}__path"), output_field=CharField())
+    restrictions = _restrictions_over(f"{linked}__path").annotate(listed_path=listed_path)
+    return queryset.exclude(Exists(restrictions.exclude(listed_path__startswith=F("page__path"))))

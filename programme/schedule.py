@@ -510,7 +510,6 @@ def absolute_urls(request, url_paths: Mapping[int, str]) -> dict[int, str]:
 
 def _exported(queryset, *, order: tuple[str, ...], request) -> list[ExportedSession]:
     """``queryset``'s sessions as exports give them, in two queries (three with pages of another site)."""
-
     rows = list(queryset.order_by(*order).values(*_EXPORTED_FIELDS))
     if not rows:
         return []

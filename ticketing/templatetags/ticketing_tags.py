@@ -105,14 +105,15 @@ def form_errors(form) -> str:
     """The summary of a form's errors at its top, each field's linked to the field; nothing when there are none."""
     if not form.errors:
         return ""
-    items = [format_html("<li>{}</li>", error) for error in form.non_field_errors()]
-    items += [
-        format_html('<li><a href="#{}">{}: {}</a></li>', bound.id_for_label, bound.label, error)
-        for bound in form
-        for error in bound.errors
-    ]
+    general = format_html_join("", "<li>{}</li>", ((error,) for error in form.non_field_errors()))
+    per_field = format_html_join(
+        "",
+        '<li><a href="#{}">{}: {}</a></li>',
+        ((bound.id_for_label, bound.label, error) for bound in form for error in bound.errors),
+    )
     return format_html(
-        '<div class="error-summary" role="alert" tabindex="-1">\n  <h2>{}</h2>\n  <ul>\n    {}\n  </ul>\n</div>',
+        '<div class="error-summary" role="alert" tabindex="-1">\n  <h2>{}</h2>\n  <ul>\n    {}{}\n  </ul>\n</div>',
         _("Please check the form"),
-        mark_safe("".join(items)),  # noqa: S308 - each item is built by format_html
+        general,
+        per_field,
     )
