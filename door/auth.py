@@ -50,7 +50,11 @@ def _may_scan(user_id: int) -> bool:
 
 def authenticate(request) -> DoorAuth | None:
     """The door identity of a request's ``Authorization: Bearer`` token, or None."""
-    header = request.META.get("HTTP_AUTHORIZATION", "")  # not request.headers, which copies every header
+    return authenticate_header(request.META.get("HTTP_AUTHORIZATION", ""))  # not request.headers: it copies them all
+
+
+def authenticate_header(header: str) -> DoorAuth | None:
+    """The door identity of an ``Authorization`` header's bearer token, or None."""
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token or len(token) > 400:
         return None

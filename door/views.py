@@ -25,7 +25,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from door.auth import MANAGE_PERMISSION, SCAN_PERMISSION, authenticate, festival_by_id, issue_token
+from door.auth import (
+    MANAGE_PERMISSION,
+    SCAN_PERMISSION,
+    DoorAuth,
+    authenticate_header,
+    festival_by_id,
+    issue_token,
+)
 from festival.models import FestivalPage
 from ticketing.models import BadgePrintJob
 from ticketing.services import badges
@@ -55,6 +62,39 @@ def _error(code: str, message: str, status: int) -> JsonResponse:
     return JsonResponse({"error": code, "message": message}, status=status)
 
 
+class ApiRefusal(Exception):
+    """A check-in API request turned away: its HTTP status, stable code, message and any extra headers."""
+
+    def __init__(self, status: int, code: str, message: str, headers: dict | None = None):
+        super().__init__(message)
+        self.status, self.code, self.headers = status, code, headers or {}
+
+    def payload(self) -> dict:
+        return {"error": self.code, "message": str(self)}
+
+    def response(self) -> JsonResponse:
+        response = JsonResponse(self.payload(), status=self.status)
+        for name, value in self.headers.items():
+            response[name] = value
+        return response
+
+
+def identify(authorization: str) -> tuple[DoorAuth, FestivalPage]:
+    """The door identity and edition of an ``Authorization`` header; raises ApiRefusal (401, 403)."""
+    auth = authenticate_header(authorization)
+    if auth is None:
+        raise ApiRefusal(
+            401,
+            "unauthenticated",
+            _("Sign in at the door page to get a fresh token."),
+            {"WWW-Authenticate": 'Bearer realm="door"'},
+        )
+    festival = festival_by_id(auth.festival_id)
+    if festival is None:
+        raise ApiRefusal(403, "unknown_edition", _("This festival edition no longer exists."))
+    return auth, festival
+
+
 def door_api(view):
     """Bearer-token authentication for the check-in API: 401 without a valid token; no answer is stored.
 
@@ -66,14 +106,12 @@ def door_api(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        auth = authenticate(request)
-        if auth is None:
-            response = _error("unauthenticated", _("Sign in at the door page to get a fresh token."), 401)
-            response["WWW-Authenticate"] = 'Bearer realm="door"'
-        elif (festival := festival_by_id(auth.festival_id)) is None:
-            response = _error("unknown_edition", _("This festival edition no longer exists."), 403)
-        else:
+        try:
+            # request.META, not request.headers, which copies every header
+            auth, festival = identify(request.META.get("HTTP_AUTHORIZATION", ""))
             response = view(request, auth, festival, *args, **kwargs)
+        except ApiRefusal as refusal:
+            response = refusal.response()
         response.headers["Cache-Control"] = NO_STORE
         return response
 
@@ -81,15 +119,16 @@ def door_api(view):
     return csrf_exempt(wrapped)
 
 
-def _json_body(request, limit: int) -> dict | JsonResponse:
-    if len(request.body) > limit:
-        return _error("too_large", _("That request is too large."), 413)
+def parse_json(body: bytes, limit: int) -> dict:
+    """A request body that must be a JSON object of at most ``limit`` bytes; raises ApiRefusal (413, 400)."""
+    if len(body) > limit:
+        raise ApiRefusal(413, "too_large", _("That request is too large."))
     try:
-        data = json.loads(request.body.decode("utf-8"))
+        data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: nested too deeply
-        return _error("bad_json", _("Send a JSON object."), 400)
+        data = None
     if not isinstance(data, dict):
-        return _error("bad_json", _("Send a JSON object."), 400)
+        raise ApiRefusal(400, "bad_json", _("Send a JSON object."))
     return data
 
 
@@ -136,26 +175,31 @@ def _scan(auth, festival, data: dict, *, offline: bool = False) -> dict:
     return outcome.as_dict()
 
 
+def scan_answer(auth: DoorAuth, festival: FestivalPage, body: bytes) -> tuple[int, dict]:
+    """The scan API's answer to a request body, as (HTTP status, JSON payload); raises ApiRefusal.
+
+    Shared by the view below and by door.scan_endpoint, which serves the same path in production.
+    """
+    data = parse_json(body, MAX_SCAN_BODY)
+    try:
+        return 200, _scan(auth, festival, data)
+    except CheckInError as error:
+        return 409 if error.code == "nonce_reused" else 400, {"error": error.code, "message": str(error)}
+
+
 @require_POST
 @door_api
 def scan(request, auth, festival):
     """Decide one scan: {code or ticket, door, nonce} → {result, message, ticket, previous}."""
-    data = _json_body(request, MAX_SCAN_BODY)
-    if isinstance(data, JsonResponse):
-        return data
-    try:
-        return JsonResponse(_scan(auth, festival, data))
-    except CheckInError as error:
-        return _error(error.code, str(error), 409 if error.code == "nonce_reused" else 400)
+    status, payload = scan_answer(auth, festival, request.body)
+    return JsonResponse(payload, status=status)
 
 
 @require_POST
 @door_api
 def sync(request, auth, festival):
     """Upload scans made offline, with their original times and nonces; one answer per scan."""
-    data = _json_body(request, MAX_SYNC_BODY)
-    if isinstance(data, JsonResponse):
-        return data
+    data = parse_json(request.body, MAX_SYNC_BODY)
     scans = data.get("scans")
     if not isinstance(scans, list) or len(scans) > MAX_SYNC_SCANS:
         return _error("bad_scans", _("Send up to 500 scans as a list."), 400)
@@ -175,9 +219,7 @@ def sync(request, auth, festival):
 @door_api
 def undo(request, auth, festival):
     """Undo this staff member's admission (the last one, as the page sends it)."""
-    data = _json_body(request, MAX_SCAN_BODY)
-    if isinstance(data, JsonResponse):
-        return data
+    data = parse_json(request.body, MAX_SCAN_BODY)
     check_in_id = data.get("check_in")
     if not _is_id(check_in_id):
         return _error("bad_check_in", _("Say which admission to undo."), 400)

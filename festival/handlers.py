@@ -6,7 +6,8 @@ sign-in, messages, static files, redirects and the programme cache do nothing fo
 at the door's rate of scans their cost is a good part of every scan. So its exact paths go
 to a second Django handler whose only middleware is the security middleware and the Host
 check; every other path, the door page and its session-authenticated token included, goes
-through the full stack as before.
+through the full stack as before. The scan path itself, the busiest of all, has its own
+plain WSGI endpoint (``door.scan_endpoint``).
 """
 
 from __future__ import annotations
@@ -74,13 +75,19 @@ def bearer_api_paths(resolver: URLResolver | None = None, prefix: str = "/") -> 
 
 
 def get_application():
-    """The WSGI callable: the bearer API's paths to the lean handler, everything else to Django's."""
+    """The WSGI callable: the scan path to its own endpoint, the rest of the bearer API to the lean
+    handler, everything else to Django's."""
     site = get_wsgi_application()  # sets Django up
+    from django.urls import reverse
+
+    from door.scan_endpoint import ScanEndpoint
+
     api_paths = bearer_api_paths()
     api = BearerApiHandler(api_paths)
+    handlers = dict.fromkeys(api_paths, api)
+    handlers[reverse("door:scan")] = ScanEndpoint()  # the busiest path at a festival (door.scan_endpoint)
 
     def application(environ, start_response):
-        handler = api if environ.get("PATH_INFO") in api_paths else site
-        return handler(environ, start_response)
+        return handlers.get(environ.get("PATH_INFO"), site)(environ, start_response)
 
     return application
