@@ -63,3 +63,56 @@ def test_a_scan_reads_only_its_own_tickets_admission_however_many_are_in(live_fe
     else:
         steps = [step for step in sqlite_plan(lookup) if " c " in f" {step} " or step.endswith(" c")]
         assert steps and all("ticket_id=?" in step for step in steps), steps
+
+
+def test_an_unknown_code_reads_none_of_the_log_even_on_a_plan_made_when_the_log_was_empty(
+    live_festival, door_staff, make_ticket
+):
+    """A connection keeps the plan of a statement it runs often. Made while the log was empty,
+    that plan may read the log from end to end (on so small a table, the cheapest way); a code
+    no ticket holds has no admission to look for, so it must not read the log at all."""
+    from django.utils import timezone
+
+    from ticketing.services.checkin import _lookup_sql
+
+    sql = _lookup_sql(connection.vendor, "t.secret = %s")
+    day = connection.ops.adapt_datefield_value(timezone.localdate())
+    if connection.vendor == "postgresql":
+        numbered = sql.replace("%s", "{}").format(*(f"${n}" for n in range(1, sql.count("%s") + 1)))
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {CheckIn._meta.db_table}")  # statistics of an empty log
+            cursor.execute("SET plan_cache_mode = force_generic_plan")
+            cursor.execute(f"PREPARE door_lookup (text, text, date) AS {numbered}")
+            cursor.execute(execute("A" * 28, day))  # the plan is made now
+        for n in range(ADMITTED_ALREADY):
+            assert scan(live_festival, door_staff, make_ticket().secret, f"in-{n}").result == "admitted"
+
+        read = checkin_rows_read_of(execute("B" * 28, day))
+
+        assert read == 0
+    else:  # SQLite plans every statement afresh, by the ticket's index of admissions
+        written = sql.replace("%s", "{}").format(f"'{'B' * 28}'", f"'{'B' * 28}'", f"'{day}'")
+        steps = [step for step in sqlite_plan(written) if " c " in f" {step} " or step.endswith(" c")]
+        assert steps and all("ticket_id=?" in step for step in steps), steps
+
+
+def execute(secret: str, day) -> str:
+    """EXECUTE takes no bound parameters: the test's own constants are written in."""
+    assert secret.isalnum()
+    return f"EXECUTE door_lookup('{secret}', '{secret}', '{day}')"
+
+
+def checkin_rows_read_of(sql: str) -> int:
+    """Rows of the check-in log, read or merely looked at, when running ``sql`` (EXPLAIN ANALYZE)."""
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+
+    def walk(node):
+        own = 0
+        if node.get("Relation Name") == CheckIn._meta.db_table:
+            own = (node["Actual Rows"] + node.get("Rows Removed by Filter", 0)) * node["Actual Loops"]
+        return own + sum(walk(child) for child in node.get("Plans", []))
+
+    return walk(plan[0]["Plan"])
