@@ -31,7 +31,7 @@ from http import HTTPStatus
 
 from django.core import signals
 from django.core.handlers.exception import response_for_exception
-from django.core.handlers.wsgi import WSGIRequest
+from django.core.handlers.wsgi import WSGIRequest, get_script_name
 from django.http import HttpResponse
 from django.middleware.security import SecurityMiddleware
 from django.urls import set_script_prefix
@@ -59,7 +59,7 @@ class ScanEndpoint:
         return [(name, value) for name, value in blank.items() if name not in before]
 
     def __call__(self, environ, start_response):
-        set_script_prefix(environ.get("SCRIPT_NAME", "") or "/")
+        set_script_prefix(get_script_name(environ))
         signals.request_started.send(sender=self.__class__, environ=environ)
         try:
             request = WSGIRequest(environ)
