@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.wsgi import get_wsgi_application
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 API_MIDDLEWARE = ["django.middleware.security.SecurityMiddleware", "festival.handlers.allowed_host_only"]
 
@@ -78,9 +78,7 @@ def get_application():
     """The WSGI callable: the scan path to its own endpoint, the rest of the bearer API to the lean
     handler, everything else to Django's."""
     site = get_wsgi_application()  # sets Django up
-    from django.urls import reverse
-
-    from door.scan_endpoint import ScanEndpoint
+    from door.scan_endpoint import ScanEndpoint  # imports models: only once Django is set up
 
     api_paths = bearer_api_paths()
     api = BearerApiHandler(api_paths)
