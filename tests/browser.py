@@ -23,3 +23,15 @@ def axe_violations(page) -> list[str]:
     page.add_script_tag(content=AXE_SCRIPT)
     result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA_TAGS)
     return [f"{v['id']}: {v['help']} — {node['target']}" for v in result["violations"] for node in v["nodes"]]
+
+
+def serious_axe_violations(page) -> list[str]:
+    """The axe violations of WCAG 2.2 A and AA whose impact is serious or critical, one line per element."""
+    page.add_script_tag(content=AXE_SCRIPT)
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA_TAGS)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {node['target']}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+        for node in v["nodes"]
+    ]
