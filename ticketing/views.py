@@ -170,7 +170,9 @@ def order_page(request, token):
     tickets = order.tickets.select_related("ticket_type").order_by("pk")
     context = {"page": order.festival, "order": order, "tickets": tickets, "cancelled": "cancelled" in request.GET}
     response = render(request, "ticketing/order.html", context)
-    response["Referrer-Policy"] = "no-referrer"
+    # Same-origin: the secret link never leaves in a Referer, yet the page's own forms still
+    # send their Origin (with no-referrer, Chromium sends "Origin: null" and CSRF refuses them).
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -182,7 +184,7 @@ def order_confirmed(request, token):
     order.refresh_from_db()
     tickets = order.tickets.select_related("ticket_type").order_by("pk")
     response = render(request, "ticketing/confirmed.html", {"page": order.festival, "order": order, "tickets": tickets})
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "private, no-store"
     return response
 
