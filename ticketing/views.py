@@ -84,6 +84,16 @@ def shop(request, slug):
         context["sold_out"] = snapshot.public_left <= 0 and not offer
         context["waiting_form"] = WaitingListForm()
         return render(request, "ticketing/shop.html", context)
+    if "apply_voucher" in data:
+        # The voucher's own button: show the first step again with the voucher applied (and the
+        # types it unlocks), keeping what the buyer typed, without checking the rest yet.
+        context["form"] = form = ShopForm(None, ticket_types=ticket_types, initial=data.dict())
+        context["waiting_form"] = WaitingListForm()
+        if voucher_error or not voucher_code:
+            form.cleaned_data = {}  # add_error expects it; this form is unbound so nothing else is checked
+            form.add_error("voucher", voucher_error or _("Type a voucher code, then press Apply."))
+            return render(request, "ticketing/shop.html", context, status=400)
+        return render(request, "ticketing/shop.html", context)
     if voucher_error or not form.is_valid():
         if voucher_error:
             form.add_error("voucher", voucher_error)

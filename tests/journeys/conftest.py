@@ -39,3 +39,25 @@ def assert_accessible(page) -> None:
     """The page as it stands has no serious or critical axe violation (WCAG 2.2 A and AA)."""
     found = serious_axe_violations(page)
     assert found == [], f"{page.url}: {found}"
+
+
+@pytest.fixture
+def demo(db):
+    """The demo festival exactly as ``make run`` loads it (``seed_demo``); its edition page."""
+    from django.core.management import call_command
+
+    from festival.models import FestivalPage
+
+    call_command("seed_demo", verbosity=0)
+    return FestivalPage.objects.get(slug="2026")
+
+
+def read_qr_codes(pdf: bytes) -> list[str]:
+    """Every QR code on the PDF's pages, as a phone camera would read the printed badge."""
+    import pypdfium2
+    import zxingcpp
+
+    found = []
+    for page in pypdfium2.PdfDocument(pdf):
+        found += [result.text for result in zxingcpp.read_barcodes(page.render(scale=3).to_pil())]
+    return found

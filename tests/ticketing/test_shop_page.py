@@ -67,3 +67,31 @@ def test_the_shop_links_back_to_its_edition_and_follows_a_moved_edition(client, 
     shop = client.get("/tickets/2026-gathering/").text
     assert '<a href="/2026-gathering/">Festival of Resistance 2026</a>' in shop
     assert f'href="{festival.url}"' not in shop
+
+
+def test_the_apply_button_applies_a_voucher_and_keeps_what_was_typed(client, festival, standard):
+    from ticketing.models import TicketType, Voucher
+
+    crew = TicketType.objects.create(festival=festival, name="Crew", price=0, capacity=10, is_hidden=True)
+    voucher = Voucher.objects.create(festival=festival, code="CREW", kind=Voucher.Kind.UNLOCK, max_uses=5)
+    voucher.unlocks.set([crew])
+    typed = {"buyer_name": "Zoë Łukasik", "buyer_email": "zoe@example.org", f"qty_{standard.pk}": "2"}
+
+    response = client.post(f"/tickets/{festival.slug}/", {**typed, "voucher": "crew", "apply_voucher": "1"})
+
+    assert response.status_code == 200
+    assert "Voucher CREW applied." in response.text
+    assert f'name="qty_{crew.pk}"' in response.text  # the hidden type it unlocks is offered
+    assert 'value="Zoë Łukasik"' in response.text and 'value="zoe@example.org"' in response.text
+    assert f'name="qty_{standard.pk}" id="id_qty_{standard.pk}" value="2"' in response.text
+    assert "Who is coming?" not in response.text  # still the first step, not the review
+
+
+def test_the_apply_button_says_when_a_voucher_is_unknown(client, festival, standard):
+    response = client.post(
+        f"/tickets/{festival.slug}/", {"buyer_name": "Rosa", "voucher": "NOPE", "apply_voucher": "1"}
+    )
+
+    assert response.status_code == 400
+    assert "We don&#x27;t recognise that voucher code" in response.text
+    assert 'value="Rosa"' in response.text
