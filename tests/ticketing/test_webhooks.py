@@ -11,6 +11,7 @@ import pytest
 
 from stripe_emulator import sign_payload
 from ticketing.models import Order, Ticket
+from ticketing.services import orders
 
 from .factories import OrderFactory
 from .helpers import place
@@ -161,3 +162,54 @@ def test_unknown_event_type_with_any_data_is_ignored(client, festival, settings)
 
     assert response.status_code == 200
     assert response.json() == {"received": True, "outcome": "ignored"}
+
+
+def test_a_later_correct_payment_clears_the_amount_mismatch_flag(client, festival, standard, stripe_emulator, settings):
+    _, order = place(client, festival, standard, 1)
+    _, other = place(client, festival, standard, 1)
+    post_signed(client, settings, completed(other, amount_total=1))
+
+    wrong = post_signed(client, settings, completed(order, amount_total=1))
+    flagged = Order.objects.get(pk=order.pk)
+    right = post_signed(client, settings, completed(order))
+    paid = Order.objects.get(pk=order.pk)
+
+    assert wrong.json()["outcome"] == "not_paid"
+    assert (flagged.status, flagged.problem) == (Order.Status.PENDING, "amount_mismatch")
+    assert right.json()["outcome"] == "fulfilled"
+    assert (paid.status, paid.problem) == (Order.Status.PAID, "")
+    assert paid.stripe_payment_intent_id == "pi_test_webhook"
+    assert list(paid.tickets.values_list("status", flat=True)) == [Ticket.Status.VALID]
+    assert Order.objects.get(pk=other.pk).problem == "amount_mismatch"  # only that order's flag goes
+    assert Order.objects.get(pk=other.pk).status == Order.Status.PENDING
+
+
+def test_a_correct_late_payment_after_a_mismatch_is_honoured_and_clears_it(
+    client, festival, standard, stripe_emulator, settings
+):
+    _, order = place(client, festival, standard, 1)
+    post_signed(client, settings, completed(order, amount_total=1))
+    orders.release_hold(order=Order.objects.get(pk=order.pk), to_status=Order.Status.EXPIRED)
+
+    response = post_signed(client, settings, completed(order))
+    paid = Order.objects.get(pk=order.pk)
+
+    assert response.json()["outcome"] == "late_honoured"
+    assert (paid.status, paid.problem) == (Order.Status.PAID, "")
+    assert list(paid.tickets.values_list("status", flat=True)) == [Ticket.Status.VALID]
+
+
+def test_a_repeated_correct_payment_clears_a_mismatch_flagged_on_a_paid_order(
+    client, festival, standard, stripe_emulator, settings
+):
+    _, order = place(client, festival, standard, 1)
+    post_signed(client, settings, completed(order))
+    post_signed(client, settings, completed(order, amount_total=1))
+    flagged = Order.objects.get(pk=order.pk)
+
+    response = post_signed(client, settings, completed(order))
+    paid = Order.objects.get(pk=order.pk)
+
+    assert (flagged.status, flagged.problem) == (Order.Status.PAID, "amount_mismatch")
+    assert response.json()["outcome"] == "already_paid"
+    assert (paid.status, paid.problem) == (Order.Status.PAID, "")

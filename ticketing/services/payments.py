@@ -36,6 +36,9 @@ DELAYED_PAYMENT_HOLD = timedelta(days=5)
 # Order.problem codes for a late payment that found no room: refunded (or being refunded), or owed a retry.
 NO_ROOM = "late_payment_no_room"
 REFUND_FAILED = "late_refund_failed"
+# Order.problem when Stripe reported a payment of another amount than the order's total; a later
+# correct, complete payment for the order clears it.
+AMOUNT_MISMATCH = "amount_mismatch"
 ORDER_ID = re.compile(r"[0-9]{1,18}")  # our client_reference_id: an order's pk, ASCII digits within a bigint
 
 
@@ -100,8 +103,10 @@ def fulfil_order(*, order: Order, payment_intent: str, amount_paid: int) -> str:
     """Mark a paid order paid exactly once and queue its email; answers what happened. Raises nothing."""
     if amount_paid != order.total:
         log.error("order %s: paid %s but total is %s", order.code, amount_paid, order.total)
-        Order.objects.filter(pk=order.pk, problem="").update(problem="amount_mismatch")
+        Order.objects.filter(pk=order.pk, problem="").update(problem=AMOUNT_MISMATCH)
         return NOT_PAID
+    # The right amount, paid: an earlier report of another amount no longer needs a person.
+    Order.objects.filter(pk=order.pk, problem=AMOUNT_MISMATCH).update(problem="")
     now = timezone.now()
     with transaction.atomic():
         won = Order.objects.filter(pk=order.pk, status=Order.Status.PENDING).update(
