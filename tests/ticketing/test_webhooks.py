@@ -75,11 +75,20 @@ def test_signed_body_that_is_not_an_event_is_malformed(client, festival, standar
     assert snapshot(order) == before
 
 
-def test_signed_body_nested_too_deeply_is_malformed(client, festival, standard, stripe_emulator, settings):
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 100_000 + "]" * 100_000,  # nested too deeply to read
+        '{"type": "checkout.session.completed", "data": {"object": {"amount_total": ' + "9" * 5000 + "}}}",
+        '{"type": "checkout.session.completed", "data": {"object": {}}',  # cut short
+    ],
+    ids=["nested too deeply", "a 5000-digit number", "cut short"],
+)
+def test_signed_body_that_json_cannot_read_is_malformed(client, festival, standard, stripe_emulator, settings, body):
     _, order = place(client, festival, standard, 1)
     before = snapshot(order)
 
-    response = post_signed(client, settings, "[" * 100_000 + "]" * 100_000)
+    response = post_signed(client, settings, body)
 
     assert response.status_code == 400
     assert response.json()["error"] == "malformed_event"
