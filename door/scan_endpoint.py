@@ -9,8 +9,9 @@ Django's handler against 1,773-1,927 through this one.
 
 This application answers that one path and keeps what the path needs of Django, using
 Django's own parts for it:
-- the request is Django's ``WSGIRequest``, so ``ALLOWED_HOSTS`` (400), the proxy's HTTPS
-  header and the upload size limit behave as on every other path;
+- the request is Django's ``WSGIRequest``, so ``ALLOWED_HOSTS`` (400) and the proxy's HTTPS
+  header behave as on every other path, and the API's body limit (a JSON 413) is the one
+  ``door.middleware`` holds the other paths to;
 - the HTTPS redirect is asked of Django's ``SecurityMiddleware``, and its response headers
   (HSTS, nosniff, referrer and opener policies) are the ones it sets, worked out once per
   scheme at start-up;
@@ -36,7 +37,7 @@ from django.http import HttpResponse
 from django.middleware.security import SecurityMiddleware
 from django.urls import set_script_prefix
 
-from door.views import NO_STORE, ApiRefusal, identify, scan_answer
+from door.views import MAX_SCAN_BODY, NO_STORE, ApiRefusal, check_body_size, identify, scan_answer
 
 JSON = ("Content-Type", "application/json")
 
@@ -75,11 +76,15 @@ class ScanEndpoint:
         return [body]
 
     def _answer(self, request) -> tuple[int, list, bytes]:
-        """In the order of the full stack: HTTPS redirect, host check, method, then the view."""
+        """In the order of the full stack: HTTPS redirect, host check, body size, method, then the view."""
         redirect = self.security.process_request(request)
         if redirect is not None:
             return _parts(redirect)
         request.get_host()  # raises DisallowedHost: 400
+        try:
+            check_body_size(request, MAX_SCAN_BODY)  # as door.middleware.api_body_limit
+        except ApiRefusal as refusal:
+            return refusal.status, [JSON], json.dumps(refusal.payload()).encode()
         if request.method != "POST":
             return 405, [("Allow", "POST")], b""  # as require_POST
         try:

@@ -4,8 +4,8 @@ The door's check-in API (the views wrapped in ``door.views.door_api``) authentic
 request by its own bearer token, is exempt from CSRF and answers JSON. Sessions, CSRF,
 sign-in, messages, static files, redirects and the programme cache do nothing for it, yet
 at the door's rate of scans their cost is a good part of every scan. So its exact paths go
-to a second Django handler whose only middleware is the security middleware and the Host
-check; every other path, the door page and its session-authenticated token included, goes
+to a second Django handler whose only middleware is the security middleware, the Host
+check and the API's body limit; every other path, the door page and its session-authenticated token included, goes
 through the full stack as before. The scan path itself, the busiest of all, has its own
 plain WSGI endpoint (``door.scan_endpoint``).
 """
@@ -17,7 +17,11 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.wsgi import get_wsgi_application
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-API_MIDDLEWARE = ["django.middleware.security.SecurityMiddleware", "festival.handlers.allowed_host_only"]
+API_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "festival.handlers.allowed_host_only",
+    "door.middleware.api_body_limit",  # a JSON 413 for a body over the API's limit, as in the site's middleware
+]
 
 
 def allowed_host_only(get_response):

@@ -1,6 +1,7 @@
 """Forms of the shop: parse and bound what buyers type; the services decide the rest."""
 
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -23,15 +24,32 @@ REGION_GROUPS = [
     ("Outside the UK", _("Outside the UK")),
 ]
 MAX_POUNDS = Decimal("10000")
+SIGNED = re.compile(r"([-\u2212]?)\s*£?\s*([-\u2212]?)\s*(.*)", re.DOTALL)  # a minus before or after the £
+# The number itself, once the pound sign and a minus are taken off. ASCII
+# digits only: Decimal would take an Arabic-Indic or full-width digit the buyer never meant.
+PLAIN = re.compile(r"[0-9]+[.,]?[0-9]*|[.,][0-9]+")  # 5, 5.00, 5,00, 12,5, .50
+GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")  # 1,000.00, 1,000,000
+AMBIGUOUS = re.compile(r"([0-9]{1,3}),([0-9]{3})")  # 5,000: five thousand, or five with a decimal comma?
 
 
 class PoundsField(forms.Field):
-    """An amount in pounds such as ``12.50``, cleaned to whole pence."""
+    """An amount in pounds, cleaned to whole pence.
+
+    Read as people type it: "12.50", "£12.50", "12,50" and "12,5" (a decimal comma) are all
+    £12.50, and "1,000.00" (commas grouping thousands, with a decimal point) is £1000. What
+    could be read two ways is refused, never guessed: "5,000" may be £5000 or £5.00, so the
+    buyer is asked to write either. So are negatives, more than two decimal places, £10,000
+    or more, and anything else (exponents, "NaN", spaces inside the number, "1.000,50").
+    """
 
     default_error_messages = {
         "invalid": _("Enter an amount in pounds, like 12.50."),
         "negative": _("Enter an amount of zero or more."),
         "too_large": _("Enter an amount below £10,000."),
+        "too_precise": _("Use at most two decimal places for the pence, like 12.50."),
+        "ambiguous": _(
+            "Did you mean £%(whole)s or £%(decimal)s? Write %(whole)s or %(decimal)s, so we charge the right amount."
+        ),
     }
 
     def __init__(self, **kwargs):
@@ -39,21 +57,32 @@ class PoundsField(forms.Field):
         super().__init__(**kwargs)
 
     def to_python(self, value):
-        value = str(value or "").strip().lstrip("£").replace(",", "")
-        if not value:
+        text = str(value or "").strip()
+        if not text:
             return None
-        if len(value) > 12:
-            raise forms.ValidationError(self.error_messages["too_large"], code="too_large")
-        try:
-            amount = Decimal(value)
-        except InvalidOperation:
+        before, after, text = SIGNED.fullmatch(text).groups()
+        negative = bool(before or after)
+        ambiguous = AMBIGUOUS.fullmatch(text)
+        if ambiguous and not negative:
+            whole, fraction = ambiguous.groups()
+            raise forms.ValidationError(
+                self.error_messages["ambiguous"],
+                code="ambiguous",
+                params={"whole": int(whole + fraction), "decimal": f"{Decimal(f'{whole}.{fraction}'):.2f}"},
+            )
+        if GROUPED.fullmatch(text) or ambiguous:
+            text = text.replace(",", "")
+        elif PLAIN.fullmatch(text):
+            text = text.replace(",", ".")
+        else:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        if not amount.is_finite() or amount.as_tuple().exponent < -2:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        if amount < 0:
+        amount = Decimal(text)
+        if negative and amount:
             raise forms.ValidationError(self.error_messages["negative"], code="negative")
         if amount >= MAX_POUNDS:
             raise forms.ValidationError(self.error_messages["too_large"], code="too_large")
+        if amount.as_tuple().exponent < -2:
+            raise forms.ValidationError(self.error_messages["too_precise"], code="too_precise")
         return int(amount * 100)
 
 
@@ -63,7 +92,7 @@ class ShopForm(forms.Form):
     buyer_name = forms.CharField(label=_("Your name"), max_length=200)
     buyer_email = forms.EmailField(label=_("Your email"), help_text=_("We send your tickets here."))
     region_group = forms.ChoiceField(label=_("Region group"), choices=REGION_GROUPS, required=False)
-    donation = PoundsField(label=_("Add a donation"), help_text=_("In pounds. Every penny helps."))
+    donation = PoundsField(label=_("Add a donation"), help_text=_("In pounds, like 5 or 12.50. Every penny helps."))
     voucher = forms.CharField(label=_("Voucher code"), max_length=40, required=False)
 
     def __init__(self, *args, ticket_types: list[TicketType], **kwargs):

@@ -5,7 +5,9 @@ callers never depend on the ``stripe`` library's objects.
 """
 
 import functools
+import json
 import logging
+import re
 import threading
 from dataclasses import dataclass
 
@@ -31,6 +33,11 @@ class WebhookSignatureError(Exception):
     """A webhook whose payload or signature does not verify (tampered, replayed or stale)."""
 
 
+class WebhookPayloadError(Exception):
+    """A correctly signed webhook whose body is not an event: not a JSON object (or nested too
+    deeply to read), no string ``type``, or no ``data.object`` object. Stripe sends none of these."""
+
+
 @dataclass(frozen=True)
 class CheckoutSession:
     id: str
@@ -40,6 +47,21 @@ class CheckoutSession:
     payment_intent: str
     amount_total: int
     metadata: dict
+    client_reference_id: str = ""
+
+
+@dataclass(frozen=True)
+class ChargeRefunded:
+    """What a ``charge.refunded`` event says: the payment and how much of it is refunded so far."""
+
+    payment_intent: str
+    amount_refunded: int
+
+
+# Stripe's ids (cs_..., pi_...) are letters, digits and underscores; anything else in an event
+# (a number, an object, a lone surrogate the database cannot store) is not an id.
+STRIPE_ID = re.compile(r"[A-Za-z0-9_]{1,255}")
+MAX_AMOUNT = 99_999_999  # the largest amount Stripe takes, in pence
 
 
 @functools.cache
@@ -71,6 +93,7 @@ def _session(obj) -> CheckoutSession:
         payment_intent=intent,
         amount_total=data.get("amount_total") or 0,
         metadata=dict(data.get("metadata") or {}),
+        client_reference_id=data.get("client_reference_id") or "",
     )
 
 
@@ -158,9 +181,65 @@ def refund(*, payment_intent: str, amount: int, idempotency_key: str, metadata: 
 
 
 def construct_event(payload: bytes, signature: str) -> dict:
-    """Verify a webhook's signature and age; raises WebhookSignatureError."""
-    try:
-        event = stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
-    except (ValueError, stripe.SignatureVerificationError) as exc:
+    """Verify a webhook's signature and age, then read it: a dict with a string ``type`` and an
+    object ``data.object``. Raises WebhookSignatureError, or WebhookPayloadError for a signed body
+    that is not an event. The fields inside ``data.object`` are read by the functions below."""
+    secret, tolerance = settings.STRIPE_WEBHOOK_SECRET, stripe.Webhook.DEFAULT_TOLERANCE
+    try:  # the signature only: stripe's own event objects cannot be built from every signed body
+        stripe.WebhookSignature.verify_header(payload, signature, secret, tolerance)
+    except (ValueError, stripe.SignatureVerificationError) as exc:  # ValueError: not UTF-8
         raise WebhookSignatureError(str(exc))
-    return event.to_dict()
+    try:
+        event = json.loads(payload)
+    except (ValueError, RecursionError) as exc:
+        raise WebhookPayloadError(f"not JSON: {exc}")
+    data = event.get("data") if isinstance(event, dict) else None
+    if not isinstance(data, dict) or not isinstance(event.get("type"), str) or not isinstance(data.get("object"), dict):
+        raise WebhookPayloadError("not an event: no string type, or no data.object object")
+    return event
+
+
+def _id(value) -> str | None:
+    return value if isinstance(value, str) and STRIPE_ID.fullmatch(value) else None
+
+
+def _pence(value) -> int | None:
+    # type() and not isinstance(): JSON's true is a bool, and a bool is an int to isinstance.
+    return value if type(value) is int and 0 <= value <= MAX_AMOUNT else None
+
+
+def session_from_event(obj: dict) -> CheckoutSession | None:
+    """The Checkout Session of a ``checkout.session.*`` event's ``data.object``, or None when a field
+    the site reads is not as Stripe sends it (an id that is no id, metadata that is no object, an
+    amount that is not whole pence). Raises nothing."""
+    session_id, intent, amount = _id(obj.get("id")), obj.get("payment_intent"), obj.get("amount_total")
+    texts = [obj.get(key) for key in ("url", "status", "payment_status", "client_reference_id")]
+    metadata = obj.get("metadata")
+    if (
+        session_id is None
+        or (intent is not None and _id(intent) is None)
+        or (amount is not None and _pence(amount) is None)
+        or not all(text is None or isinstance(text, str) for text in texts)
+        or not (metadata is None or isinstance(metadata, dict))
+    ):
+        return None
+    url, status, payment_status, reference = (text or "" for text in texts)
+    return CheckoutSession(
+        id=session_id,
+        url=url,
+        status=status,
+        payment_status=payment_status,
+        payment_intent=intent or "",
+        amount_total=amount or 0,
+        metadata=metadata or {},
+        client_reference_id=reference,
+    )
+
+
+def refund_from_event(obj: dict) -> ChargeRefunded | None:
+    """What a ``charge.refunded`` event's ``data.object`` says, or None when its payment intent is
+    no id or its refunded amount is not whole pence. Raises nothing."""
+    intent, refunded = _id(obj.get("payment_intent")), _pence(obj.get("amount_refunded"))
+    if intent is None or refunded is None:
+        return None
+    return ChargeRefunded(payment_intent=intent, amount_refunded=refunded)

@@ -218,5 +218,7 @@ def stripe_webhook(request):
         event = stripe_gateway.construct_event(request.body, request.headers.get("Stripe-Signature", ""))
     except stripe_gateway.WebhookSignatureError:
         return JsonResponse({"error": "invalid signature"}, status=400)
+    except stripe_gateway.WebhookPayloadError as exc:  # signed, but not an event: say so, not 500
+        return JsonResponse({"error": "malformed_event", "message": str(exc)}, status=400)
     outcome = payments.handle_event(event)
     return JsonResponse({"received": True, "outcome": outcome})

@@ -147,6 +147,8 @@ SCAN_CASES = {
     "a JSON list": (b"[1, 2]", "TOKEN"),
     "binary junk": (b"\xff\xfe\x00junk", "TOKEN"),
     "a body of 40 KB": ({"code": "A" * 40_000, "door": "Main gate", "nonce": "p-3"}, "TOKEN"),
+    "a body of 40 KB and no token": ({"code": "A" * 40_000, "door": "Main gate", "nonce": "p-5"}, None),
+    "a body of 6 MB": ({"code": "A" * 6_000_000, "door": "Main gate", "nonce": "p-6"}, "TOKEN"),
     "no nonce": ({"code": "A" * 28, "door": "Main gate"}, "TOKEN"),
     "no door": ({"code": "A" * 28, "nonce": "p-4"}, "TOKEN"),
     "a code of 10 KB": ({"code": "Z" * 10_000, "door": "Main gate", "nonce": "SIDE-5"}, "TOKEN"),

@@ -46,10 +46,11 @@ def test_bad_quantity_is_refused_with_a_message(client, festival, standard, stri
     [
         ("4.99", "The least you can pay for Solidarity is £5."),
         ("lots", "Enter an amount in pounds, like 12.50."),
-        ("1.234", "Enter an amount in pounds, like 12.50."),
+        ("1.234", "Use at most two decimal places for the pence, like 12.50."),
         ("-5", "Enter an amount of zero or more."),
         ("NaN", "Enter an amount in pounds, like 12.50."),
-        ("1e9", "Enter an amount below £10,000."),
+        ("1e9", "Enter an amount in pounds, like 12.50."),  # no exponents in money
+        ("1000000000", "Enter an amount below £10,000."),
     ],
 )
 def test_bad_sliding_scale_amount_is_refused(client, festival, solidarity, stripe_emulator, amount, message):

@@ -8,6 +8,7 @@ win, and only the winner queues the confirmation email.
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime, timedelta
 from functools import cache
 
@@ -35,6 +36,10 @@ DELAYED_PAYMENT_HOLD = timedelta(days=5)
 # Order.problem codes for a late payment that found no room: refunded (or being refunded), or owed a retry.
 NO_ROOM = "late_payment_no_room"
 REFUND_FAILED = "late_refund_failed"
+# Order.problem when Stripe reported a payment of another amount than the order's total; a later
+# correct, complete payment for the order clears it.
+AMOUNT_MISMATCH = "amount_mismatch"
+ORDER_ID = re.compile(r"[0-9]{1,18}")  # our client_reference_id: an order's pk, ASCII digits within a bigint
 
 
 def currency() -> str:
@@ -98,8 +103,10 @@ def fulfil_order(*, order: Order, payment_intent: str, amount_paid: int) -> str:
     """Mark a paid order paid exactly once and queue its email; answers what happened. Raises nothing."""
     if amount_paid != order.total:
         log.error("order %s: paid %s but total is %s", order.code, amount_paid, order.total)
-        Order.objects.filter(pk=order.pk, problem="").update(problem="amount_mismatch")
+        Order.objects.filter(pk=order.pk, problem="").update(problem=AMOUNT_MISMATCH)
         return NOT_PAID
+    # The right amount, paid: an earlier report of another amount no longer needs a person.
+    Order.objects.filter(pk=order.pk, problem=AMOUNT_MISMATCH).update(problem="")
     now = timezone.now()
     with transaction.atomic():
         won = Order.objects.filter(pk=order.pk, status=Order.Status.PENDING).update(
@@ -180,38 +187,48 @@ def _unrefunded_late_payments():
     )
 
 
-def _order_for_session(session: dict) -> Order | None:
-    order = Order.objects.filter(stripe_checkout_session_id=session.get("id", "")).first()
-    if order is None and str(session.get("client_reference_id") or "").isdigit():
-        order = Order.objects.filter(pk=int(session["client_reference_id"])).first()
-        if order and order.code != (session.get("metadata") or {}).get("order_code"):
+def _order_for_session(session: stripe_gateway.CheckoutSession) -> Order | None:
+    order = Order.objects.filter(stripe_checkout_session_id=session.id).first()
+    if order is None and ORDER_ID.fullmatch(session.client_reference_id):
+        order = Order.objects.filter(pk=int(session.client_reference_id)).first()
+        if order and order.code != session.metadata.get("order_code"):
             return None
     return order
 
 
 def handle_event(event: dict) -> str:
-    """Act on one verified Stripe event; duplicates and stale events do no harm. Raises nothing."""
-    kind = event.get("type", "")
-    obj = (event.get("data") or {}).get("object") or {}
+    """Act on one verified Stripe event; duplicates and stale events do no harm. Raises nothing.
+
+    ``event`` is as ``stripe_gateway.construct_event`` read it (a string type, an object
+    ``data.object``). An event whose object's fields are not as Stripe sends them is ignored and
+    logged, not refused: answered with an error, Stripe would send the same event again for days.
+    """
+    kind, obj = event["type"], event["data"]["object"]
     if kind == "charge.refunded":  # a refund, ours or one made in Stripe's dashboard
         from . import refunds
 
-        intent, refunded = obj.get("payment_intent"), obj.get("amount_refunded")
-        if not isinstance(intent, str) or not isinstance(refunded, int):
+        refund = stripe_gateway.refund_from_event(obj)
+        if refund is None:
+            log.warning("event %s ignored: its charge is not shaped as Stripe sends one", kind)
             return IGNORED
-        return refunds.record_stripe_refund(payment_intent=intent, amount_refunded=refunded)
+        return refunds.record_stripe_refund(
+            payment_intent=refund.payment_intent, amount_refunded=refund.amount_refunded
+        )
     if not kind.startswith("checkout.session."):
         return IGNORED
-    session = obj
+    session = stripe_gateway.session_from_event(obj)
+    if session is None:
+        log.warning("event %s ignored: its session is not shaped as Stripe sends one", kind)
+        return IGNORED
     order = _order_for_session(session)
     if order is None:
-        log.warning("event %s for unknown session %s", kind, session.get("id"))
+        log.warning("event %s for unknown session %s", kind, session.id)
         return IGNORED
-    paid = session.get("payment_status") == "paid"
-    intent = session.get("payment_intent") or ""
+    paid = session.payment_status == "paid"
+    intent = session.payment_intent
     if kind in ("checkout.session.completed", "checkout.session.async_payment_succeeded"):
         if paid:
-            return fulfil_order(order=order, payment_intent=intent, amount_paid=session.get("amount_total") or 0)
+            return fulfil_order(order=order, payment_intent=intent, amount_paid=session.amount_total)
         # A delayed method (bank debit): keep the hold until it settles or fails.
         Order.objects.filter(pk=order.pk, status=Order.Status.PENDING).update(
             hold_expires_at=timezone.now() + DELAYED_PAYMENT_HOLD, stripe_payment_intent_id=intent
