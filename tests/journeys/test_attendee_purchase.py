@@ -47,7 +47,7 @@ def test_attendee_buys_two_tickets_pays_downloads_badges_and_corrects_a_name(ope
     page.wait_for_selector("text=Voucher UNION20 applied.")
     assert page.input_value("#id_buyer_name") == "Zoë Łukasik"
     assert page.get_by_label("How many Standard").input_value() == "1"
-    page.get_by_label("You pay per ticket (£): Solidarity").fill("12.50")
+    page.get_by_label("You pay per ticket (£): Solidarity").fill("12,50")
     page.click("button:has-text('Continue: name your attendees')")
 
     # The review step: prices, the discount, and a name for each ticket.
@@ -55,6 +55,7 @@ def test_attendee_buys_two_tickets_pays_downloads_badges_and_corrects_a_name(ope
     assert_accessible(page)
     summary = page.text_content("table.summary")
     assert "Voucher UNION20" in summary
+    assert "1 × Solidarity (£12.50)" in summary
     assert page.input_value("#id_attendee_0") == "Zoë Łukasik"
     page.fill("#id_attendee_1", "Siân Ní Bhriain")
     page.click("button:has-text('securely with Stripe')")
