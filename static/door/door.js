@@ -326,7 +326,10 @@
   }
 
   /* ---------- camera ---------- */
-  var camera = { stream: null, detector: null, lastCode: "", lastAt: 0, canvas: null };
+  // A badge held up to the camera is one scan, however long it is held: its code counts again
+  // only once it has been out of view this long (or the camera was stopped and started).
+  var CAMERA_GONE_MS = 1500;
+  var camera = { stream: null, detector: null, lastCode: "", lastSeen: 0, canvas: null };
   function loadJsQR() {
     if (window.jsQR) return Promise.resolve();
     return new Promise(function (resolve, reject) {
@@ -357,6 +360,7 @@
   function stopCamera() {
     if (camera.stream) camera.stream.getTracks().forEach(function (track) { track.stop(); });
     camera.stream = null;
+    camera.lastCode = "";
     $("camera").hidden = true;
     $("camera-toggle").setAttribute("aria-pressed", "false");
     $("camera-toggle").textContent = cfg.text.camera;
@@ -364,9 +368,9 @@
   }
   function found(code) {
     var now = Date.now();
-    if (code === camera.lastCode && now - camera.lastAt < 3000) return; // the same badge still in view
-    camera.lastCode = code; camera.lastAt = now;
-    scan({ code: code });
+    var stillInView = code === camera.lastCode && now - camera.lastSeen < CAMERA_GONE_MS;
+    camera.lastCode = code; camera.lastSeen = now;
+    if (!stillInView) scan({ code: code });
   }
   function tick() {
     if (!camera.stream) return;

@@ -1,0 +1,53 @@
+"""The door page's camera in headless Chromium: a fake camera films a badge's QR code."""
+
+import pytest
+
+from tests.camera import launch_with_camera, qr_frame, write_y4m
+from ticketing.models import CheckIn
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def camera_page(chromium, live_server, client, door_staff, live_festival, tmp_path):
+    """A phone-sized door page, signed in as door staff, in a Chromium whose camera films ``frames``."""
+    browsers = []
+
+    def open_page(frames, expected_tickets: int):
+        browser = launch_with_camera(chromium, write_y4m(tmp_path / "camera.y4m", frames))
+        browsers.append(browser)
+        client.force_login(door_staff)
+        context = browser.new_context(viewport=PHONE)
+        context.grant_permissions(["camera"])
+        context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+        page = context.new_page()
+        page.goto(live_server.url + "/door/")
+        page.wait_for_selector("html[data-door-ready]")
+        page.wait_for_function(f"document.getElementById('list-size').textContent === '{expected_tickets}'")
+        return page
+
+    yield open_page
+    for browser in browsers:
+        browser.close()
+
+
+def camera_seconds(page) -> float:
+    return page.evaluate("document.getElementById('camera-video').currentTime")
+
+
+def test_a_badge_held_in_front_of_the_camera_is_scanned_once(camera_page, make_ticket):
+    ticket = make_ticket(attendee_name="Rosa Parks")
+    page = camera_page([qr_frame(ticket.secret)] * 10, 1)
+
+    page.click("#camera-toggle")
+    page.wait_for_selector("#result[data-result='admitted']")
+    admitted_at = camera_seconds(page)
+    # The badge stays in view for five seconds more: still one scan, still "Welcome in".
+    page.wait_for_function(f"document.getElementById('camera-video').currentTime > {admitted_at + 5}")
+    shown = page.get_attribute("#result", "data-result")
+
+    assert shown == "admitted"
+    assert CheckIn.objects.count() == 1
+
