@@ -341,6 +341,7 @@
   function startCamera() {
     var status = $("camera-status"), video = $("camera-video");
     $("camera").hidden = false;
+    $("scan-hint").hidden = true; // room for the camera view above the result
     if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) { status.textContent = cfg.text.cameraUnavailable; return; }
     var ready = ("BarcodeDetector" in window)
       ? Promise.resolve().then(function () { camera.detector = new window.BarcodeDetector({ formats: ["qr_code"] }); })
@@ -362,6 +363,7 @@
     camera.stream = null;
     camera.lastCode = "";
     $("camera").hidden = true;
+    $("scan-hint").hidden = false;
     $("camera-toggle").setAttribute("aria-pressed", "false");
     $("camera-toggle").textContent = cfg.text.camera;
     input.focus();

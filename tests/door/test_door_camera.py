@@ -51,3 +51,18 @@ def test_a_badge_held_in_front_of_the_camera_is_scanned_once(camera_page, make_t
     assert shown == "admitted"
     assert CheckIn.objects.count() == 1
 
+
+def test_the_camera_view_and_the_result_fit_on_a_phone_screen(camera_page, make_ticket):
+    ticket = make_ticket(attendee_name="Rosa Parks")
+    page = camera_page([qr_frame(ticket.secret)] * 10, 1)
+
+    page.click("#camera-toggle")
+    page.wait_for_selector("#result[data-result='admitted']")
+    boxes = page.evaluate(
+        """['camera-video', 'result'].map(id => {
+            const box = document.getElementById(id).getBoundingClientRect();
+            return [id, box.top >= 0 && box.bottom <= window.innerHeight];
+        })"""
+    )
+
+    assert boxes == [["camera-video", True], ["result", True]]
