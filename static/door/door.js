@@ -9,7 +9,7 @@
   var state = {
     token: cfg.token,
     online: navigator.onLine,
-    lastAdmission: null, // {id, local, nonce, hash}
+    lastAdmission: null, // online {id, hash (a promise), marked}; offline {local, nonce, hash}
     cursor: null,
     syncing: false,
   };
@@ -167,7 +167,8 @@
       setOnline(true);
       if (r.status !== 200) { show("error", { hint: (r.data && r.data.message) || "" }); return; }
       var admitted = r.data.result === "admitted";
-      state.lastAdmission = admitted ? { id: r.data.check_in, code: body.code, marked: markLocally(body.code, true) } : null;
+      var hash = admitted ? listHash(body.code, payload.hash) : null;
+      state.lastAdmission = admitted ? { id: r.data.check_in, hash: hash, marked: markLocally(hash, true) } : null;
       show(r.data.result, r.data);
       refreshCounts();
     }, function () {
@@ -176,10 +177,18 @@
     });
   }
 
+  // A ticket's key in this device's door list: the hash of its code, or, for a ticket admitted
+  // from a search (whose code the page never sees), the hash the search result came with.
+  function listHash(code, hash) {
+    if (!code) return Promise.resolve(hash || "");
+    if (!window.crypto || !crypto.subtle) return Promise.resolve("");
+    return sha256hex(code);
+  }
+
   // Keep this device's door list in step with an online admission or its undo.
-  function markLocally(code, admitted) {
-    if (!code || !window.crypto || !crypto.subtle) return Promise.resolve();
-    return sha256hex(code).then(function (hash) {
+  function markLocally(hashPromise, admitted) {
+    return hashPromise.then(function (hash) {
+      if (!hash) return;
       return idb.get("tickets", hash).then(function (entry) {
         if (entry) { entry.in = admitted ? today() : ""; return idb.put("tickets", entry, hash); }
       });
@@ -220,7 +229,7 @@
     }
     api(cfg.urls.undo, { method: "POST", body: { check_in: last.id } }).then(function (r) {
       if (r.status !== 200) { show("idle", { hint: r.data.message }); return; }
-      return last.marked.then(function () { return markLocally(last.code, false); }).then(function () {
+      return last.marked.then(function () { return markLocally(last.hash, false); }).then(function () {
         show("undone");
         refreshCounts();
       });
@@ -318,7 +327,7 @@
         button.type = "button";
         button.textContent = cfg.text.checkIn;
         button.setAttribute("aria-label", cfg.text.checkIn + ": " + t.name);
-        button.addEventListener("click", function () { scan({ ticket: t.id }); });
+        button.addEventListener("click", function () { scan({ ticket: t.id, hash: t.hash }); });
         li.appendChild(text); li.appendChild(button);
         list.appendChild(li);
       });
