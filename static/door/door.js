@@ -350,7 +350,7 @@
   function startCamera() {
     var status = $("camera-status"), video = $("camera-video");
     $("camera").hidden = false;
-    $("scan-hint").hidden = true; // room for the camera view above the result
+    video.hidden = true; // until the camera films: no empty black box
     if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) { status.textContent = cfg.text.cameraUnavailable; return; }
     var ready = ("BarcodeDetector" in window)
       ? Promise.resolve().then(function () { camera.detector = new window.BarcodeDetector({ formats: ["qr_code"] }); })
@@ -361,6 +361,8 @@
       camera.stream = stream;
       video.srcObject = stream;
       video.play();
+      video.hidden = false;
+      $("scan-hint").hidden = true; // room for the camera view above the result
       status.textContent = cfg.text.cameraOn;
       $("camera-toggle").setAttribute("aria-pressed", "true");
       $("camera-toggle").textContent = cfg.text.stopCamera;

@@ -66,3 +66,23 @@ def test_the_camera_view_and_the_result_fit_on_a_phone_screen(camera_page, make_
     )
 
     assert boxes == [["camera-video", True], ["result", True]]
+
+
+def test_without_a_camera_the_page_says_so_and_keeps_the_scanner_hint(
+    chromium, live_server, client, door_staff, live_festival
+):
+    client.force_login(door_staff)
+    context = chromium.new_context(viewport=PHONE)  # Chromium with no camera at all
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    page = context.new_page()
+    page.goto(live_server.url + "/door/")
+    page.wait_for_selector("html[data-door-ready]")
+
+    page.click("#camera-toggle")
+    page.wait_for_function("document.getElementById('camera-status').textContent !== ''")
+    shown = {name: page.is_visible(selector) for name, selector in [("view", "#camera-video"), ("hint", "#scan-hint")]}
+    status = page.text_content("#camera-status")
+    context.close()
+
+    assert status == "The camera is not available here. Use a badge scanner or type the code."
+    assert shown == {"view": False, "hint": True}
