@@ -347,15 +347,24 @@
       document.head.appendChild(s);
     });
   }
+  // The browser's own QR reader where it has one that reads QR codes, else the vendored jsQR.
+  // Some have a BarcodeDetector that reads nothing (a phone without the platform's barcode
+  // service): it lists no QR format, or it fails when asked.
+  function qrReader() {
+    if (!("BarcodeDetector" in window)) return loadJsQR();
+    return Promise.resolve(window.BarcodeDetector.getSupportedFormats ? window.BarcodeDetector.getSupportedFormats() : [])
+      .then(function (formats) {
+        if (formats.indexOf("qr_code") === -1) return loadJsQR();
+        camera.detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+      })
+      .catch(function () { camera.detector = null; return loadJsQR(); });
+  }
   function startCamera() {
     var status = $("camera-status"), video = $("camera-video");
     $("camera").hidden = false;
     video.hidden = true; // until the camera films: no empty black box
     if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) { status.textContent = cfg.text.cameraUnavailable; return; }
-    var ready = ("BarcodeDetector" in window)
-      ? Promise.resolve().then(function () { camera.detector = new window.BarcodeDetector({ formats: ["qr_code"] }); })
-      : loadJsQR();
-    ready.then(function () {
+    qrReader().then(function () {
       return navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
     }).then(function (stream) {
       camera.stream = stream;
@@ -393,7 +402,10 @@
       camera.detector.detect(video).then(function (codes) {
         if (codes.length) found(codes[0].rawValue);
         setTimeout(function () { requestAnimationFrame(tick); }, 120);
-      }, function () { setTimeout(tick, 250); });
+      }, function () {
+        camera.detector = null; // it cannot read after all: jsQR instead
+        loadJsQR().then(tick, function () { $("camera-status").textContent = cfg.text.cameraUnavailable; });
+      });
       return;
     }
     var canvas = camera.canvas || (camera.canvas = document.createElement("canvas"));

@@ -15,12 +15,14 @@ def camera_page(chromium, live_server, client, door_staff, live_festival, tmp_pa
     """A phone-sized door page, signed in as door staff, in a Chromium whose camera films ``frames``."""
     browsers = []
 
-    def open_page(frames, expected_tickets: int):
+    def open_page(frames, expected_tickets: int, *, init_script: str = ""):
         browser = launch_with_camera(chromium, write_y4m(tmp_path / "camera.y4m", frames))
         browsers.append(browser)
         client.force_login(door_staff)
         context = browser.new_context(viewport=PHONE)
         context.grant_permissions(["camera"])
+        if init_script:
+            context.add_init_script(init_script)
         context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
         page = context.new_page()
         page.goto(live_server.url + "/door/")
@@ -31,6 +33,20 @@ def camera_page(chromium, live_server, client, door_staff, live_festival, tmp_pa
     yield open_page
     for browser in browsers:
         browser.close()
+
+
+# A browser with a BarcodeDetector that cannot read QR codes (as on a phone without the
+# platform's barcode service): it lists no formats, or fails each time it is asked.
+BROKEN_DETECTORS = {
+    "lists no formats": "static getSupportedFormats() { return Promise.resolve([]); }",
+    "fails to detect": "static getSupportedFormats() { return Promise.resolve(['qr_code']); }",
+}
+DETECTOR = """
+window.BarcodeDetector = class {
+  %s
+  detect() { return Promise.reject(new DOMException("Barcode detection service unavailable.", "NotSupportedError")); }
+};
+"""
 
 
 def camera_seconds(page) -> float:
@@ -50,6 +66,17 @@ def test_a_badge_held_in_front_of_the_camera_is_scanned_once(camera_page, make_t
 
     assert shown == "admitted"
     assert CheckIn.objects.count() == 1
+
+
+@pytest.mark.parametrize("detector", BROKEN_DETECTORS)
+def test_a_browser_barcode_detector_that_cannot_read_qr_codes_is_passed_over(camera_page, make_ticket, detector):
+    ticket = make_ticket(attendee_name="Rosa Parks")
+    page = camera_page([qr_frame(ticket.secret)] * 10, 1, init_script=DETECTOR % BROKEN_DETECTORS[detector])
+
+    page.click("#camera-toggle")
+    page.wait_for_selector("#result[data-result='admitted']")
+
+    assert CheckIn.objects.filter(result="admitted").count() == 1
 
 
 def test_the_camera_view_and_the_result_fit_on_a_phone_screen(camera_page, make_ticket):
