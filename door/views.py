@@ -273,6 +273,7 @@ def search(request, auth, festival):
                     "ticket_type": t.ticket_type.name,
                     "order": t.order.code,
                     "status": t.get_status_display(),
+                    "hash": checkin_service.secret_hash(t.secret),  # its key in the offline door list
                 }
                 for t in tickets
             ]

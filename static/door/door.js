@@ -9,7 +9,7 @@
   var state = {
     token: cfg.token,
     online: navigator.onLine,
-    lastAdmission: null, // {id, local, nonce, hash}
+    lastAdmission: null, // online {id, hash (a promise), marked}; offline {local, nonce, hash}
     cursor: null,
     syncing: false,
   };
@@ -167,7 +167,8 @@
       setOnline(true);
       if (r.status !== 200) { show("error", { hint: (r.data && r.data.message) || "" }); return; }
       var admitted = r.data.result === "admitted";
-      state.lastAdmission = admitted ? { id: r.data.check_in, code: body.code, marked: markLocally(body.code, true) } : null;
+      var hash = admitted ? listHash(body.code, payload.hash) : null;
+      state.lastAdmission = admitted ? { id: r.data.check_in, hash: hash, marked: markLocally(hash, true) } : null;
       show(r.data.result, r.data);
       refreshCounts();
     }, function () {
@@ -176,10 +177,18 @@
     });
   }
 
+  // A ticket's key in this device's door list: the hash of its code, or, for a ticket admitted
+  // from a search (whose code the page never sees), the hash the search result came with.
+  function listHash(code, hash) {
+    if (!code) return Promise.resolve(hash || "");
+    if (!window.crypto || !crypto.subtle) return Promise.resolve("");
+    return sha256hex(code);
+  }
+
   // Keep this device's door list in step with an online admission or its undo.
-  function markLocally(code, admitted) {
-    if (!code || !window.crypto || !crypto.subtle) return Promise.resolve();
-    return sha256hex(code).then(function (hash) {
+  function markLocally(hashPromise, admitted) {
+    return hashPromise.then(function (hash) {
+      if (!hash) return;
       return idb.get("tickets", hash).then(function (entry) {
         if (entry) { entry.in = admitted ? today() : ""; return idb.put("tickets", entry, hash); }
       });
@@ -220,7 +229,7 @@
     }
     api(cfg.urls.undo, { method: "POST", body: { check_in: last.id } }).then(function (r) {
       if (r.status !== 200) { show("idle", { hint: r.data.message }); return; }
-      return last.marked.then(function () { return markLocally(last.code, false); }).then(function () {
+      return last.marked.then(function () { return markLocally(last.hash, false); }).then(function () {
         show("undone");
         refreshCounts();
       });
@@ -318,7 +327,7 @@
         button.type = "button";
         button.textContent = cfg.text.checkIn;
         button.setAttribute("aria-label", cfg.text.checkIn + ": " + t.name);
-        button.addEventListener("click", function () { scan({ ticket: t.id }); });
+        button.addEventListener("click", function () { scan({ ticket: t.id, hash: t.hash }); });
         li.appendChild(text); li.appendChild(button);
         list.appendChild(li);
       });
@@ -326,7 +335,10 @@
   }
 
   /* ---------- camera ---------- */
-  var camera = { stream: null, detector: null, lastCode: "", lastAt: 0, canvas: null };
+  // A badge held up to the camera is one scan, however long it is held: its code counts again
+  // only once it has been out of view this long (or the camera was stopped and started).
+  var CAMERA_GONE_MS = 1500;
+  var camera = { stream: null, detector: null, lastCode: "", lastSeen: 0, canvas: null };
   function loadJsQR() {
     if (window.jsQR) return Promise.resolve();
     return new Promise(function (resolve, reject) {
@@ -335,19 +347,31 @@
       document.head.appendChild(s);
     });
   }
+  // The browser's own QR reader where it has one that reads QR codes, else the vendored jsQR.
+  // Some have a BarcodeDetector that reads nothing (a phone without the platform's barcode
+  // service): it lists no QR format, or it fails when asked.
+  function qrReader() {
+    if (!("BarcodeDetector" in window)) return loadJsQR();
+    return Promise.resolve(window.BarcodeDetector.getSupportedFormats ? window.BarcodeDetector.getSupportedFormats() : [])
+      .then(function (formats) {
+        if (formats.indexOf("qr_code") === -1) return loadJsQR();
+        camera.detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+      })
+      .catch(function () { camera.detector = null; return loadJsQR(); });
+  }
   function startCamera() {
     var status = $("camera-status"), video = $("camera-video");
     $("camera").hidden = false;
+    video.hidden = true; // until the camera films: no empty black box
     if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) { status.textContent = cfg.text.cameraUnavailable; return; }
-    var ready = ("BarcodeDetector" in window)
-      ? Promise.resolve().then(function () { camera.detector = new window.BarcodeDetector({ formats: ["qr_code"] }); })
-      : loadJsQR();
-    ready.then(function () {
+    qrReader().then(function () {
       return navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
     }).then(function (stream) {
       camera.stream = stream;
       video.srcObject = stream;
       video.play();
+      video.hidden = false;
+      $("scan-hint").hidden = true; // room for the camera view above the result
       status.textContent = cfg.text.cameraOn;
       $("camera-toggle").setAttribute("aria-pressed", "true");
       $("camera-toggle").textContent = cfg.text.stopCamera;
@@ -357,16 +381,18 @@
   function stopCamera() {
     if (camera.stream) camera.stream.getTracks().forEach(function (track) { track.stop(); });
     camera.stream = null;
+    camera.lastCode = "";
     $("camera").hidden = true;
+    $("scan-hint").hidden = false;
     $("camera-toggle").setAttribute("aria-pressed", "false");
     $("camera-toggle").textContent = cfg.text.camera;
     input.focus();
   }
   function found(code) {
     var now = Date.now();
-    if (code === camera.lastCode && now - camera.lastAt < 3000) return; // the same badge still in view
-    camera.lastCode = code; camera.lastAt = now;
-    scan({ code: code });
+    var stillInView = code === camera.lastCode && now - camera.lastSeen < CAMERA_GONE_MS;
+    camera.lastCode = code; camera.lastSeen = now;
+    if (!stillInView) scan({ code: code });
   }
   function tick() {
     if (!camera.stream) return;
@@ -376,7 +402,10 @@
       camera.detector.detect(video).then(function (codes) {
         if (codes.length) found(codes[0].rawValue);
         setTimeout(function () { requestAnimationFrame(tick); }, 120);
-      }, function () { setTimeout(tick, 250); });
+      }, function () {
+        camera.detector = null; // it cannot read after all: jsQR instead
+        loadJsQR().then(tick, function () { $("camera-status").textContent = cfg.text.cameraUnavailable; });
+      });
       return;
     }
     var canvas = camera.canvas || (camera.canvas = document.createElement("canvas"));

@@ -98,6 +98,15 @@ def test_search_by_order_code(api, make_ticket):
     assert [t["name"] for t in found] == ["Diane Nash"]
 
 
+def test_search_results_carry_their_key_in_the_door_list(api, make_ticket):
+    make_ticket(attendee_name="Ella Baker")
+
+    found = api.get("search", {"q": "Ella"}).json()["tickets"]
+    listed = api.get("list").json()["tickets"]
+
+    assert [t["hash"] for t in found] == [row[0] for row in listed]
+
+
 @pytest.mark.parametrize("count", [1, 3])
 def test_search_queries_do_not_grow_with_results(api, make_ticket, django_assert_num_queries, count):
     for n in range(count):

@@ -160,3 +160,37 @@ def test_a_refused_request_is_not_shown_as_an_unknown_code(door_page, make_ticke
     assert detail == "This scan's nonce was already used for another code."
     assert focused == "scan-code"
     assert CheckIn.objects.count() == 1
+
+
+def test_a_ticket_admitted_from_a_search_is_in_this_devices_door_list(door_page, make_ticket):
+    ticket = make_ticket(attendee_name="Claudia Jones")
+    context, page = door_page(1)
+
+    page.fill("#search-q", "Claudia")
+    page.click("#search-form button")
+    page.click("#search-results button")
+    page.wait_for_selector("#result[data-result='admitted']")
+    context.set_offline(True)
+    page.wait_for_selector("#door-net[data-state='offline']")
+    scan(page, ticket.secret, "already_checked_in")  # her badge turns up: this device must know she is in
+    context.close()
+
+    assert CheckIn.objects.filter(result="admitted").count() == 1
+
+
+def test_undoing_an_admission_from_a_search_clears_it_from_this_devices_door_list(door_page, make_ticket):
+    ticket = make_ticket(attendee_name="Claudia Jones")
+    context, page = door_page(1)
+
+    page.fill("#search-q", "Claudia")
+    page.click("#search-form button")
+    page.click("#search-results button")
+    page.wait_for_selector("#result[data-result='admitted']")
+    page.click("#undo")
+    page.wait_for_selector("#result[data-result='undone']")
+    context.set_offline(True)
+    page.wait_for_selector("#door-net[data-state='offline']")
+    scan(page, ticket.secret, "admitted")
+    context.close()
+
+    assert CheckIn.objects.filter(result="admitted", undone_at__isnull=True).count() == 0
