@@ -3,12 +3,15 @@
 The edition page, the shop and the order service read one rule (``FestivalPage.sales_state``).
 """
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from festival.demo import upsert_child
 from festival.models import FestivalPage
 from ticketing.models import Order, TicketType, WaitingListEntry
 from ticketing.services import orders, waiting_list
@@ -157,3 +160,24 @@ def test_the_home_page_lists_an_edition_that_is_over_as_over(client, over, stand
 
     assert '<span class="status status--over">Over</span>' in page
     assert "On sale" not in page
+
+
+def test_the_home_page_reads_the_sales_of_one_edition_or_three_in_the_same_queries(client, home, festival, standard):
+    def queries_for_home_page():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/").status_code == 200
+        return len(queries.captured_queries)
+
+    queries_for_home_page()  # warm the site's caches (chrome, settings)
+    one = queries_for_home_page()
+    for year in (2027, 2028):
+        edition = upsert_child(
+            home, FestivalPage, slug=str(year), title=f"Festival of Resistance {year}", start_date=date(year, 10, 15),
+            end_date=date(year, 10, 17), venue_name="Hall", status=FestivalPage.Status.ON_SALE,
+        )  # fmt: skip
+        TicketType.objects.create(festival=edition, name="Weekend", price=1000, capacity=5)
+    queries_for_home_page()
+
+    three = queries_for_home_page()
+
+    assert three == one

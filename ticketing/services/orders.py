@@ -12,13 +12,14 @@ Stripe calls and emails happen outside these transactions.
 from __future__ import annotations
 
 import logging
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -124,6 +125,28 @@ def sales_state(festival: FestivalPage, *, now: datetime | None = None, snapshot
     now = now or timezone.now()
     snapshot = stock(festival, now) if snapshot is None else snapshot
     return festival.sales_state(now=now, tickets_left=snapshot.public_left)
+
+
+def sales_states(festivals: Iterable[FestivalPage], now: datetime | None = None) -> list[tuple[FestivalPage, str]]:
+    """Each edition with its sales state now, for a list of editions: their stock in two queries, not two each."""
+    now = now or timezone.now()
+    festivals = list(festivals)
+    ids = [festival.pk for festival in festivals]
+    types = defaultdict(list)
+    for ticket_type in TicketType.objects.filter(festival_id__in=ids).order_by("sort_order", "name"):
+        types[ticket_type.festival_id].append(ticket_type)
+    promised = dict(
+        WaitingListEntry.objects.filter(
+            festival_id__in=ids, status=WaitingListEntry.Status.OFFERED, offer_expires_at__gt=now
+        )
+        .order_by()
+        .values_list("festival_id")
+        .annotate(Sum("quantity"))
+    )
+    return [
+        (festival, sales_state(festival, now=now, snapshot=Stock(types[festival.pk], promised.get(festival.pk, 0))))
+        for festival in festivals
+    ]
 
 
 @cache

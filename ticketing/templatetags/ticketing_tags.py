@@ -36,6 +36,12 @@ def sales_state(festival):
 
 
 @register.simple_tag
+def with_sales_states(festivals):
+    """Each of a list of editions with its status as it stands now: (edition, state) pairs."""
+    return orders.sales_states(festivals)
+
+
+@register.simple_tag
 def availability(ticket_type, now) -> str:
     """What is left of a type, in words (never by colour alone)."""
     if ticket_type.sale_starts_at and now < ticket_type.sale_starts_at:
