@@ -7,7 +7,7 @@ PORT ?= 8000
 only ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-deps run serve test lint format bench clean
+.PHONY: help install system-deps run test lint format bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -23,7 +23,7 @@ install: $(VENV)/.installed ## Create .venv and install the pinned dependencies
 system-deps: ## Install the Debian packages the tests need (Chromium, fonts, poppler)
 	bash scripts/system-deps.sh
 
-run: install ## Migrate SQLite, load the demo festival and serve it at http://127.0.0.1:8000
+run: install ## Migrate SQLite, load the demo festival and serve it at http://HOST:PORT (127.0.0.1:8000)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	$(PY) manage.py devserver --host $(HOST) --port $(PORT)

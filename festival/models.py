@@ -1,6 +1,7 @@
 """The site shell: the home page, one page per festival edition, plain pages, settings."""
 
 import zoneinfo
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -91,10 +92,22 @@ class FestivalPage(Page):
     @property
     def days(self):
         """Every date of the edition, in order."""
-        from datetime import timedelta
-
         count = (self.end_date - self.start_date).days + 1
         return [self.start_date + timedelta(days=n) for n in range(count)]
+
+    def sales_state(self, *, now: datetime, tickets_left: int) -> str:
+        """The edition's status as it stands at ``now``: the one rule for whether its tickets are sold.
+
+        Over once its last day has passed in its own time zone, or when marked over; otherwise, while
+        marked on sale (or sold out), sold out when no public ticket is left (``tickets_left``, once
+        those promised to the waiting list are set aside) and on sale when one is; otherwise its
+        status (announced, postponed), when nothing is sold. A ``Status`` value.
+        """
+        if self.status == self.Status.OVER or now.astimezone(self.tz).date() > self.end_date:
+            return self.Status.OVER
+        if self.status not in (self.Status.ON_SALE, self.Status.SOLD_OUT):
+            return self.Status(self.status)
+        return self.Status.ON_SALE if tickets_left > 0 else self.Status.SOLD_OUT
 
 
 class StandardPage(Page):

@@ -20,7 +20,8 @@ from ticketing.services import orders, payments, waiting_list
 from ticketing.services.errors import ShopError
 
 MAX_WEBHOOK_BYTES = 512 * 1024
-CONFLICTS = {"sold_out", "voucher_used_up", "payment_unavailable", "offer_invalid"}  # others' doing, not bad input
+# Others' doing or the calendar's, not bad input.
+CONFLICTS = {"sold_out", "voucher_used_up", "payment_unavailable", "offer_invalid", "edition_over"}
 
 
 def _load_edition(slug: str) -> tuple[FestivalPage, str] | None:
@@ -56,15 +57,17 @@ def shop(request, slug):
             voucher = orders.find_voucher(festival=festival, code=voucher_code)
         except ShopError as exc:
             voucher_error = exc.message
+    now = timezone.now()
     offer = None
     if offer_token:
         offer = WaitingListEntry.objects.filter(
             festival=festival,
             offer_token=offer_token,
             status=WaitingListEntry.Status.OFFERED,
-            offer_expires_at__gt=timezone.now(),
+            offer_expires_at__gt=now,
         ).first()
-    snapshot = orders.stock(festival)
+    snapshot = orders.stock(festival, now)
+    sales_state = orders.sales_state(festival, now=now, snapshot=snapshot)
     ticket_types = orders.visible_ticket_types(festival=festival, voucher=voucher, types=snapshot.types)
     form = ShopForm(data, ticket_types=ticket_types, initial={"voucher": voucher_code if voucher else ""})
     context = {
@@ -77,11 +80,13 @@ def shop(request, slug):
         "offer": offer,
         "offer_token": offer_token if offer else "",
         "offer_invalid": bool(offer_token and not offer),
-        "now": timezone.now(),
+        "now": now,
+        "sales_state": sales_state,
+        "sales_closed": sales_state not in (FestivalPage.Status.ON_SALE, FestivalPage.Status.SOLD_OUT),
     }
     if request.method == "GET":
         _kick_sweep()
-        context["sold_out"] = snapshot.public_left <= 0 and not offer
+        context["sold_out"] = sales_state == FestivalPage.Status.SOLD_OUT and not offer
         context["waiting_form"] = WaitingListForm()
         return render(request, "ticketing/shop.html", context)
     if "apply_voucher" in data:
@@ -110,12 +115,12 @@ def shop(request, slug):
                 lines=lines,
                 donation=form.cleaned_data["donation"] or 0,
                 voucher_code=voucher_code if voucher else "",
-                types=snapshot.types,
+                snapshot=snapshot,
             )
         except ShopError as exc:
             form.add_error(None, exc.message)
             context["error_code"] = exc.code
-            return render(request, "ticketing/shop.html", context, status=400)
+            return render(request, "ticketing/shop.html", context, status=409 if exc.code in CONFLICTS else 400)
         status = 400 if attendees.is_bound else 200
         return render(request, "ticketing/shop_review.html", context, status=status)
     try:

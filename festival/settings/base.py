@@ -6,6 +6,7 @@ that names the variable.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -88,10 +89,26 @@ def email_from_url(url, *, name="EMAIL_URL"):
     scheme = url.split(":", 1)[0]
     if scheme not in EMAIL_SCHEMES:
         raise ImproperlyConfigured(f"{name} is malformed: unknown scheme {scheme!r}")
+    if scheme == "filemail":
+        return _file_email(url, name=name)
     try:
         return environ.Env.email_url_config(url)
     except Exception as exc:
         raise ImproperlyConfigured(f"{name} is malformed: {exc}") from exc
+
+
+def _file_email(url, *, name):
+    """``filemail:///var/mail/festival``: the folder is the URL's path, absolute as written.
+
+    django-environ drops the path's leading slash, which put the emails in a folder under
+    whatever directory the server was started in.
+    """
+    parts = urlsplit(url)
+    if parts.netloc or not parts.path.strip("/"):
+        raise ImproperlyConfigured(
+            f"{name} is malformed: write the folder in full, as in filemail:///var/mail/festival"
+        )
+    return {"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend", "EMAIL_FILE_PATH": parts.path}
 
 
 SECRET_KEY = _read("SECRET_KEY", env.str, "dev-only-insecure-key-change-me-0123456789abcdefghijklmnop")
@@ -217,6 +234,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(_read("STATIC_ROOT", env.str, str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"  # served at the site's root: /favicon.ico, where browsers ask
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(_read("MEDIA_ROOT", env.str, str(BASE_DIR / "media")))
 STORAGES = {

@@ -22,7 +22,7 @@ def test_festival_page_renders_dates_venue_and_status(client, festival):
 
     assert response.status_code == 200
     assert "Northern Co-operative Hall" in response.text
-    assert "On sale" in response.text
+    assert '<span class="status status--over">Over</span>' in response.text  # its last day, 18 October, has passed
     assert "Friday 16 October" in response.text
 
 

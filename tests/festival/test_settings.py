@@ -57,6 +57,33 @@ def test_malformed_email_url_is_refused_naming_the_variable():
         email_from_url("carrier-pigeon://coo")
 
 
+def test_a_filemail_url_keeps_its_absolute_folder_as_written():
+    config = email_from_url("filemail:///var/mail/festival")
+
+    assert config["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBackend"
+    assert config["EMAIL_FILE_PATH"] == "/var/mail/festival"
+
+
+@pytest.mark.parametrize("url", ["filemail://", "filemail:///", "filemail://mail/festival"])
+def test_a_filemail_url_without_an_absolute_folder_is_refused_naming_the_variable(url):
+    with pytest.raises(ImproperlyConfigured, match="EMAIL_URL is malformed: .*filemail:///"):
+        email_from_url(url)
+
+
+def test_emails_sent_with_a_filemail_url_land_in_its_folder_whatever_the_working_directory(tmp_path):
+    folder, elsewhere = tmp_path / "mails", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = clean_environ("EMAIL_URL", "DATABASE_URL")
+    env.update(DJANGO_SETTINGS_MODULE="festival.settings.dev", EMAIL_URL=f"filemail://{folder}", PYTHONPATH=str(ROOT))
+    send = "import django; django.setup(); from django.core import mail; mail.send_mail('Hi', 'Hi', None, ['a@b.c'])"
+
+    result = subprocess.run([sys.executable, "-c", send], cwd=elsewhere, env=env, capture_output=True, text=True)
+
+    assert result.returncode == 0, result.stderr
+    assert len(list(folder.glob("*.log"))) == 1
+    assert list(elsewhere.iterdir()) == []
+
+
 def test_sqlite_connection_really_uses_wal_and_immediate(tmp_path, django_db_blocker):
     wrapper = DatabaseWrapper(
         {

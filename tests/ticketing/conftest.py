@@ -1,8 +1,31 @@
-"""Shop fixtures: a small edition's ticket types (the Stripe emulator's fixtures are in tests/conftest.py)."""
+"""Shop fixtures: an edition on sale and its ticket types (the Stripe emulator's fixtures are in tests/conftest.py)."""
+
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
+from festival.demo import upsert_child
+from festival.models import FestivalPage
 from ticketing.models import TicketType
+
+
+@pytest.fixture
+def festival(home):
+    """The shared three-day edition, dated four weeks from today: sales close by themselves once an
+    edition's last day has passed, and the shop's tests buy tickets whatever day they run on."""
+    start = timezone.localdate() + timedelta(days=28)
+    return upsert_child(
+        home,
+        FestivalPage,
+        slug="2026",
+        title="Festival of Resistance 2026",
+        start_date=start,
+        end_date=start + timedelta(days=2),
+        venue_name="Northern Co-operative Hall",
+        time_zone="Europe/London",
+        status=FestivalPage.Status.ON_SALE,
+    )
 
 
 @pytest.fixture

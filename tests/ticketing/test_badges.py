@@ -36,6 +36,14 @@ def qr_codes_on_page(pdf: bytes, index: int = 0) -> list[str]:
 
 
 @pytest.fixture
+def festival(festival):
+    """Badges name the edition's days: these tests pin them to Friday 16 to Sunday 18 October 2026."""
+    festival.start_date, festival.end_date = date(2026, 10, 16), date(2026, 10, 18)
+    festival.save_revision().publish()
+    return festival
+
+
+@pytest.fixture
 def ticket(festival):
     ticket_type = TicketTypeFactory(festival=festival, name="Solidarity weekend")
     return TicketFactory(ticket_type=ticket_type, attendee_name="Angela Davis", pronouns="she/her")

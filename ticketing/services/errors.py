@@ -11,6 +11,7 @@ MESSAGES = {
     "not_available": _("%(name)s tickets are not available to buy here."),
     "sold_out": _("Sorry, there are only %(left)s %(name)s tickets left."),
     "edition_not_on_sale": _("Tickets for this edition are not on sale."),
+    "edition_over": _("This festival is over, so its tickets are no longer on sale."),
     "voucher_unknown": _("We don't recognise that voucher code. Check it and try again."),
     "voucher_expired": _("That voucher has expired."),
     "voucher_used_up": _("That voucher has been used as many times as it allows."),

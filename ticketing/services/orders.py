@@ -12,13 +12,14 @@ Stripe calls and emails happen outside these transactions.
 from __future__ import annotations
 
 import logging
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -119,6 +120,35 @@ def stock(festival: FestivalPage, now: datetime | None = None) -> Stock:
     return Stock(types=types, promised=types[0].promised_to_waiting_list if types else 0)
 
 
+def sales_state(festival: FestivalPage, *, now: datetime | None = None, snapshot: Stock | None = None) -> str:
+    """The edition's sales state now (``FestivalPage.sales_state``), its public tickets left read from ``snapshot``."""
+    now = now or timezone.now()
+    snapshot = stock(festival, now) if snapshot is None else snapshot
+    return festival.sales_state(now=now, tickets_left=snapshot.public_left)
+
+
+def sales_states(festivals: Iterable[FestivalPage], now: datetime | None = None) -> list[tuple[FestivalPage, str]]:
+    """Each edition with its sales state now, for a list of editions: their stock in two queries, not two each."""
+    now = now or timezone.now()
+    festivals = list(festivals)
+    ids = [festival.pk for festival in festivals]
+    types = defaultdict(list)
+    for ticket_type in TicketType.objects.filter(festival_id__in=ids).order_by("sort_order", "name"):
+        types[ticket_type.festival_id].append(ticket_type)
+    promised = dict(
+        WaitingListEntry.objects.filter(
+            festival_id__in=ids, status=WaitingListEntry.Status.OFFERED, offer_expires_at__gt=now
+        )
+        .order_by()
+        .values_list("festival_id")
+        .annotate(Sum("quantity"))
+    )
+    return [
+        (festival, sales_state(festival, now=now, snapshot=Stock(types[festival.pk], promised.get(festival.pk, 0))))
+        for festival in festivals
+    ]
+
+
 @cache
 def _stock_sql() -> str:
     """Every buyer's request reads the stock, so its SQL is written once here: built by the ORM
@@ -170,16 +200,25 @@ def quote_order(
     donation: int = 0,
     voucher_code: str = "",
     now: datetime | None = None,
-    types: list[TicketType] | None = None,
+    snapshot: Stock | None = None,
 ) -> Quote:
-    """Price an order and check every rule but capacity; raises ShopError."""
+    """Price an order and check every rule but capacity; raises ShopError (edition_over, edition_not_on_sale, ...).
+
+    ``snapshot`` may pass the edition's stock when the caller has just read it.
+    """
     now = now or timezone.now()
-    if festival.status not in (FestivalPage.Status.ON_SALE, FestivalPage.Status.SOLD_OUT):
+    snapshot = stock(festival, now) if snapshot is None else snapshot
+    # Sold out goes on: a waiting-list offer or an unlocked complimentary type may still be bought,
+    # and capacity itself is decided by the guarded UPDATE in _reserve().
+    state = sales_state(festival, now=now, snapshot=snapshot)
+    if state == FestivalPage.Status.OVER:
+        raise ShopError("edition_over")
+    if state not in (FestivalPage.Status.ON_SALE, FestivalPage.Status.SOLD_OUT):
         raise ShopError("edition_not_on_sale")
     if donation < 0:
         raise ShopError("invalid_donation")
     voucher = find_voucher(festival=festival, code=voucher_code, now=now) if voucher_code else None
-    types = stock(festival).types if types is None else types
+    types = snapshot.types
     allowed = {t.pk: t for t in visible_ticket_types(festival=festival, voucher=voucher, types=types)}
     hidden = {t.pk: t for t in types}
     priced = []
@@ -298,7 +337,7 @@ def place_order(
     now = now or timezone.now()
     snapshot = snapshot or stock(festival, now)
     quote = quote_order(
-        festival=festival, lines=lines, donation=donation, voucher_code=voucher_code, now=now, types=snapshot.types
+        festival=festival, lines=lines, donation=donation, voucher_code=voucher_code, now=now, snapshot=snapshot
     )
     names = [n.strip() for n in attendee_names]
     if len(names) != quote.quantity or not all(names):

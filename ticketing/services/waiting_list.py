@@ -18,12 +18,19 @@ MAX_QUANTITY = 4
 
 
 def join_waiting_list(*, festival: FestivalPage, name: str, email: str, quantity: int = 1) -> WaitingListEntry:
-    """Add someone to the end of the list; raises ShopError not_sold_out/already_waiting/invalid_quantity."""
+    """Add someone to the end of the list.
+
+    Raises ShopError not_sold_out/edition_over/edition_not_on_sale/already_waiting/invalid_quantity.
+    """
     if not 1 <= quantity <= MAX_QUANTITY:
         raise ShopError("invalid_quantity")
-    now = timezone.now()
-    if orders.stock(festival, now).public_left > 0:
+    state = orders.sales_state(festival)
+    if state == FestivalPage.Status.ON_SALE:
         raise ShopError("not_sold_out")
+    if state == FestivalPage.Status.OVER:
+        raise ShopError("edition_over")
+    if state != FestivalPage.Status.SOLD_OUT:
+        raise ShopError("edition_not_on_sale")
     try:
         with transaction.atomic():
             return WaitingListEntry.objects.create(
@@ -39,7 +46,10 @@ def offer_released_tickets(*, festival: FestivalPage, now: datetime | None = Non
 
     now = now or timezone.now()
     _lapse_offers(festival_id=festival.pk, now=now)
-    free = orders.stock(festival, now).public_left
+    snapshot = orders.stock(festival, now)
+    if orders.sales_state(festival, now=now, snapshot=snapshot) != FestivalPage.Status.ON_SALE:
+        return []  # nothing free, or nothing sold any more (the edition is over): no link could be used
+    free = snapshot.public_left
     offered = []
     for entry in WaitingListEntry.objects.filter(festival=festival, status=WaitingListEntry.Status.WAITING):
         if entry.quantity > free:

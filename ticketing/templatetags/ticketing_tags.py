@@ -1,4 +1,4 @@
-"""Template helpers for the shop: money and what is left."""
+"""Template helpers for the shop: money, what is left, and whether an edition is selling."""
 
 from django import template
 from django.utils.html import format_html, format_html_join
@@ -6,6 +6,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ticketing.services import orders
 from ticketing.services.orders import on_sale
 from ticketing.services.orders import pounds as _pounds
 
@@ -26,6 +27,18 @@ def pounds(pence) -> str:
 @register.filter
 def on_sale_at(ticket_type, now) -> bool:
     return on_sale(ticket_type, now)
+
+
+@register.simple_tag
+def sales_state(festival):
+    """The edition's status as it stands now (``FestivalPage.sales_state``): on sale, sold out, over, or as marked."""
+    return orders.sales_state(festival)
+
+
+@register.simple_tag
+def with_sales_states(festivals):
+    """Each of a list of editions with its status as it stands now: (edition, state) pairs."""
+    return orders.sales_states(festivals)
 
 
 @register.simple_tag

@@ -1,6 +1,7 @@
 """Serve the site for development with its companions: the task worker and, with no
 Stripe keys, the local Stripe emulator. Ctrl+C stops them all."""
 
+import os
 import signal
 import subprocess
 import sys
@@ -20,6 +21,20 @@ def companion_commands() -> list[tuple[str, list[str]]]:
     return commands
 
 
+def child_environment(*, host: str, port: str) -> dict[str, str]:
+    """The environment of the server and its companions: ``SITE_URL`` is the address served, unless set.
+
+    Stripe's return addresses, the emulator's webhooks and the links in emails all come from
+    ``SITE_URL``, so ``--port 8001`` must move it too. One set in the environment or in ``.env``
+    (read into the environment with the settings) is kept.
+    """
+    env = dict(os.environ)
+    if not env.get("SITE_URL"):
+        reachable = "127.0.0.1" if host in ("0.0.0.0", "") else host  # noqa: S104 - every interface: ask the loopback
+        env["SITE_URL"] = f"http://{reachable}:{port}"
+    return env
+
+
 class Command(BaseCommand):
     help = "Run the development server with the task worker and the Stripe emulator."
 
@@ -31,14 +46,15 @@ class Command(BaseCommand):
         from django.core.management import get_commands
 
         available = get_commands()
+        env = child_environment(host=host, port=port)
         processes = []
         for name, command in companion_commands():
             if command[2] not in available:
                 continue
             self.stdout.write(f"starting {name}: {' '.join(command[1:])}")
-            processes.append(subprocess.Popen(command))  # noqa: S603 - our own interpreter and manage.py
+            processes.append(subprocess.Popen(command, env=env))  # noqa: S603 - our own interpreter and manage.py
         self.stdout.write(self.style.SUCCESS(f"Festival site on http://{host}:{port}/  (admin: /admin/)"))
-        web = subprocess.Popen([sys.executable, "manage.py", "runserver", f"{host}:{port}"])  # noqa: S603
+        web = subprocess.Popen([sys.executable, "manage.py", "runserver", f"{host}:{port}"], env=env)  # noqa: S603
         processes.append(web)
         try:
             while all(p.poll() is None for p in processes):
