@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from festival.downloads import attachment
 from ticketing.models import Order, Ticket
 from ticketing.services import badges
 
@@ -29,7 +30,7 @@ def badge_download(request, token, ticket_id):
     if ticket.status != Ticket.Status.VALID:
         raise Http404
     response = HttpResponse(badges.badge_bytes(ticket=ticket), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{badges.badge_filename(ticket)}"'
+    response["Content-Disposition"] = attachment(badges.badge_filename(ticket), default="badge")
     response["Cache-Control"] = "private, no-store"
     response["Referrer-Policy"] = "no-referrer"
     return response
@@ -80,5 +81,5 @@ def festival_calendar(request, token):
     event.add("description", _("Your order: %(code)s") % {"code": order.code})
     calendar.add_component(event)
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{festival.slug}.ics"'
+    response["Content-Disposition"] = attachment(f"{festival.slug}.ics", default="festival")
     return response

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from django_tasks import task
 from PIL import ImageFont
 
+from festival.downloads import filename_part
 from ticketing import pdf
 from ticketing.codes import new_ticket_secret
 from ticketing.models import BadgePrintJob, Order, RetiredSecret, Ticket
@@ -261,8 +262,9 @@ def badge_bytes(*, ticket: Ticket) -> bytes:
 
 
 def badge_filename(ticket: Ticket) -> str:
-    safe = "".join(c if c.isalnum() else "-" for c in ticket.attendee_name).strip("-")[:40] or "badge"
-    return f"badge-{ticket.order.code}-{safe}.pdf"
+    """The badge's file name: the order code and the attendee's name (up to 40 characters, any script)."""
+    name = filename_part(ticket.attendee_name)[:40].strip("-")
+    return f"badge-{ticket.order.code}-{name}.pdf" if name else f"badge-{ticket.order.code}.pdf"
 
 
 def badge_attachments(*, order: Order) -> list[tuple[str, bytes, str]]:
