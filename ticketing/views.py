@@ -170,7 +170,9 @@ def order_page(request, token):
     tickets = order.tickets.select_related("ticket_type").order_by("pk")
     context = {"page": order.festival, "order": order, "tickets": tickets, "cancelled": "cancelled" in request.GET}
     response = render(request, "ticketing/order.html", context)
-    response["Referrer-Policy"] = "no-referrer"
+    # The address holds the order's secret: no other site is sent it. Not "no-referrer": under it
+    # a browser sends "Origin: null" with the page's own forms, and the CSRF check refuses them.
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -182,7 +184,7 @@ def order_confirmed(request, token):
     order.refresh_from_db()
     tickets = order.tickets.select_related("ticket_type").order_by("pk")
     response = render(request, "ticketing/confirmed.html", {"page": order.festival, "order": order, "tickets": tickets})
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"  # as on the order page: its forms post with their Origin
     response["Cache-Control"] = "private, no-store"
     return response
 
