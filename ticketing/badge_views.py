@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from festival.downloads import attachment
+from ticketing.forms import BadgeNameForm
 from ticketing.models import Order, Ticket
 from ticketing.services import badges
 
@@ -40,19 +41,20 @@ def badge_download(request, token, ticket_id):
 def badge_rename(request, token, ticket_id):
     """Correct the attendee's name or pronouns: the badge is reissued and the old one stops working."""
     ticket = _ticket(token, ticket_id)
-    name = " ".join(request.POST.get("attendee_name", "").split())
-    pronouns = " ".join(request.POST.get("pronouns", "").split())
-    if not name or len(name) > 200 or len(pronouns) > 40:
-        messages.error(request, _("Give a name of up to 200 characters (and pronouns of up to 40)."))
+    form = BadgeNameForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
     else:
         try:
-            badges.reissue_badge(ticket=ticket, attendee_name=name, pronouns=pronouns)
+            ticket = badges.reissue_badge(ticket=ticket, **form.cleaned_data)
         except badges.BadgeError as error:
             messages.error(request, str(error))
         else:
             messages.success(
                 request,
-                _("Badge reissued for %(name)s. The old badge no longer works at the door.") % {"name": name},
+                _("Badge reissued for %(name)s. The old badge no longer works at the door.")
+                % {"name": ticket.attendee_name},
             )
     return redirect("ticketing:order", token=ticket.order.access_token)
 

@@ -51,3 +51,29 @@ def test_the_name_on_a_badge_can_be_corrected_from_chromium(chromium, live_serve
     assert shown == "Rosa McCauley Parks"
     assert "Badge reissued for Rosa McCauley Parks." in message
     assert ticket.secret != old_secret
+
+
+def test_a_name_corrected_with_a_right_to_left_override_reads_plainly(chromium, live_server, festival):
+    ticket = TicketFactory(ticket_type=TicketTypeFactory(festival=festival), attendee_name="Rosa Parks")
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(live_server.url + reverse("ticketing:order", kwargs={"token": ticket.order.access_token}))
+
+    shown, message = correct_the_name(page, "\u202eRosa\u200b McCauley Parks\u2069")
+    context.close()
+
+    assert shown == "Rosa McCauley Parks"  # not "skraP yeluaCcM asoR"
+    assert "Badge reissued for Rosa McCauley Parks." in message
+
+
+def test_a_name_correction_of_only_invisible_characters_is_refused_in_words(chromium, live_server, festival):
+    ticket = TicketFactory(ticket_type=TicketTypeFactory(festival=festival), attendee_name="Rosa Parks")
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(live_server.url + reverse("ticketing:order", kwargs={"token": ticket.order.access_token}))
+
+    shown, message = correct_the_name(page, "\u202e\u200b\u3164")
+    context.close()
+
+    assert shown == "Rosa Parks"
+    assert message == "Type a name: this one is only spaces or invisible characters."

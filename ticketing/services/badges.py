@@ -33,6 +33,7 @@ from festival.downloads import filename_part
 from ticketing import pdf
 from ticketing.codes import new_ticket_secret
 from ticketing.models import BadgePrintJob, Order, RetiredSecret, Ticket
+from ticketing.names import clean_name
 
 logger = logging.getLogger(__name__)
 
@@ -291,8 +292,14 @@ def queue_order_badges(*, order: Order) -> None:
 
 
 def reissue_badge(*, ticket: Ticket, attendee_name: str | None = None, pronouns: str | None = None) -> Ticket:
-    """Give ``ticket`` a new secret (voiding the old one) and a fresh badge; raises BadgeError('not_valid')."""
-    attendee_name = (attendee_name or "").strip() or None
+    """Give ``ticket`` a new secret (voiding the old one) and a fresh badge, with its name or pronouns
+    changed when given (cleaned as every name is); raises BadgeError('name_needed', 'not_valid')."""
+    if attendee_name is not None:
+        attendee_name = clean_name(attendee_name)[:200]
+        if not attendee_name:
+            raise BadgeError("name_needed", _("Type a name: this one is only spaces or invisible characters."))
+    if pronouns is not None:
+        pronouns = clean_name(pronouns)[:40]
     with transaction.atomic():
         locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
         if locked.status in (Ticket.Status.CANCELLED, Ticket.Status.REFUNDED):
@@ -300,9 +307,9 @@ def reissue_badge(*, ticket: Ticket, attendee_name: str | None = None, pronouns:
         RetiredSecret.objects.create(ticket=locked, secret=locked.secret)
         locked.secret = new_ticket_secret()
         if attendee_name is not None:
-            locked.attendee_name = attendee_name[:200]
+            locked.attendee_name = attendee_name
         if pronouns is not None:
-            locked.pronouns = pronouns.strip()[:40]
+            locked.pronouns = pronouns
         old_file = locked.badge_pdf.name
         locked.badge_pdf = ""
         locked.badge_rendered_at = None

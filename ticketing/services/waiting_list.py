@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from festival.models import FestivalPage
 from ticketing.models import WaitingListEntry
+from ticketing.names import clean_name
 
 from . import orders
 from .errors import ShopError
@@ -18,7 +19,12 @@ MAX_QUANTITY = 4
 
 
 def join_waiting_list(*, festival: FestivalPage, name: str, email: str, quantity: int = 1) -> WaitingListEntry:
-    """Add someone to the end of the list; raises ShopError not_sold_out/already_waiting/invalid_quantity."""
+    """Add someone to the end of the list; raises ShopError name_needed/not_sold_out/already_waiting/invalid_quantity.
+
+    The name is cleaned as every name is (``ticketing.names``)."""
+    name = clean_name(name)
+    if not name:
+        raise ShopError("name_needed")
     if not 1 <= quantity <= MAX_QUANTITY:
         raise ShopError("invalid_quantity")
     now = timezone.now()
@@ -27,7 +33,7 @@ def join_waiting_list(*, festival: FestivalPage, name: str, email: str, quantity
     try:
         with transaction.atomic():
             return WaitingListEntry.objects.create(
-                festival=festival, name=name.strip(), email=email.strip().lower(), quantity=quantity
+                festival=festival, name=name, email=email.strip().lower(), quantity=quantity
             )
     except IntegrityError:
         raise ShopError("already_waiting")
