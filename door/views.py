@@ -33,6 +33,7 @@ from door.auth import (
     festival_by_id,
     issue_token,
 )
+from festival.downloads import attachment
 from festival.models import FestivalPage
 from ticketing.models import BadgePrintJob
 from ticketing.services import badges
@@ -515,8 +516,7 @@ def print_job_pdf(request, job_id):
     except FileNotFoundError:
         raise Http404(_("This PDF is no longer stored. Please print the badges again."))
     stamp = timezone.localtime(job.finished_at).strftime("%Y%m%d-%H%M")
-    response = FileResponse(
-        handle, as_attachment=True, filename=f"badges-{job.festival.slug}-{stamp}.pdf", content_type="application/pdf"
-    )
+    response = FileResponse(handle, content_type="application/pdf")
+    response["Content-Disposition"] = attachment(f"badges-{job.festival.slug}-{stamp}.pdf", default="badges")
     response["Cache-Control"] = "private, no-store"
     return response

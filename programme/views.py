@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from wagtail import hooks
 from wagtail.models import Page, Site
 
+from festival.downloads import attachment
 from programme.caching import cached_response
 from programme.exports.frab import build_schedule, schedule_xml
 from programme.exports.ical import calendar_for
@@ -102,5 +103,5 @@ def _festival_of(page):
 
 def _ical(body: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(body, content_type=ICAL)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = attachment(filename, default="calendar")
     return response

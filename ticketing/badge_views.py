@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from festival.downloads import attachment
+from ticketing.forms import BadgeNameForm
 from ticketing.models import Order, Ticket
 from ticketing.services import badges
 
@@ -29,7 +31,7 @@ def badge_download(request, token, ticket_id):
     if ticket.status != Ticket.Status.VALID:
         raise Http404
     response = HttpResponse(badges.badge_bytes(ticket=ticket), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{badges.badge_filename(ticket)}"'
+    response["Content-Disposition"] = attachment(badges.badge_filename(ticket), default="badge")
     response["Cache-Control"] = "private, no-store"
     response["Referrer-Policy"] = "no-referrer"
     return response
@@ -39,19 +41,20 @@ def badge_download(request, token, ticket_id):
 def badge_rename(request, token, ticket_id):
     """Correct the attendee's name or pronouns: the badge is reissued and the old one stops working."""
     ticket = _ticket(token, ticket_id)
-    name = " ".join(request.POST.get("attendee_name", "").split())
-    pronouns = " ".join(request.POST.get("pronouns", "").split())
-    if not name or len(name) > 200 or len(pronouns) > 40:
-        messages.error(request, _("Give a name of up to 200 characters (and pronouns of up to 40)."))
+    form = BadgeNameForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
     else:
         try:
-            badges.reissue_badge(ticket=ticket, attendee_name=name, pronouns=pronouns)
+            ticket = badges.reissue_badge(ticket=ticket, **form.cleaned_data)
         except badges.BadgeError as error:
             messages.error(request, str(error))
         else:
             messages.success(
                 request,
-                _("Badge reissued for %(name)s. The old badge no longer works at the door.") % {"name": name},
+                _("Badge reissued for %(name)s. The old badge no longer works at the door.")
+                % {"name": ticket.attendee_name},
             )
     return redirect("ticketing:order", token=ticket.order.access_token)
 
@@ -80,5 +83,5 @@ def festival_calendar(request, token):
     event.add("description", _("Your order: %(code)s") % {"code": order.code})
     calendar.add_component(event)
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{festival.slug}.ics"'
+    response["Content-Disposition"] = attachment(f"{festival.slug}.ics", default="festival")
     return response

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ticketing.models import TicketType
+from ticketing.names import clean_name
 
 REGION_GROUPS = [
     ("", _("Choose a region group (optional)")),
@@ -86,10 +87,24 @@ class PoundsField(forms.Field):
         return int(amount * 100)
 
 
+class NameField(forms.CharField):
+    """A person's name or pronouns, cleaned by ``clean_name`` (bidi controls and invisible
+    characters out) before its length is checked; a required one with nothing left is refused."""
+
+    default_error_messages = {"blank": _("Type a name: this one is only spaces or invisible characters.")}
+
+    def to_python(self, value):
+        typed = super().to_python(value)
+        name = clean_name(typed)
+        if typed and not name and self.required:
+            raise forms.ValidationError(self.error_messages["blank"], code="blank")
+        return name
+
+
 class ShopForm(forms.Form):
     """Step one: who is buying, how many of each type, donation and voucher."""
 
-    buyer_name = forms.CharField(label=_("Your name"), max_length=200)
+    buyer_name = NameField(label=_("Your name"), max_length=200)
     buyer_email = forms.EmailField(label=_("Your email"), help_text=_("We send your tickets here."))
     region_group = forms.ChoiceField(label=_("Region group"), choices=REGION_GROUPS, required=False)
     donation = PoundsField(label=_("Add a donation"), help_text=_("In pounds, like 5 or 12.50. Every penny helps."))
@@ -142,7 +157,7 @@ class AttendeesForm(forms.Form):
     def __init__(self, *args, labels: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         for index, label in enumerate(labels):
-            self.fields[f"attendee_{index}"] = forms.CharField(
+            self.fields[f"attendee_{index}"] = NameField(
                 label=_("Name on ticket %(n)s (%(type)s)") % {"n": index + 1, "type": label},
                 max_length=200,
                 error_messages={"required": _("Give a name for this attendee.")},
@@ -153,6 +168,21 @@ class AttendeesForm(forms.Form):
 
 
 class WaitingListForm(forms.Form):
-    name = forms.CharField(label=_("Your name"), max_length=200)
+    name = NameField(label=_("Your name"), max_length=200)
     email = forms.EmailField(label=_("Your email"))
     quantity = forms.IntegerField(label=_("How many tickets you need"), min_value=1, max_value=4, initial=1)
+
+
+class BadgeNameForm(forms.Form):
+    """The order page's "correct the name": the name and pronouns on a badge."""
+
+    attendee_name = NameField(
+        max_length=200,
+        error_messages={
+            "required": _("Give the name for the badge."),
+            "max_length": _("Give a name of up to 200 characters."),
+        },
+    )
+    pronouns = NameField(
+        max_length=40, required=False, error_messages={"max_length": _("Give pronouns of up to 40 characters.")}
+    )

@@ -14,6 +14,7 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
+from dataclasses import dataclass
 from functools import lru_cache, partial
 
 import qrcode
@@ -88,6 +89,59 @@ def _fetcher():
             raise ValueError("badges fetch nothing from outside")
 
     return BadgeFetcher()
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of text as set: its width, and how far its fonts reach above and below its baseline (points)."""
+
+    width: float
+    ascent: float
+    descent: float
+
+
+def text_lines(
+    text: str, *, family: str, bold: bool, size: float, width: float, lang: str, break_words: bool = False
+) -> list[Line]:
+    """The lines ``text`` takes when set ``size`` points high in a box ``width`` points wide, as
+    the PDF sets it: by WeasyPrint's text engine (Pango), with the fonts fontconfig gives WeasyPrint
+    for ``family`` and, for characters they lack, the same fallbacks.
+
+    Lines break where words may break (spaces, after hyphens, between CJK characters), so a line
+    wider than ``width`` holds a word that does not fit; with ``break_words`` (CSS's
+    ``overflow-wrap: anywhere``) a word too long for a line is broken too.
+    """
+    from weasyprint.text.ffi import FROM_UNITS, TO_UNITS, ffi, gobject, pango, unicode_to_char_p
+
+    px = 4 / 3  # WeasyPrint sets text in CSS pixels, four of them to three points
+    context = ffi.gc(pango.pango_font_map_create_context(_font_config().font_map), gobject.g_object_unref)
+    pango.pango_context_set_round_glyph_positions(context, False)  # as WeasyPrint does
+    language, _ = unicode_to_char_p(lang)
+    pango.pango_context_set_language(context, pango.pango_language_from_string(language))
+    font = ffi.gc(pango.pango_font_description_new(), pango.pango_font_description_free)
+    families, _ = unicode_to_char_p(family)
+    pango.pango_font_description_set_family(font, families)
+    pango.pango_font_description_set_weight(font, 700 if bold else 400)
+    pango.pango_font_description_set_absolute_size(font, int(size * px * TO_UNITS))
+    layout = ffi.gc(pango.pango_layout_new(context), gobject.g_object_unref)
+    pango.pango_layout_set_font_description(layout, font)
+    pango.pango_layout_set_width(layout, int(width * px * TO_UNITS))
+    pango.pango_layout_set_wrap(layout, pango.PANGO_WRAP_WORD_CHAR if break_words else pango.PANGO_WRAP_WORD)
+    characters, encoded = unicode_to_char_p(text)
+    pango.pango_layout_set_text(layout, characters, -1)
+    if break_words:  # as WeasyPrint breaks a word: with no hyphen added
+        attributes = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
+        no_hyphens = pango.pango_attr_insert_hyphens_new(False)
+        no_hyphens.start_index, no_hyphens.end_index = 0, len(encoded)
+        pango.pango_attr_list_change(attributes, no_hyphens)
+        pango.pango_layout_set_attributes(layout, attributes)
+    extents = ffi.new("PangoRectangle *")
+    lines = []
+    while (line := pango.pango_layout_get_line_readonly(layout, len(lines))) != ffi.NULL:
+        pango.pango_layout_line_get_extents(line, ffi.NULL, extents)
+        ascent = -extents.y * FROM_UNITS / px
+        lines.append(Line(extents.width * FROM_UNITS / px, ascent, extents.height * FROM_UNITS / px - ascent))
+    return lines
 
 
 def render(html: str, *, stylesheet: str, base_url: str) -> bytes:

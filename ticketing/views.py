@@ -185,8 +185,8 @@ def order_page(request, token):
     tickets = order.tickets.select_related("ticket_type").order_by("pk")
     context = {"page": order.festival, "order": order, "tickets": tickets, "cancelled": "cancelled" in request.GET}
     response = render(request, "ticketing/order.html", context)
-    # Same-origin: the secret link never leaves in a Referer, yet the page's own forms still
-    # send their Origin (with no-referrer, Chromium sends "Origin: null" and CSRF refuses them).
+    # The address holds the order's secret: no other site is sent it. Not "no-referrer": under it
+    # a browser sends "Origin: null" with the page's own forms, and the CSRF check refuses them.
     response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "private, no-store"
     return response
@@ -199,7 +199,7 @@ def order_confirmed(request, token):
     order.refresh_from_db()
     tickets = order.tickets.select_related("ticket_type").order_by("pk")
     response = render(request, "ticketing/confirmed.html", {"page": order.festival, "order": order, "tickets": tickets})
-    response["Referrer-Policy"] = "same-origin"
+    response["Referrer-Policy"] = "same-origin"  # as on the order page: its forms post with their Origin
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -17,6 +17,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from ticketing.forms import NameField
 from ticketing.models import Order, Ticket, TicketType, Voucher, WaitingListEntry
 from ticketing.services import refunds
 from ticketing.services.errors import ShopError
@@ -143,7 +144,18 @@ class OrderInspectView(InspectView):
         return buttons
 
 
-class OrderViewSet(ModelViewSet):
+class NamesCleaned:
+    """An admin form whose ``name_fields`` are cleaned as every name is (``ticketing.names``)."""
+
+    name_fields: tuple[str, ...] = ()
+
+    def formfield_for_dbfield(self, db_field, **kwargs):
+        if db_field.name in self.name_fields:
+            kwargs["form_class"] = NameField
+        return super().formfield_for_dbfield(db_field, **kwargs)
+
+
+class OrderViewSet(NamesCleaned, ModelViewSet):
     index_view_class = FestivalIndexView
     model = Order
     icon = "form"
@@ -153,12 +165,13 @@ class OrderViewSet(ModelViewSet):
     list_filter = ["status", "festival", "problem", "created_at"]
     search_fields = ["code", "buyer_name", "buyer_email", "stripe_checkout_session_id", "stripe_payment_intent_id"]
     form_fields = ["buyer_name", "buyer_email"]
+    name_fields = ("buyer_name",)
     inspect_view_enabled = True
     inspect_view_class = OrderInspectView
     copy_view_enabled = False
 
 
-class WaitingListViewSet(ModelViewSet):
+class WaitingListViewSet(NamesCleaned, ModelViewSet):
     index_view_class = FestivalIndexView
     model = WaitingListEntry
     icon = "time"
@@ -168,6 +181,7 @@ class WaitingListViewSet(ModelViewSet):
     list_filter = ["festival", "status"]
     search_fields = ["name", "email"]
     form_fields = ["name", "email", "quantity"]
+    name_fields = ("name",)
     copy_view_enabled = False
 
 

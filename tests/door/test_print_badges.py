@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from festival import roles
+from tests.downloads import disposition
 from tests.ticketing.factories import UserFactory
 from ticketing.models import BadgePrintJob, Ticket
 from ticketing.services import badges
@@ -68,6 +69,25 @@ def test_ready_job_page_offers_the_pdf_and_the_badges_are_marked_printed(
     assert {"private", "no-store"} <= {part.strip() for part in download["Cache-Control"].split(",")}
     assert len(pdfium.PdfDocument(data)) == 2
     assert Ticket.objects.filter(badge_printed_at=job.finished_at).count() == 5
+
+
+def test_the_pdf_downloads_validly_for_an_edition_with_a_unicode_slug(
+    client, organiser, live_festival, make_ticket, django_capture_on_commit_callbacks
+):
+    live_festival.slug = "fête-des-luttes"
+    live_festival.save()
+    make_ticket(attendee_name="Zoë Łukasik")
+    with django_capture_on_commit_callbacks(execute=True):
+        job = client.get(ask_for_badges(client, live_festival)["Location"]).context["job"]
+    stamp = timezone.localtime(job.finished_at).strftime("%Y%m%d-%H%M")
+
+    download = client.get(reverse("door:print_job_pdf", args=[job.pk]))
+
+    assert disposition(download["Content-Disposition"]) == (
+        "attachment",
+        f"badges-fete-des-luttes-{stamp}.pdf",
+        f"badges-fête-des-luttes-{stamp}.pdf",
+    )
 
 
 def test_failed_job_page_says_what_went_wrong_and_nothing_is_marked(

@@ -13,6 +13,7 @@ from lxml import etree
 from wagtail.models import PageViewRestriction
 
 from programme.models import SessionPage, SessionSpeaker
+from tests.downloads import disposition
 
 from .conftest import at
 
@@ -410,3 +411,17 @@ def test_a_speaker_behind_the_same_restriction_as_their_session_is_named_on_it(
 
     assert "Dana Organiser" in client.get(sessions[0].url).content.decode()
     assert "Dana Organiser" in client.get(programme.url + "schedule.json").content.decode()
+
+
+def test_a_speaker_calendar_downloads_under_the_speaker_s_name_in_any_script(client, sessions, make_speaker):
+    speaker = make_speaker("Zoë Łukasik 李小龍")
+    SessionSpeaker.objects.create(page=sessions[0], speaker=speaker, sort_order=3)
+
+    response = client.get(speaker.url + "calendar.ics")
+
+    assert response.status_code == 200
+    assert disposition(response["Content-Disposition"]) == (
+        "attachment",
+        "zoe-lukasik.ics",
+        "zoë-łukasik-李小龍.ics",
+    )

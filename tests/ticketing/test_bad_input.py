@@ -165,7 +165,7 @@ def test_order_page_opens_with_its_token(client, festival, standard, stripe_emul
 
     assert response.status_code == 200
     assert order.code in response.text
-    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Referrer-Policy"] == "same-origin"  # the token in the address goes to no other site
 
 
 def _event_payload(order):

@@ -1,12 +1,15 @@
 """Badge PDFs: content, QR code, storage, reissue and bulk sheets."""
 
 import io
+import re
 import subprocess
 from datetime import date
+from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
 import zxingcpp
+from django.conf import settings
 
 from ticketing.models import RetiredSecret, Ticket
 from ticketing.services import badges
@@ -32,7 +35,9 @@ def structure_elements(page) -> int:
 def qr_codes_on_page(pdf: bytes, index: int = 0) -> list[str]:
     page = pdfium.PdfDocument(pdf)[index]
     image = page.render(scale=3).to_pil()
-    return [result.text for result in zxingcpp.read_barcodes(image)]
+    # QR codes only: a badge holds no other kind, and reading every kind once found a short
+    # barcode ("8662") somewhere on a bulk sheet besides its QR codes.
+    return [result.text for result in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
 
 
 @pytest.fixture
@@ -83,7 +88,7 @@ def test_badge_is_a_single_a6_page_and_tagged(ticket):
 def test_long_names_get_a_smaller_font():
     assert badges.name_size("Bo") == badges.NAME_MAX_PT
     assert badges.name_size("Maria Magdalena Fernández-Oyelaran de la Cruz") < badges.NAME_MAX_PT
-    assert badges.name_size("Angela Davis", pronouns=True) <= badges.name_size("Angela Davis")
+    assert badges.name_size("Angela Davis", pronouns="she/her") <= badges.name_size("Angela Davis")
 
 
 def text_box(page, text: str) -> tuple[float, float, float, float]:
@@ -118,6 +123,82 @@ def test_a_long_name_leaves_room_for_the_pronouns_above_the_ticket_type(festival
         pronouns_box = text_box(page, pronouns)
         assert name_bottom > pronouns_box[3] - 1  # below the name, not on top of it
         assert pronouns_box[1] > ticket_type_top  # and clear of the ticket type
+
+
+MM = 72 / 25.4  # points in a millimetre
+LONG_PRONOUNS = "THEY/THEM/THEIRS/THEMSELVES, WE/US/OURS"  # two lines at 12 pt
+NAMES_OF_EVERY_SHAPE = [
+    ("A" * 60, "they/them"),  # one unbroken word far wider than the badge
+    ("Maria Magdalena Fernández-Oyelaran de la Cruz Montgomery-Wainwright", LONG_PRONOUNS),  # three lines
+    ("Wolfeschlegelsteinhausenbergerdorff Featherstonehaugh-Cholmondeley " * 3, "he/him"),  # 200 characters
+    ("李小龍", "he/him"),
+    ("阿卜杜拉·本·阿卜杜勒-阿齐兹·阿勒沙特·欧阳娜娜·司马相如", LONG_PRONOUNS),
+    ("عبد الرحمن بن محمد بن عبد الله الحسيني الهاشمي القرشي", "هو"),
+    ("Zoë Łukasik 李小龍 محمد", ""),
+]
+
+
+def text_between(page, *, after: str, before: str) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """Each character of the page's text between ``after`` and ``before`` (the name, in the order
+    the PDF reads it), with its box; spaces and line breaks left out."""
+    textpage = page.get_textpage()
+    start = sum(textpage.search(after).get_next())
+    end = textpage.search(before, index=start).get_next()[0]
+    chars = [(textpage.get_text_range(i, 1), textpage.get_charbox(i)) for i in range(start, end)]
+    # PDFium reads a hyphen at the end of a line as a soft hyphen (U+FFFE).
+    return [(char.replace("\ufffe", "-"), box) for char, box in chars if not char.isspace()]
+
+
+def box_of(chars) -> tuple[float, float, float, float]:
+    boxes = [box for _, box in chars]
+    return min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)
+
+
+@pytest.mark.parametrize(("name", "pronouns"), NAMES_OF_EVERY_SHAPE)
+def test_any_name_fits_its_box_with_the_pronouns_and_ticket_type_in_view(festival, caplog, name, pronouns):
+    ticket_type = TicketTypeFactory(festival=festival, name="Solidarity weekend")
+    name = " ".join(name.split())
+    ticket = TicketFactory(ticket_type=ticket_type, attendee_name=name, pronouns=pronouns)
+
+    with caplog.at_level("WARNING", logger="weasyprint"):
+        page = pdfium.PdfDocument(badges.render_badge_pdf(ticket))[0]
+    width, height = page.get_size()
+    header_bottom = text_box(page, "Northern Co-operative Hall")[1]
+    who = text_between(page, after="Northern Co-operative Hall", before="Solidarity weekend")
+    name_chars, pronoun_chars = who[: len("".join(name.split()))], who[len("".join(name.split())) :]
+    ticket_type_box = text_box(page, "Solidarity weekend")
+    days_box = text_box(page, "Every day")
+    qr_code = next(page.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_IMAGE])).get_bounds()
+
+    assert [r.getMessage() for r in caplog.records if "notdef" in r.getMessage()] == []  # every glyph drawn
+    assert "".join(char for char, _ in name_chars) == "".join(name.split())  # the whole name, in order
+    assert "".join(char for char, _ in pronoun_chars) == "".join(pronouns.split())  # and the pronouns
+    for char, (left, bottom, right, top) in who:  # inside the badge's margins, under its header
+        assert left >= 6 * MM - 1 and right <= width - 6 * MM + 1, (char, left, right)
+        assert top < header_bottom and bottom > ticket_type_box[3], (char, top, bottom)
+    if pronouns:  # under the name, not on it
+        assert box_of(name_chars)[1] > box_of(pronoun_chars)[3] - 1
+    assert ticket_type_box[1] > days_box[3] and days_box[1] > qr_code[3]  # the ticket type and days in view
+    assert qr_code[1] > 0 and qr_code[3] < height
+
+
+def test_the_name_is_measured_in_the_box_the_stylesheet_draws():
+    css = (Path(settings.BASE_DIR) / "templates" / "ticketing" / "badge.css").read_text()
+    template = (Path(settings.BASE_DIR) / "templates" / "ticketing" / "badge.html").read_text()
+
+    def rule(selector: str) -> str:
+        return re.search(rf"^{re.escape(selector)} {{([^}}]*)}}", css, re.MULTILINE)[1]
+
+    fonts = ", ".join(f'"{font}"' if " " in font else font for font in badges.BADGE_FONTS)
+    assert f"font-family: {fonts};" in rule("html")
+    assert f'<html lang="{badges.BADGE_LANG}">' in template
+    assert "width: 105mm;" in rule(".badge")
+    assert f"padding: 7mm {(105 - badges.NAME_BOX_PT / MM) / 2:g}mm 0;" in rule(".badge__who")
+    assert f"height: {badges.NAME_HEIGHT_PT / MM:g}mm;" in rule(".badge__who")
+    assert f"line-height: {badges.NAME_LINE_HEIGHT:g};" in rule(".badge__name")
+    assert f"margin: {badges.PRONOUNS_GAP_PT / MM:g}mm 0 0;" in rule(".badge__pronouns")
+    assert f"font-size: {badges.PRONOUNS_PT:g}pt;" in rule(".badge__pronouns")
+    assert f"line-height: {badges.PRONOUNS_LINE_HEIGHT:g};" in rule(".badge__pronouns")
 
 
 def test_days_label_for_a_one_day_ticket(festival):

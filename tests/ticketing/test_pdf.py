@@ -1,10 +1,12 @@
-"""Making badge PDFs: WeasyPrint's documents laid out in worker processes and joined in order."""
+"""Making badge PDFs: WeasyPrint's documents laid out in worker processes and joined in order; text measured as set."""
 
+import ctypes
 import io
 from pathlib import Path
 
 import pikepdf
 import pypdfium2 as pdfium
+import pytest
 from django.conf import settings
 
 from ticketing import pdf
@@ -55,3 +57,50 @@ def test_join_of_one_document_is_that_document():
     only = pdf.render(html("Ada"), stylesheet=STYLESHEET, base_url=BASE_URL)
 
     assert pdf.join([only]) == only
+
+
+def inked_lines(textpage) -> list[float]:
+    """The inked width of each line of a PDF page's text, top to bottom: its characters grouped
+    by the baseline they stand on."""
+    x, y = ctypes.c_double(), ctypes.c_double()
+    lines: dict[float, list[float]] = {}
+    for index in range(textpage.count_chars()):
+        if textpage.get_text_range(index, 1).isspace():
+            continue
+        pdfium.raw.FPDFText_GetCharOrigin(textpage.raw, index, ctypes.byref(x), ctypes.byref(y))
+        left, _, right, _ = textpage.get_charbox(index)
+        lines.setdefault(round(y.value, 1), []).extend([left, right])
+    return [max(edges) - min(edges) for _, edges in sorted(lines.items(), reverse=True)]
+
+
+@pytest.mark.parametrize(
+    ("text", "bold", "size", "break_words"),
+    [
+        ("Maria Magdalena Fernández-Oyelaran de la Cruz Montgomery-Wainwright", True, 17, False),
+        ("A" * 60, True, 17.5, True),
+        ("Wolfeschlegelsteinhausenbergerdorff Featherstonehaugh-Cholmondeley", True, 11.5, False),
+        ("阿卜杜拉·本·阿卜杜勒-阿齐兹·阿勒沙特·欧阳娜娜·司马相如", True, 20, False),
+        ("عبد الرحمن بن محمد بن عبد الله الحسيني الهاشمي القرشي", True, 23.5, False),
+        ("THEY/THEM/THEIRS/THEMSELVES, WE/US/OURS", False, 12, True),
+    ],
+)
+def test_text_lines_breaks_and_measures_text_as_the_pdf_sets_it(tmp_path, text, bold, size, break_words):
+    width = 263.6
+    stylesheet = tmp_path / "text.css"
+    stylesheet.write_text(
+        f"@page {{ size: A5; margin: 0 }} body {{ margin: 0 }} p {{ margin: 0; width: {width}pt; "
+        f"font: {'bold' if bold else 'normal'} {size}pt 'Liberation Sans', 'DejaVu Sans', sans-serif; "
+        f"overflow-wrap: {'anywhere' if break_words else 'normal'} }}"
+    )
+    document = f'<!DOCTYPE html><html lang="en-GB"><head><title>Text</title></head><body><p>{text}</p></body></html>'
+
+    lines = pdf.text_lines(
+        text, family="Liberation Sans,DejaVu Sans,sans-serif", bold=bold, size=size, width=width, lang="en-GB",
+        break_words=break_words,
+    )  # fmt: skip
+    textpage = pdfium.PdfDocument(pdf.render(document, stylesheet=str(stylesheet), base_url=BASE_URL))[0].get_textpage()
+    set_lines = inked_lines(textpage)
+
+    assert len(lines) == len(set_lines)
+    for measured, inked in zip(lines, set_lines, strict=True):  # ink sits inside the advance, give or take a bearing
+        assert measured.width - 0.25 * size < inked < measured.width + 0.05 * size

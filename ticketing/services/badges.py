@@ -10,11 +10,11 @@ in chunks of whole sheets on every CPU, and the chunks joined into one PDF.
 from __future__ import annotations
 
 import logging
-import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
@@ -27,11 +27,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
-from PIL import ImageFont
 
+from festival.downloads import filename_part
 from ticketing import pdf
 from ticketing.codes import new_ticket_secret
 from ticketing.models import BadgePrintJob, Order, RetiredSecret, Ticket
+from ticketing.names import clean_name
 
 logger = logging.getLogger(__name__)
 
@@ -42,15 +43,19 @@ PRINT_JOB_STALLED = timedelta(minutes=30)
 # A bulk PDF holds the secret of every badge on it: it is kept long enough to print and
 # reprint, then deleted (by the periodic sweep, and whenever the print page is opened).
 PRINT_PDF_KEPT_FOR = timedelta(days=7)
-NAME_BOX_PT = 263  # the name's line width: 93 mm in points
-NAME_HEIGHT_PT = 96  # the name and pronouns box (.badge__who): 34 mm
-PRONOUNS_PT = 21  # what the pronouns take of it: a 2 mm gap and a 12 pt line
-NAME_LINE_HEIGHT = 1.08  # as in badge.css
+# The badge's text, as badge.css lays it out (tests/ticketing/test_badges.py holds the two together).
+MM = 72 / 25.4  # points in a millimetre
+BADGE_FONTS = ("Liberation Sans", "DejaVu Sans", "sans-serif")  # html's font-family; fontconfig picks
+BADGE_LANG = "en-GB"  # the document's language, which guides fontconfig's choice of a fallback
+NAME_BOX_PT = 93 * MM  # .badge__who's width inside its padding
+NAME_HEIGHT_PT = 34 * MM  # .badge__who's height: the name and the pronouns under it
+NAME_LINE_HEIGHT = 1.08
 NAME_MAX_PT = 30
-NAME_MIN_PT = 11
-# The badge's bold face, measured to size the name. badge.css names Liberation Sans first, which
-# is narrower: a name that fits in DejaVu Sans Bold fits in either.
-NAME_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
+NAME_MIN_PT = 11  # words stay whole down to this size; a word too long even here is broken
+NAME_FLOOR_PT = 6  # the least a name of 200 characters, with no space in it, may need
+PRONOUNS_GAP_PT = 2 * MM
+PRONOUNS_PT = 12
+PRONOUNS_LINE_HEIGHT = 1.2
 # A bulk render is split into documents of this many badges (whole A4 sheets), laid out side
 # by side in worker processes. WeasyPrint's tagging grows with pages times elements, so
 # smaller documents are cheaper per badge too; joining costs a little per document.
@@ -106,55 +111,79 @@ def _brand() -> Brand:
     return Brand(festival_settings.site_name, festival_settings.primary_colour, festival_settings.accent_colour)
 
 
-def name_size(name: str, *, pronouns: bool = False) -> float:
-    """The name's font size in points: the largest, up to NAME_MAX_PT, at which its lines (broken
-    as the PDF breaks them, at spaces and after hyphens) fit the box above the ticket type,
-    leaving room for the pronouns when there are some."""
-    height = NAME_HEIGHT_PT - (PRONOUNS_PT if pronouns else 0)
-    size = NAME_MAX_PT
-    while size > NAME_MIN_PT:
-        lines, whole_words = _name_lines(name, size)
-        if whole_words and lines * NAME_LINE_HEIGHT * size <= height:
-            break
-        size -= 0.5
-    return max(size, NAME_MIN_PT)
+def name_size(name: str, *, pronouns: str = "") -> float:
+    """The name's font size in points: the largest, up to NAME_MAX_PT in half points, at which the
+    name, measured as the PDF sets it (same fonts and fallbacks, same line breaks), fits its box
+    with the pronouns under it. Words stay whole if they can at NAME_MIN_PT or more; otherwise the
+    long word is broken across lines (as CSS's ``overflow-wrap: anywhere`` breaks it)."""
+    height = NAME_HEIGHT_PT - pronouns_height(pronouns)
+    whole = _largest_fitting(name, height=height, smallest=NAME_MIN_PT, break_words=False)
+    return whole or _largest_fitting(name, height=height, smallest=NAME_FLOOR_PT, break_words=True) or NAME_FLOOR_PT
 
 
-def _name_lines(name: str, size: float) -> tuple[int, bool]:
-    """How many lines ``name`` takes at ``size`` points in the name's box, and whether every
-    word fits on a line (else the PDF breaks it anywhere, which only the smallest size may do)."""
-    width = _text_width_at_100pt
-    box = NAME_BOX_PT * 100 / size * 0.97  # widths are measured at 100 pt; 3% to spare
-    lines, line, whole_words = 0, "", True
-    for word in name.split():
-        for n, part in enumerate(re.findall(r"[^-]*-|[^-]+", word)):
-            joined = (line + (" " if n == 0 else "") + part) if line else part
-            if width(joined) <= box:
-                line = joined
-                continue
-            lines += 1 if line else 0
-            if width(part) > box:
-                whole_words = False
-                lines += int(width(part) // box)
-            line = part
-    return lines + (1 if line else 0), whole_words
+def pronouns_height(pronouns: str) -> float:
+    """The height in points the pronouns take under the name, their top margin included."""
+    if not pronouns:
+        return 0
+    lines = _lines(pronouns, bold=False, size=PRONOUNS_PT, break_words=True)
+    return PRONOUNS_GAP_PT + _height(lines, bold=False, size=PRONOUNS_PT, line_height=PRONOUNS_LINE_HEIGHT)
+
+
+def _largest_fitting(name: str, *, height: float, smallest: float, break_words: bool) -> float | None:
+    """The largest size from ``smallest`` to NAME_MAX_PT, in half points, at which ``name`` fits
+    ``height`` and the box's width, or None. The smaller the size the better a name fits, so the
+    sizes are searched by halves. (WeasyPrint starts each line where Pango breaks it and may only
+    fit more on it, so a name measured to fit does.)"""
+
+    def fits(size: float) -> bool:
+        lines = _lines(name, bold=True, size=size, break_words=break_words)
+        return (
+            max(line.width for line in lines) <= NAME_BOX_PT
+            and _height(lines, bold=True, size=size, line_height=NAME_LINE_HEIGHT) <= height
+        )
+
+    low, high = int(smallest * 2), int(NAME_MAX_PT * 2)  # in half points
+    if fits(high / 2):
+        return high / 2  # most names: measured once
+    if not fits(low / 2):
+        return None
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(middle / 2):
+            low = middle
+        else:
+            high = middle - 1
+    return low / 2
+
+
+def _height(lines: tuple[pdf.Line, ...], *, bold: bool, size: float, line_height: float) -> float:
+    """The height of ``lines`` set ``line_height`` apart, as CSS stacks them: a line in a fallback
+    font that sits higher or lower on the baseline than the badge's own font (a CJK font, say) is
+    that much taller, since its line holds both, aligned on the baseline."""
+    strut = _lines(" ", bold=bold, size=size, break_words=False)[0]
+    own = strut.ascent - strut.descent
+    return sum(line_height * size + abs(line.ascent - line.descent - own) / 2 for line in lines)
 
 
 @lru_cache(maxsize=4096)
-def _text_width_at_100pt(text: str) -> float:
-    font = _name_font()
-    if font is None:  # no DejaVu: a wide bold face's average, so names are never too big
-        return 0.72 * 100 * len(text)
-    return font.getlength(text)
+def _lines(text: str, *, bold: bool, size: float, break_words: bool) -> tuple[pdf.Line, ...]:
+    family = ",".join(BADGE_FONTS)
+    return tuple(
+        pdf.text_lines(
+            text, family=family, bold=bold, size=size, width=NAME_BOX_PT, lang=BADGE_LANG, break_words=break_words
+        )
+    )
 
 
-@cache
-def _name_font():
-    try:
-        return ImageFont.truetype(str(NAME_FONT), 100)
-    except OSError:
-        logger.warning("%s is missing: badge names are sized by estimate", NAME_FONT)
-        return None
+def text_direction(text: str) -> str:
+    """``rtl`` for a name or pronouns that start in a right-to-left script (Arabic, Hebrew…), else ``ltr``."""
+    for char in text:
+        direction = unicodedata.bidirectional(char)
+        if direction in ("R", "AL"):
+            return "rtl"
+        if direction == "L":
+            return "ltr"
+    return "ltr"
 
 
 def _date_range(start: date, end: date) -> str:
@@ -180,8 +209,10 @@ def _badge_context(ticket: Ticket) -> dict:
     festival = ticket_type.festival
     return {
         "name": ticket.attendee_name,
-        "name_size": name_size(ticket.attendee_name, pronouns=bool(ticket.pronouns)),
+        "name_size": name_size(ticket.attendee_name, pronouns=ticket.pronouns),
+        "name_dir": text_direction(ticket.attendee_name),
         "pronouns": ticket.pronouns,
+        "pronouns_dir": text_direction(ticket.pronouns),
         "ticket_type": ticket_type.name,
         "days": days_label(ticket_type, festival),
         "qr": pdf.QR_SCHEME + ticket.secret,
@@ -261,8 +292,9 @@ def badge_bytes(*, ticket: Ticket) -> bytes:
 
 
 def badge_filename(ticket: Ticket) -> str:
-    safe = "".join(c if c.isalnum() else "-" for c in ticket.attendee_name).strip("-")[:40] or "badge"
-    return f"badge-{ticket.order.code}-{safe}.pdf"
+    """The badge's file name: the order code and the attendee's name (up to 40 characters, any script)."""
+    name = filename_part(ticket.attendee_name)[:40].strip("-")
+    return f"badge-{ticket.order.code}-{name}.pdf" if name else f"badge-{ticket.order.code}.pdf"
 
 
 def badge_attachments(*, order: Order) -> list[tuple[str, bytes, str]]:
@@ -289,8 +321,14 @@ def queue_order_badges(*, order: Order) -> None:
 
 
 def reissue_badge(*, ticket: Ticket, attendee_name: str | None = None, pronouns: str | None = None) -> Ticket:
-    """Give ``ticket`` a new secret (voiding the old one) and a fresh badge; raises BadgeError('not_valid')."""
-    attendee_name = (attendee_name or "").strip() or None
+    """Give ``ticket`` a new secret (voiding the old one) and a fresh badge, with its name or pronouns
+    changed when given (cleaned as every name is); raises BadgeError('name_needed', 'not_valid')."""
+    if attendee_name is not None:
+        attendee_name = clean_name(attendee_name)[:200]
+        if not attendee_name:
+            raise BadgeError("name_needed", _("Type a name: this one is only spaces or invisible characters."))
+    if pronouns is not None:
+        pronouns = clean_name(pronouns)[:40]
     with transaction.atomic():
         locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
         if locked.status in (Ticket.Status.CANCELLED, Ticket.Status.REFUNDED):
@@ -298,9 +336,9 @@ def reissue_badge(*, ticket: Ticket, attendee_name: str | None = None, pronouns:
         RetiredSecret.objects.create(ticket=locked, secret=locked.secret)
         locked.secret = new_ticket_secret()
         if attendee_name is not None:
-            locked.attendee_name = attendee_name[:200]
+            locked.attendee_name = attendee_name
         if pronouns is not None:
-            locked.pronouns = pronouns.strip()[:40]
+            locked.pronouns = pronouns
         old_file = locked.badge_pdf.name
         locked.badge_pdf = ""
         locked.badge_rendered_at = None

@@ -17,6 +17,7 @@ MESSAGES = {
     "voucher_used_up": _("That voucher has been used as many times as it allows."),
     "invalid_donation": _("A donation must be zero or more."),
     "amount_too_small": _("Card payments must be at least 30p. Add a little more, or choose a free ticket."),
+    "name_needed": _("Type a name: this one is only spaces or invisible characters."),
     "names_needed": _("Give a name for every attendee."),
     "payment_unavailable": _("We couldn't reach the payment provider, so nothing was charged. Please try again."),
     "not_refundable": _("Only paid tickets can be refunded."),

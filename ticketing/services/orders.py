@@ -27,6 +27,7 @@ from festival import rows
 from festival.models import FestivalPage
 from ticketing import codes
 from ticketing.models import Order, Ticket, TicketType, Voucher, WaitingListEntry
+from ticketing.names import clean_name
 
 from .errors import ShopError
 
@@ -330,6 +331,8 @@ def place_order(
 ) -> Order:
     """Hold tickets and open payment (or fulfil a free order at once); raises ShopError.
 
+    The buyer's and attendees' names are cleaned as every name is (``ticketing.names``).
+
     ``snapshot`` may pass the edition's stock when the caller has just read it.
     """
     from . import payments
@@ -339,7 +342,10 @@ def place_order(
     quote = quote_order(
         festival=festival, lines=lines, donation=donation, voucher_code=voucher_code, now=now, snapshot=snapshot
     )
-    names = [n.strip() for n in attendee_names]
+    buyer_name = clean_name(buyer_name)
+    if not buyer_name:
+        raise ShopError("name_needed")
+    names = [clean_name(n) for n in attendee_names]
     if len(names) != quote.quantity or not all(names):
         raise ShopError("names_needed")
     offer = None
@@ -357,7 +363,7 @@ def place_order(
     session_expires = now + timedelta(minutes=SESSION_MINUTES)
     fields = {
         "festival": festival,
-        "buyer_name": buyer_name.strip(),
+        "buyer_name": buyer_name,
         "buyer_email": buyer_email.strip(),
         "donation": quote.donation,
         "total": quote.total,

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from festival.models import FestivalPage
 from ticketing.models import WaitingListEntry
+from ticketing.names import clean_name
 
 from . import orders
 from .errors import ShopError
@@ -18,10 +19,13 @@ MAX_QUANTITY = 4
 
 
 def join_waiting_list(*, festival: FestivalPage, name: str, email: str, quantity: int = 1) -> WaitingListEntry:
-    """Add someone to the end of the list.
+    """Add someone to the end of the list; the name is cleaned as every name is (``ticketing.names``).
 
-    Raises ShopError not_sold_out/edition_over/edition_not_on_sale/already_waiting/invalid_quantity.
+    Raises ShopError name_needed/not_sold_out/edition_over/edition_not_on_sale/already_waiting/invalid_quantity.
     """
+    name = clean_name(name)
+    if not name:
+        raise ShopError("name_needed")
     if not 1 <= quantity <= MAX_QUANTITY:
         raise ShopError("invalid_quantity")
     state = orders.sales_state(festival)
@@ -34,7 +38,7 @@ def join_waiting_list(*, festival: FestivalPage, name: str, email: str, quantity
     try:
         with transaction.atomic():
             return WaitingListEntry.objects.create(
-                festival=festival, name=name.strip(), email=email.strip().lower(), quantity=quantity
+                festival=festival, name=name, email=email.strip().lower(), quantity=quantity
             )
     except IntegrityError:
         raise ShopError("already_waiting")
