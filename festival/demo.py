@@ -49,10 +49,10 @@ def placeholder_image(title: str, *, colour: str = "#b0172b", size=(800, 600), i
 
 
 def upsert_child(parent: Page, model, *, slug: str, **fields) -> Page:
-    """Create or update a live child page of ``parent`` with ``slug``; publish it."""
+    """Create or update a child page of ``parent`` with ``slug``; publish it through a revision, as the admin does."""
     page = model.objects.child_of(parent).filter(slug=slug).first()
     if page is None:
-        page = model(slug=slug, **fields)
+        page = model(slug=slug, live=False, **fields)
         parent.add_child(instance=page)
     else:
         for name, value in fields.items():
@@ -84,6 +84,7 @@ def seed_site() -> HomePage:
             title="Festival of Resistance",
             slug="home",
             intro="Three days of ideas, organising and solidarity. Everyone welcome.",
+            live=False,
         )
         # Wagtail's initial migration leaves a welcome page on the slug "home".
         Page.objects.child_of(root).filter(slug="home").exclude(pk=home.pk).update(slug="welcome-old")
