@@ -114,3 +114,23 @@ def test_a_scheduled_move_that_clashes_when_due_leaves_the_demo_session_up(db, c
     assert session.revisions.filter(approved_go_live_at__isnull=False).exists() is False
     assert grid_start(client, programme, session) == old_start.astimezone(programme.festival.tz).isoformat()
     assert client.get(session.url).status_code == 200
+
+
+def test_seed_demo_puts_back_sessions_an_editor_moved_into_each_others_slots(db):
+    call_command("seed_demo", verbosity=0)
+    no_speakers = SessionPage.objects.filter(speaker_links__isnull=True).order_by("start")  # films and socials
+    first = no_speakers.first()
+    second = no_speakers.filter(stage=first.stage).exclude(pk=first.pk).first()
+    first_slot, second_slot = (first.start, first.end), (second.start, second.end)
+    later = timedelta(hours=2, minutes=30)  # from the evening slot to late that night, when nothing is on
+    first.start, first.end = first.start + later, first.end + later
+    first.save_revision().publish()
+    second.start, second.end = first_slot  # into the slot the first one left
+    second.save_revision().publish()
+
+    call_command("seed_demo", verbosity=0)  # the first one's slot is still held when it is put back
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert ((first.start, first.end), (second.start, second.end)) == (first_slot, second_slot)
+    assert ProgrammeChange.objects.count() == 0
