@@ -155,6 +155,9 @@ def _stage_page(parent, model, *, slug: str, children: dict | None = None, **fie
     return page, True
 
 
+REVISION_FIELDS = ["latest_revision", "latest_revision_created_at", "draft_title", "has_unpublished_changes"]
+
+
 def _publish(pages: list) -> None:
     """Publish each page through a revision, as the admin's Publish does; raises PublishClash if stuck.
 
@@ -169,6 +172,8 @@ def _publish(pages: list) -> None:
                 with transaction.atomic():
                     page.save_revision().publish()
             except PublishClash as clash:
+                # The attempt was rolled back: forget the revision it made, so the next one points at a real one.
+                page.refresh_from_db(fields=REVISION_FIELDS)
                 waiting.append(page)
                 refused = clash
         if len(waiting) == len(pending):
