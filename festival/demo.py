@@ -1,15 +1,19 @@
 """Demo content for ``manage.py seed_demo``, built in code so it survives upgrades.
 
 Every function here is idempotent: it finds what it made last time by a stable key
-(a slug, a username, a title) and brings it back to the demo state.
+(a slug, a username, a title) and brings it back to the demo state. The demo edition runs for
+three days from the day it is loaded (or from ``seed_demo --start``), so that a ticket bought
+in the demo gets in at the door today; loaded again on a later day, the whole demo moves on.
 """
 
 import io
-from datetime import date
+import zoneinfo
+from datetime import date, timedelta
 
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.core.files.images import ImageFile
+from django.utils import timezone
 from PIL import Image as PILImage
 from PIL import ImageDraw
 from wagtail.coreutils import get_supported_content_language_variant
@@ -19,6 +23,8 @@ from wagtail.models import Collection, Locale, Page, Site
 from festival import roles
 from festival.models import FestivalPage, FestivalSettings, HomePage, StandardPage
 
+DEMO_TIME_ZONE = "Europe/London"
+DEMO_DAYS = 3
 DEMO_PASSWORD = "festival-demo-2026"  # noqa: S105 - published in the README for the demo logins
 DEMO_USERS = [
     # username, role group (None for the superuser), first name
@@ -49,10 +55,10 @@ def placeholder_image(title: str, *, colour: str = "#b0172b", size=(800, 600), i
 
 
 def upsert_child(parent: Page, model, *, slug: str, **fields) -> Page:
-    """Create or update a live child page of ``parent`` with ``slug``; publish it."""
+    """Create or update a child page of ``parent`` with ``slug``; publish it through a revision, as the admin does."""
     page = model.objects.child_of(parent).filter(slug=slug).first()
     if page is None:
-        page = model(slug=slug, **fields)
+        page = model(slug=slug, live=False, **fields)
         parent.add_child(instance=page)
     else:
         for name, value in fields.items():
@@ -84,6 +90,7 @@ def seed_site() -> HomePage:
             title="Festival of Resistance",
             slug="home",
             intro="Three days of ideas, organising and solidarity. Everyone welcome.",
+            live=False,
         )
         # Wagtail's initial migration leaves a welcome page on the slug "home".
         Page.objects.child_of(root).filter(slug="home").exclude(pk=home.pk).update(slug="welcome-old")
@@ -105,7 +112,13 @@ def seed_site() -> HomePage:
     return home
 
 
-def seed_edition(home: HomePage) -> FestivalPage:
+def demo_today() -> date:
+    """Today on the demo edition's clock: the first day of the demo unless ``seed_demo --start`` says otherwise."""
+    return timezone.localdate(timezone=zoneinfo.ZoneInfo(DEMO_TIME_ZONE))
+
+
+def seed_edition(home: HomePage, *, start: date) -> FestivalPage:
+    """The demo edition, three days from ``start``, on sale."""
     hero = placeholder_image("Festival hero", colour="#1a1a1a", size=(1200, 500), initials="FoR 26")
     festival = upsert_child(
         home,
@@ -113,11 +126,11 @@ def seed_edition(home: HomePage) -> FestivalPage:
         slug="2026",
         title="Festival of Resistance 2026",
         tagline="Hope is a discipline. Come and practise it with us.",
-        start_date=date(2026, 10, 16),
-        end_date=date(2026, 10, 18),
+        start_date=start,
+        end_date=start + timedelta(days=DEMO_DAYS - 1),
         venue_name="Northern Co-operative Hall",
         venue_address="1 Solidarity Street\nManchester\nM4 1FR",
-        time_zone="Europe/London",
+        time_zone=DEMO_TIME_ZONE,
         status=FestivalPage.Status.ON_SALE,
         hero_image=hero,
         intro="<p>Three days of talks, workshops, films and assemblies with campaigners, "
@@ -179,8 +192,9 @@ def seed_users() -> None:
 
 
 def seed(context: dict) -> None:
-    """The site shell: home, the 2026 edition, its plain pages, roles and demo users."""
+    """The site shell: home, the 2026 edition (from ``context["start"]``, or today), its plain pages, roles
+    and demo users."""
     home = seed_site()
     context["home"] = home
-    context["festival"] = seed_edition(home)
+    context["festival"] = seed_edition(home, start=context.get("start") or demo_today())
     seed_users()

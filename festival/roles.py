@@ -5,7 +5,7 @@ permission is skipped, so a role can name one before its app defines it.
 """
 
 from django.contrib.auth.models import Group, Permission
-from wagtail.models import GroupPagePermission, Page
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
 EDITOR = "Editor"
 BOX_OFFICE = "Box office"
@@ -14,8 +14,6 @@ FINANCE = "Finance"
 ORGANISER = "Organiser"
 
 ADMIN_ACCESS = "wagtailadmin.access_admin"
-IMAGES = ["wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image"]
-DOCUMENTS = ["wagtaildocs.add_document", "wagtaildocs.change_document", "wagtaildocs.choose_document"]
 PROGRAMME_SNIPPETS = [
     f"programme.{action}_{model}"
     for model in ("stage", "track", "sessionformat")
@@ -30,14 +28,12 @@ SHOP_MANAGE = [
 SHOP_VIEW = ["ticketing.view_order", "ticketing.view_tickettype", "ticketing.view_voucher"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    EDITOR: [ADMIN_ACCESS, *IMAGES, *DOCUMENTS, *PROGRAMME_SNIPPETS],
+    EDITOR: [ADMIN_ACCESS, *PROGRAMME_SNIPPETS],
     BOX_OFFICE: [ADMIN_ACCESS, "ticketing.manage_badges", *SHOP_MANAGE],
     DOOR_STAFF: ["ticketing.scan_badges"],
     FINANCE: [ADMIN_ACCESS, *SHOP_VIEW],
     ORGANISER: [
         ADMIN_ACCESS,
-        *IMAGES,
-        *DOCUMENTS,
         *PROGRAMME_SNIPPETS,
         "wagtailcore.change_site",
         "festival.change_festivalsettings",
@@ -63,6 +59,16 @@ ROLE_PAGE_PERMISSIONS: dict[str, list[str]] = {
     ],
 }
 
+# Images and documents, per role: upload, edit (in Wagtail that includes delete) and choose them in the
+# page editor. Wagtail grants these per collection (a group's own permissions do not count), so each
+# role gets them on the root collection, which holds every other collection.
+IMAGES = ["wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image"]
+DOCUMENTS = ["wagtaildocs.add_document", "wagtaildocs.change_document", "wagtaildocs.choose_document"]
+ROLE_COLLECTION_PERMISSIONS: dict[str, list[str]] = {
+    EDITOR: [*IMAGES, *DOCUMENTS],
+    ORGANISER: [*IMAGES, *DOCUMENTS],
+}
+
 
 def _permission(dotted: str) -> Permission | None:
     app_label, codename = dotted.split(".", 1)
@@ -70,13 +76,23 @@ def _permission(dotted: str) -> Permission | None:
 
 
 def sync_roles(*, root_page: Page | None = None) -> dict[str, Group]:
-    """Create or update one group per role with exactly its permissions."""
+    """Create or update one group per role with exactly its permissions: its own, its images' and
+    documents' on the root collection, and with ``root_page`` its pages' on that page."""
+    root_collection = Collection.get_first_root_node()
     groups = {}
     for name, dotted_names in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=name)
         permissions = [p for p in (_permission(d) for d in dotted_names) if p is not None]
         group.permissions.set(permissions)
         groups[name] = group
+        if root_collection is not None:
+            wanted = [p for p in (_permission(d) for d in ROLE_COLLECTION_PERMISSIONS.get(name, [])) if p]
+            existing = GroupCollectionPermission.objects.filter(group=group, collection=root_collection)
+            existing.exclude(permission__in=wanted).delete()
+            for permission in wanted:
+                GroupCollectionPermission.objects.get_or_create(
+                    group=group, collection=root_collection, permission=permission
+                )
         if root_page is not None:
             wanted = set(ROLE_PAGE_PERMISSIONS.get(name, []))
             existing = GroupPagePermission.objects.filter(group=group, page=root_page)

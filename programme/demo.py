@@ -1,20 +1,31 @@
 """Demo programme for ``seed_demo``: 3 days, 6 stages, 60 sessions and 50 invented speakers.
 
-Idempotent and quick: pages are found by slug and only saved when something differs. Sessions
-and speakers are created live without a revision each (the admin makes one on the first edit);
-the programme page is published last, so the demo starts with an empty changes page.
+Idempotent: pages are found by slug and published again only when something differs. Every page
+is made as the admin makes it: added as a draft, then published through a revision, so scheduling,
+history and the changes log treat demo pages like any other. The programme page is published last,
+and the changes log is emptied at the end, so the demo starts with an empty changes page.
 """
 
 import random
 from datetime import datetime, timedelta
 
-from django.db.models import Q
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import Page
 
 from festival.demo import placeholder_image, upsert_child
-from programme.models import ProgrammePage, SessionFormat, SessionPage, SessionSpeaker, Stage, Track
+from programme.clashes import PublishClash
+from programme.models import (
+    ProgrammeChange,
+    ProgrammePage,
+    SessionFormat,
+    SessionPage,
+    SessionSnapshot,
+    SessionSpeaker,
+    Stage,
+    Track,
+)
 from speakers.models import SpeakerIndexPage, SpeakerLink, SpeakerPage
 
 STAGES = [
@@ -117,30 +128,57 @@ def _sync_snippets() -> tuple[list[Stage], list[Track], list[SessionFormat]]:
     return stages, tracks, formats
 
 
-def _sync_page(parent, model, *, slug: str, children: dict | None = None, **fields):
-    """Create a live page, or update it only if a field differs; ``children`` replaces inline rows."""
+def _stage_page(parent, model, *, slug: str, children: dict | None = None, **fields) -> tuple[Page, bool]:
+    """The page at ``slug`` with the demo's values set, and whether it needs publishing; ``children``
+    replaces inline rows.
+
+    A missing page is added as a draft, as the admin adds it. A page needs no publishing when the live
+    page already is the demo's, with no draft or scheduled revision waiting.
+    """
     page = model.objects.child_of(parent).filter(slug=slug).first()
-    now = timezone.now()
     if page is None:
-        # Added as a draft (Wagtail then skips full validation, the slow part) and made live in one
-        # UPDATE by seed(); test_demo checks that the demo data passes every clash check.
-        page = model(slug=slug, live=False, first_published_at=now, last_published_at=now, **fields)
+        page = model(slug=slug, live=False, **fields)
         for name, rows in (children or {}).items():
             setattr(page, name, rows)
         parent.add_child(instance=page)
-        page.live = True
-        return page
+        return page, True
     changed = any(getattr(page, name) != value for name, value in fields.items())
     for name, rows in (children or {}).items():
-        key = _row_keys(rows)
-        if _row_keys(getattr(page, name).all()) != key:
+        if _row_keys(getattr(page, name).all()) != _row_keys(rows):
             setattr(page, name, rows)
             changed = True
-    if changed:
-        for name, value in fields.items():
-            setattr(page, name, value)
-        page.save()
-    return page
+    published_as_is = page.live_revision_id is not None and page.live_revision_id == page.latest_revision_id
+    if not changed and page.live and published_as_is:  # a demo made before revisions has neither id
+        return page, False
+    for name, value in fields.items():
+        setattr(page, name, value)
+    return page, True
+
+
+REVISION_FIELDS = ["latest_revision", "latest_revision_created_at", "draft_title", "has_unpublished_changes"]
+
+
+def _publish(pages: list) -> None:
+    """Publish each page through a revision, as the admin's Publish does; raises PublishClash if stuck.
+
+    A session whose new slot is still held by one not yet moved (as when the demo moves to new dates)
+    is refused like any clash; it waits until the others have moved and is tried again.
+    """
+    pending = list(pages)
+    while pending:
+        waiting, refused = [], None
+        for page in pending:
+            try:
+                with transaction.atomic():
+                    page.save_revision().publish()
+            except PublishClash as clash:
+                # The attempt was rolled back: forget the revision it made, so the next one points at a real one.
+                page.refresh_from_db(fields=REVISION_FIELDS)
+                waiting.append(page)
+                refused = clash
+        if len(waiting) == len(pending):
+            raise refused
+        pending = waiting
 
 
 def _row_keys(rows) -> list:
@@ -148,7 +186,7 @@ def _row_keys(rows) -> list:
 
 
 def _speakers(index, rng: random.Random) -> list[SpeakerPage]:
-    speakers = []
+    speakers, unpublished = [], []
     names = [f"{first} {last}" for last in SURNAMES for first in FIRST_NAMES]
     rng.shuffle(names)
     for number, name in enumerate(names[:50]):
@@ -161,7 +199,7 @@ def _speakers(index, rng: random.Random) -> list[SpeakerPage]:
             if number % 9 == 4
             else placeholder_image(f"Speaker {name}", colour=colour, size=(320, 320), initials=initials)
         )
-        speaker = _sync_page(
+        speaker, publish = _stage_page(
             index,
             SpeakerPage,
             slug=slug,
@@ -176,6 +214,9 @@ def _speakers(index, rng: random.Random) -> list[SpeakerPage]:
             children={"links": [SpeakerLink(label="Website", url=f"https://{slug}.example.org/")]},
         )
         speakers.append(speaker)
+        if publish:
+            unpublished.append(speaker)
+    _publish(unpublished)
     return speakers
 
 
@@ -192,7 +233,7 @@ def _sessions(programme, festival, stages, tracks, formats, speakers, rng: rando
         plan.append((day, *EVENING, stages[5], "Social"))
     rng.shuffle(plan)
     plan = sorted(plan[:59], key=lambda p: (p[0], p[1], p[2], p[4].sort_order))
-    count = 0
+    staged = []
     busy: dict[tuple, set] = {}
     for number, (day, hour, minute, length, stage, format_name) in enumerate(plan):
         if format_name is None:
@@ -213,29 +254,31 @@ def _sessions(programme, festival, stages, tracks, formats, speakers, rng: rando
             for i, speaker in enumerate(chosen)
         ]
         main = stage.sort_order == 0
-        _sync_page(
-            programme,
-            SessionPage,
-            slug=slugify(title)[:80],
-            title=title,
-            summary=f"{title}: come and talk it through with people doing the work.",
-            description="<p>Bring your questions and your experience. There will be time to talk, not just listen.</p>",
-            session_format=fmt,
-            track=tracks[number % len(tracks)] if format_name != "Social" else None,
-            stage=stage,
-            start=start,
-            end=start + timedelta(minutes=length),
-            bsl=main,
-            captions=main or format_name == "Film",
-            step_free=stage.sort_order != 5,
-            livestream_url=f"https://live.festival.invalid/{stage.slug}" if main else "",
-            may_be_recorded=format_name not in ("Workshop", "Social"),
-            children={"speaker_links": links},
+        staged.append(
+            _stage_page(
+                programme,
+                SessionPage,
+                slug=slugify(title)[:80],
+                title=title,
+                summary=f"{title}: come and talk it through with people doing the work.",
+                description="<p>Bring your questions and your experience. "
+                "There will be time to talk, not just listen.</p>",
+                session_format=fmt,
+                track=tracks[number % len(tracks)] if format_name != "Social" else None,
+                stage=stage,
+                start=start,
+                end=start + timedelta(minutes=length),
+                bsl=main,
+                captions=main or format_name == "Film",
+                step_free=stage.sort_order != 5,
+                livestream_url=f"https://live.festival.invalid/{stage.slug}" if main else "",
+                may_be_recorded=format_name not in ("Workshop", "Social"),
+                children={"speaker_links": links},
+            )
         )
-        count += 1
     closing_day = festival.days[-1]
     start = datetime(closing_day.year, closing_day.month, closing_day.day, 18, 30, tzinfo=tz)
-    _sync_page(
+    closing = _stage_page(
         programme,
         SessionPage,
         slug="closing-assembly",
@@ -253,7 +296,13 @@ def _sessions(programme, festival, stages, tracks, formats, speakers, rng: rando
         livestream_url="https://live.festival.invalid/main-hall",
         children={"speaker_links": [SessionSpeaker(speaker=speakers[0], role=SessionSpeaker.Role.CHAIR, sort_order=0)]},
     )
-    return count + 1
+    staged.append(closing)
+    # When the edition has moved to later dates, the last sessions move first, into slots nobody holds
+    # any more; when it has moved earlier, the first ones do. _publish copes with any order, but slowly.
+    live = SessionPage.objects.live().child_of(programme).order_by("start").first()
+    later = live is not None and timezone.localtime(live.start, tz).date() < festival.start_date
+    _publish(sorted((page for page, publish in staged if publish), key=lambda page: page.start, reverse=later))
+    return len(staged)
 
 
 def seed(context: dict) -> None:
@@ -275,9 +324,6 @@ def seed(context: dict) -> None:
         programme = ProgrammePage(slug="programme", title="Programme", live=False)
         festival.add_child(instance=programme)
     _sessions(programme, festival, stages, tracks, formats, speakers, rng)
-    Page.objects.filter(
-        Q(path__startswith=index.path) | Q(path__startswith=programme.path), depth__gt=index.depth
-    ).update(live=True, has_unpublished_changes=False)
     programme = upsert_child(
         festival,
         ProgrammePage,
@@ -287,5 +333,8 @@ def seed(context: dict) -> None:
         "your own programme.</p>",
         show_in_menus=True,
     )
+    # The demo starts as first announced: putting it back (or on new dates) is not news for the changes page.
+    ProgrammeChange.objects.filter(programme=programme).delete()
+    SessionSnapshot.objects.filter(session__in=SessionPage.objects.child_of(programme)).update(moved=False)
     context["programme"] = programme
     context["speaker_index"] = index

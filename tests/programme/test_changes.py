@@ -63,7 +63,7 @@ def test_sessions_live_before_the_first_publication_are_not_added(festival, form
     festival.add_child(instance=programme)
     session = SessionPage(title="Early", slug="early", start=at(16, 10), end=at(16, 11), stage=stage)
     session.session_format = formats["talk"]
-    programme.add_child(instance=session)  # live without a publish, as the demo data does
+    programme.add_child(instance=session)  # live without a publish, as data loaded in code may be
     upsert_child(festival, ProgrammePage, slug="programme", title="Programme")
     session.refresh_from_db()
 
