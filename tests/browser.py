@@ -16,6 +16,8 @@ CHROMIUM_ARGS = [
 ]
 AXE_SCRIPT = (Path(__file__).parent / "vendor" / "axe-core-4.14.1.min.js").read_text()
 WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1366, "height": 800}
 
 
 def axe_violations(page) -> list[str]:
@@ -35,3 +37,9 @@ def serious_axe_violations(page) -> list[str]:
         if v["impact"] in ("serious", "critical")
         for node in v["nodes"]
     ]
+
+
+def assert_accessible(page) -> None:
+    """The page as it stands has no serious or critical axe violation (WCAG 2.2 A and AA)."""
+    found = serious_axe_violations(page)
+    assert found == [], f"{page.url}: {found}"

@@ -9,6 +9,7 @@ from django.urls import reverse
 from festival.demo import seed_site, upsert_child
 from festival.models import FestivalPage
 from stripe_emulator import EmulatorServer
+from tests.browser import PHONE
 
 
 @pytest.fixture
@@ -83,3 +84,25 @@ def live_site(live_server, stripe_emulator, settings):
     stripe_emulator.emulator.webhook_url = live_server.url + reverse("ticketing:stripe_webhook")
     yield live_server
     stripe_emulator.emulator.webhook_url = ""
+
+
+@pytest.fixture
+def open_browser(chromium, live_site, client):
+    """Open a browser context at a viewport, signed in as ``user`` if one is given; closed after the test.
+
+    Signing in sets Django's session cookie for the live server, as the login form would.
+    """
+    contexts = []
+
+    def open_context(*, viewport=None, user=None, **options):
+        context = chromium.new_context(viewport=viewport or PHONE, base_url=live_site.url, **options)
+        if user is not None:
+            client.force_login(user)
+            session = client.cookies["sessionid"].value
+            context.add_cookies([{"name": "sessionid", "value": session, "url": live_site.url}])
+        contexts.append(context)
+        return context
+
+    yield open_context
+    for context in contexts:
+        context.close()

@@ -6,9 +6,8 @@ import re
 import pytest
 from django.core import mail
 
+from tests.browser import assert_accessible
 from ticketing.models import Order, TicketType, WaitingListEntry
-
-from .conftest import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

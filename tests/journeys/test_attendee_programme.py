@@ -7,8 +7,7 @@ import pytest
 from icalendar import Calendar
 
 from programme.models import ProgrammePage, SessionPage, Track
-
-from .conftest import LAPTOP, PHONE, assert_accessible
+from tests.browser import LAPTOP, PHONE, assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,10 +6,11 @@ from pathlib import Path
 import pytest
 from django.core import mail
 
+from tests.browser import assert_accessible
 from ticketing.models import Order, Ticket
 from ticketing.services import checkin
 
-from .conftest import assert_accessible, read_qr_codes
+from .conftest import read_qr_codes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -23,11 +23,9 @@ from door.auth import clear_caches, issue_token
 from festival import roles
 from festival.demo import upsert_child
 from festival.models import FestivalPage
-from tests.browser import AXE_SCRIPT, WCAG_AA_TAGS
+from tests.browser import AXE_SCRIPT, LAPTOP, WCAG_AA_TAGS
 from ticketing.models import Order, Ticket, TicketType
 from ticketing.services import orders
-
-from .conftest import LAPTOP
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

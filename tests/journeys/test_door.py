@@ -19,13 +19,12 @@ from door.auth import clear_caches
 from festival import roles
 from festival.demo import upsert_child
 from festival.models import FestivalPage
+from tests.browser import PHONE, assert_accessible
 from tests.camera import badge_frame, blank_frame, launch_with_camera, write_y4m
 from tests.ticketing.factories import TicketTypeFactory, UserFactory
 from tests.ticketing.helpers import place
 from ticketing.models import CheckIn, Order, Ticket
 from ticketing.services import refunds
-
-from .conftest import PHONE, assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

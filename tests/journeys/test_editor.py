@@ -16,8 +16,7 @@ from festival import roles
 from festival.demo import upsert_child
 from programme.models import ProgrammeChange, ProgrammePage, SessionFormat, SessionPage, SessionSpeaker, Stage
 from speakers.models import SpeakerIndexPage, SpeakerPage
-from tests.browser import serious_axe_violations
-from tests.journeys.conftest import LAPTOP, assert_accessible
+from tests.browser import LAPTOP, assert_accessible, serious_axe_violations
 from tests.programme.conftest import at
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

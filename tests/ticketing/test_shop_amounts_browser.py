@@ -3,23 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from ticketing.models import Order, TicketType
-
-from .conftest import LAPTOP, assert_accessible
+from tests.browser import LAPTOP, assert_accessible
+from ticketing.models import Order
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def solidarity(festival):
-    return TicketType.objects.create(
-        festival=festival,
-        name="Solidarity",
-        pricing=TicketType.Pricing.SLIDING,
-        min_price=500,
-        suggested_price=1500,
-        capacity=50,
-    )
 
 
 def fill_shop(page, ticket_type, *, amount: str, donation: str = "") -> None:
