@@ -137,6 +137,30 @@ def test_abandoning_closes_the_session_and_releases_the_hold(client, festival, s
     assert session.status == "expired"
 
 
+def test_abandoning_says_cancelled_when_our_own_expiry_s_webhook_released_the_hold_first(
+    client, festival, standard, live_site, stripe_emulator, monkeypatch
+):
+    """Expiring the session sends checkout.session.expired, which can reach the site and release the
+    hold before the cancel does: the buyer is still told their order is cancelled."""
+    _, order = place(client, festival, standard, 2)
+    expire = payments.stripe_gateway.expire_checkout_session
+
+    def expire_and_let_its_webhook_arrive_first(session_id):
+        session = expire(session_id)
+        event = stripe_emulator.emulator.list_events(type_="checkout.session.expired", session=session_id)[-1]
+        assert stripe_emulator.emulator.deliver(event["id"]) == 200
+        return session
+
+    monkeypatch.setattr(payments.stripe_gateway, "expire_checkout_session", expire_and_let_its_webhook_arrive_first)
+
+    response = client.post(f"/tickets/orders/{order.access_token}/cancel/", follow=True)
+
+    order.refresh_from_db()
+    assert "Your order is cancelled and nothing was charged" in response.text
+    assert order.status == Order.Status.CANCELLED
+    assert reserved(standard) == 0
+
+
 def test_sweep_releases_a_lapsed_hold_when_the_webhook_was_missed(client, festival, standard, stripe_emulator):
     _, order = place(client, festival, standard, 2)
     Order.objects.filter(pk=order.pk).update(hold_expires_at=timezone.now() - timedelta(minutes=1))

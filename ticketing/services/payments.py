@@ -302,4 +302,13 @@ def abandon_order(*, order: Order) -> bool:
             return False  # it may have just been paid; the webhook will tell
         if session.status == "complete":
             return False
-    return orders.release_hold(order=order, to_status=Order.Status.CANCELLED)
+    if orders.release_hold(order=order, to_status=Order.Status.CANCELLED):
+        return True
+    # Expiring the session sent checkout.session.expired, which may have reached us and released
+    # the hold first: nothing was charged and the places are back, as the buyer asked. Record it
+    # as their cancellation, which it was.
+    return bool(
+        Order.objects.filter(pk=order.pk, status=Order.Status.EXPIRED).update(
+            status=Order.Status.CANCELLED, updated_at=timezone.now()
+        )
+    )
