@@ -4,6 +4,7 @@ import os
 from datetime import date
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from festival.demo import seed_site, upsert_child
@@ -83,3 +84,13 @@ def live_site(live_server, stripe_emulator, settings):
     stripe_emulator.emulator.webhook_url = live_server.url + reverse("ticketing:stripe_webhook")
     yield live_server
     stripe_emulator.emulator.webhook_url = ""
+
+
+def pytest_collection_modifyitems(config, items):
+    """``postgres_only`` tests run in the PostgreSQL pass and are deselected (not skipped) in SQLite's."""
+    if connection.vendor == "postgresql":
+        return
+    chosen = [item for item in items if item.get_closest_marker("postgres_only") is None]
+    if len(chosen) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in chosen])
+        items[:] = chosen
