@@ -4,6 +4,7 @@ import os
 from datetime import date
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from festival.demo import seed_site, upsert_child
@@ -106,3 +107,13 @@ def open_browser(chromium, live_site, client):
     yield open_context
     for context in contexts:
         context.close()
+
+
+def pytest_collection_modifyitems(config, items):
+    """``postgres_only`` tests run in the PostgreSQL pass and are deselected (not skipped) in SQLite's."""
+    if connection.vendor == "postgresql":
+        return
+    chosen = [item for item in items if item.get_closest_marker("postgres_only") is None]
+    if len(chosen) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in chosen])
+        items[:] = chosen

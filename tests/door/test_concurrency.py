@@ -13,6 +13,8 @@ from ticketing.models import CheckIn, Ticket
 from ticketing.services import checkin
 from ticketing.services.checkin import check_in, double_admissions
 
+from ..guards import constraint_names, slow_inserts, without_constraint
+
 BADGES = 200
 
 
@@ -100,3 +102,99 @@ def test_two_offline_doors_syncing_earlier_admissions_at_once_keep_the_earliest_
         {"Main gate", "North", "South"} - {earliest}
     )
     assert CheckIn.objects.get(pk=online.check_in_id).result == "already_checked_in"
+
+
+ONE_ADMISSION = "check_in_one_admission_per_ticket_and_day"
+ONE_NONCE = "check_in_unique_nonce_per_staff"
+PAIRS = 5
+
+
+def _scan_in_pairs(festival, secrets_and_nonces):
+    """Two scans of each (code, staff, nonce, door) pair, released together by a barrier."""
+    barriers = [threading.Barrier(2, timeout=30) for _ in secrets_and_nonces]
+
+    def scan(index, code, staff_id, nonce, door):
+        try:
+            barriers[index].wait()
+            return check_in(festival=festival, staff_id=staff_id, door=door, nonce=nonce, code=code).result
+        finally:
+            connections.close_all()
+
+    jobs = [(i, *pair) for i, pairs in enumerate(secrets_and_nonces) for pair in pairs]
+    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+        return list(pool.map(lambda job: scan(*job), jobs))
+
+
+def _two_doors_scan_each_badge_at_once(festival, staff, tickets):
+    return _scan_in_pairs(
+        festival,
+        [
+            [(t.secret, staff.pk, f"north-{t.pk}", "North"), (t.secret, staff.pk, f"south-{t.pk}", "South")]
+            for t in tickets
+        ],
+    )
+
+
+def _admitted_twice(tickets) -> list[int]:
+    return [t.pk for t in tickets if CheckIn.objects.filter(ticket=t, result="admitted").count() > 1]
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_without_the_one_admission_per_day_index_two_doors_scanning_at_once_admit_a_badge_twice(
+    live_festival, door_staff, make_ticket
+):
+    tickets = [make_ticket() for _ in range(PAIRS)]
+    with (
+        without_constraint(CheckIn, ONE_ADMISSION, clean_up=lambda: CheckIn.objects.all().delete()),
+        slow_inserts(CheckIn, seconds=0.5),
+    ):
+        results = _two_doors_scan_each_badge_at_once(live_festival, door_staff, tickets)
+        doubled = _admitted_twice(tickets)
+
+    assert results.count("admitted") > PAIRS
+    assert doubled != []
+    assert ONE_ADMISSION in constraint_names(CheckIn)  # put back for the tests that follow
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_with_the_one_admission_per_day_index_two_doors_scanning_at_once_admit_each_badge_once(
+    live_festival, door_staff, make_ticket
+):
+    tickets = [make_ticket() for _ in range(PAIRS)]
+    with slow_inserts(CheckIn, seconds=0.5):
+        results = _two_doors_scan_each_badge_at_once(live_festival, door_staff, tickets)
+
+    assert sorted(results) == ["admitted"] * PAIRS + ["already_checked_in"] * PAIRS
+    assert _admitted_twice(tickets) == []
+
+
+def _one_door_sends_each_unknown_code_twice_at_once(festival, staff):
+    codes = [f"STRANGER-{n}" for n in range(PAIRS)]
+    return codes, _scan_in_pairs(festival, [[(code, staff.pk, f"n-{code}", "North")] * 2 for code in codes])
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_without_the_nonce_constraint_a_scan_sent_twice_at_once_is_logged_twice(live_festival, door_staff):
+    with (
+        without_constraint(CheckIn, ONE_NONCE, clean_up=lambda: CheckIn.objects.all().delete()),
+        slow_inserts(CheckIn, seconds=0.5),
+    ):
+        codes, results = _one_door_sends_each_unknown_code_twice_at_once(live_festival, door_staff)
+        logged = CheckIn.objects.filter(code__in=codes).count()
+
+    assert results == ["unknown_code"] * 2 * PAIRS
+    assert logged == 2 * PAIRS
+    assert ONE_NONCE in constraint_names(CheckIn)
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_with_the_nonce_constraint_a_scan_sent_twice_at_once_is_logged_once(live_festival, door_staff):
+    with slow_inserts(CheckIn, seconds=0.5):
+        codes, results = _one_door_sends_each_unknown_code_twice_at_once(live_festival, door_staff)
+
+    assert results == ["unknown_code"] * 2 * PAIRS
+    assert CheckIn.objects.filter(code__in=codes).count() == PAIRS

@@ -86,7 +86,7 @@ class TestPageTreeRules(WagtailPageTestCase):
     def test_festival_sits_under_home_only(self):
         self.assertAllowedParentPageTypes(FestivalPage, {HomePage})
 
-    def test_standard_page_parents(self):
+    def test_a_standard_page_goes_under_the_home_page_an_edition_or_another_standard_page(self):
         self.assertAllowedParentPageTypes(StandardPage, {HomePage, FestivalPage, StandardPage})
 
     def test_home_cannot_hold_home(self):

@@ -205,9 +205,7 @@ MY_PROGRAMME_QUERIES = PROGRAMME_QUERIES - 2  # the same sessions and speakers, 
         ("changes/", PROGRAMME_QUERIES - 3),  # and for the changes
     ],
 )
-def test_the_programmes_other_views_do_not_lay_out_the_grid(
-    client, programme, django_assert_num_queries, view, queries
-):
+def test_the_programmes_other_views_skip_the_grids_queries(client, programme, django_assert_num_queries, view, queries):
     # No sessions, so that what is on now (by the real clock) cannot change the count; the grid's tracks,
     # formats and sessions would still be three queries too many.
     client.get(programme.url + view, {"warm": "site-root-cache"})
@@ -218,7 +216,7 @@ def test_the_programmes_other_views_do_not_lay_out_the_grid(
     assert response.status_code == 200
 
 
-def test_now_and_next_shows_what_is_on_and_what_is_coming(programme, three_sessions):
+def test_now_and_next_picks_what_is_on_and_what_is_coming(programme, three_sessions):
     result = now_and_next(programme, at=at(16, 11, 10))
 
     assert [s.title for s in result["on_now"]] == ["Strike school"]
