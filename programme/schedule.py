@@ -14,7 +14,7 @@ from wagtail.coreutils import WAGTAIL_APPEND_SLASH
 from wagtail.images import get_image_model
 
 from festival.models import FestivalPage
-from festival.privacy import links_to_visible, visible_from
+from speakers.privacy import links_to_visible, visible_from
 
 ACCESS_FEATURES = {
     "bsl": _("BSL interpretation"),
