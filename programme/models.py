@@ -122,8 +122,10 @@ class ProgrammePage(RoutablePageMixin, Page):
                 .first()
             )
             if session is not None:
-                session._cached_parent_obj = self
-                return session.route(request, path_components[1:])
+                found = session.route(request, path_components[1:])
+                if found.page is session:  # the programme is at hand: hand it on to the page's context
+                    found.kwargs["programme"] = self
+                return found
         return super().route(request, path_components)
 
     def _is_own_route(self, path_components) -> bool:
@@ -317,11 +319,11 @@ class SessionPage(Page):
             publishing = self.live and not getattr(self, "_saving_draft", False)
         check_session(self, clashes=publishing)
 
-    def get_context(self, request, *args, **kwargs):
+    def get_context(self, request, *args, programme=None, **kwargs):
         from programme.schedule import session_detail
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(session_detail(self, preview=getattr(request, "is_preview", False)))
+        context.update(session_detail(self, programme=programme, preview=getattr(request, "is_preview", False)))
         return context
 
     @property

@@ -38,8 +38,10 @@ class SpeakerIndexPage(Page):
         if path_components:
             speaker = self.speaker_by_slug(path_components[0])
             if speaker is not None:
-                speaker._cached_parent_obj = self
-                return speaker.route(request, path_components[1:])
+                found = speaker.route(request, path_components[1:])
+                if found.page is speaker:  # the index is at hand: hand it on to the page's context
+                    found.kwargs["index"] = self
+                return found
         return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
@@ -110,10 +112,11 @@ class SpeakerPage(Page):
     def serve(self, request, *args, **kwargs):
         return cached_response(request, self, lambda: super(SpeakerPage, self).serve(request, *args, **kwargs))
 
-    def get_context(self, request, *args, **kwargs):
+    def get_context(self, request, *args, index=None, **kwargs):
         # The sessions come from the programme (``{% speaker_sessions %}``): it builds on speakers, not the reverse.
         context = super().get_context(request, *args, **kwargs)
-        index = self.get_parent()  # cached by routing
+        if index is None:  # a preview; routing hands the index on
+            index = self.get_parent()
         context["index"] = index
         context["festival"] = index.get_parent().specific if index else None
         return context
