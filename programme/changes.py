@@ -6,8 +6,8 @@ are not logged, and those logged before it was made private are not shown.
 
 from django.db import transaction
 
-from festival.privacy import is_private_to
 from programme.models import ProgrammeChange, ProgrammePage, SessionPage, SessionSnapshot
+from speakers.privacy import is_private_to
 
 
 def record_publication(*, session: SessionPage) -> ProgrammeChange | None:

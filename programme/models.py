@@ -7,7 +7,6 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -17,6 +16,10 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+
+from programme.caching import cached_response
+from speakers.models import SpeakerPage
+from speakers.privacy import hidden_from, visible_from
 
 
 class Stage(models.Model):
@@ -102,8 +105,6 @@ class ProgrammePage(RoutablePageMixin, Page):
         verbose_name = _("programme")
 
     def serve(self, request, view=None, args=None, kwargs=None):
-        from programme.caching import cached_response
-
         def render():
             return super(ProgrammePage, self).serve(request, view, args, kwargs)
 
@@ -121,8 +122,10 @@ class ProgrammePage(RoutablePageMixin, Page):
                 .first()
             )
             if session is not None:
-                session._cached_parent_obj = self
-                return session.route(request, path_components[1:])
+                found = session.route(request, path_components[1:])
+                if found.page is session:  # the programme is at hand: hand it on to the page's context
+                    found.kwargs["programme"] = self
+                return found
         return super().route(request, path_components)
 
     def _is_own_route(self, path_components) -> bool:
@@ -155,8 +158,6 @@ class ProgrammePage(RoutablePageMixin, Page):
 
     def public_changes(self):
         """The changes log, without those of sessions now behind a view restriction of their own."""
-        from festival.privacy import hidden_from
-
         private = hidden_from(SessionPage.objects.child_of(self), self).values("pk")
         return self.changes.exclude(session__in=private).select_related("session")
 
@@ -181,9 +182,6 @@ class ProgrammePage(RoutablePageMixin, Page):
     @cached_property
     def festival(self):
         return self.get_parent().specific
-
-    def export_url(self, name: str) -> str:
-        return f"{self.url}{name}"
 
 
 class SessionPageForm(WagtailAdminPageForm):
@@ -305,8 +303,6 @@ class SessionPage(Page):
         )
 
     def serve(self, request, *args, **kwargs):
-        from programme.caching import cached_response
-
         return cached_response(request, self, lambda: super(SessionPage, self).serve(request, *args, **kwargs))
 
     def clean(self):
@@ -323,11 +319,11 @@ class SessionPage(Page):
             publishing = self.live and not getattr(self, "_saving_draft", False)
         check_session(self, clashes=publishing)
 
-    def get_context(self, request, *args, **kwargs):
+    def get_context(self, request, *args, programme=None, **kwargs):
         from programme.schedule import session_detail
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(session_detail(self, preview=getattr(request, "is_preview", False)))
+        context.update(session_detail(self, programme=programme, preview=getattr(request, "is_preview", False)))
         return context
 
     @property
@@ -336,9 +332,6 @@ class SessionPage(Page):
 
         Read when the session is indexed, on publishing: a speaker published or made public
         later is found by it once the session is published again (or ``update_index`` runs)."""
-        from festival.privacy import visible_from
-        from speakers.models import SpeakerPage
-
         # The links in memory: the index is written when the page is saved, before its links are.
         ids = [link.speaker_id for link in self.speaker_links.all() if link.speaker_id]
         if not ids or not self.path:
@@ -352,17 +345,6 @@ class SessionPage(Page):
             return self.end - self.start
         return None
 
-    def local_start(self, tz):
-        return timezone.localtime(self.start, tz)
-
-    def local_end(self, tz):
-        return timezone.localtime(self.end, tz)
-
-    def describe_slot(self, tz) -> str:
-        """ "Friday 16 October, 10:00 to 11:00", in the festival's time zone."""
-        start, end = self.local_start(tz), self.local_end(tz)
-        return f"{date_format(start, 'l j F')}, {start:%H:%M} to {end:%H:%M}"
-
 
 class SessionSpeaker(Orderable):
     """A speaker on a session, with their role; kept in the session's revisions."""
@@ -374,7 +356,7 @@ class SessionSpeaker(Orderable):
 
     page = ParentalKey(SessionPage, on_delete=models.CASCADE, related_name="speaker_links")
     speaker = models.ForeignKey(
-        "speakers.SpeakerPage", verbose_name=_("speaker"), on_delete=models.CASCADE, related_name="session_links"
+        SpeakerPage, verbose_name=_("speaker"), on_delete=models.CASCADE, related_name="session_links"
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.SPEAKER)
 

@@ -14,7 +14,7 @@ from wagtail.coreutils import WAGTAIL_APPEND_SLASH
 from wagtail.images import get_image_model
 
 from festival.models import FestivalPage
-from festival.privacy import links_to_visible, visible_from
+from speakers.privacy import links_to_visible, visible_from
 
 ACCESS_FEATURES = {
     "bsl": _("BSL interpretation"),
@@ -387,12 +387,14 @@ def _people(session, *, preview: bool) -> list[tuple]:
     return [(link, link.speaker) for link in links]
 
 
-def session_detail(session, *, preview: bool = False) -> dict:
-    """What a session page shows: its edition, its programme and its speakers with their photos."""
+def session_detail(session, *, programme=None, preview: bool = False) -> dict:
+    """What a session page shows: its edition, its programme (read here unless routing found it) and its
+    speakers with their photos."""
     from programme.models import ProgrammePage, SessionSnapshot
 
-    parent = session.get_parent() if session.path else getattr(session, "_parent_for_clean", None)
-    programme = parent.specific if parent is not None else None
+    if programme is None:
+        parent = session.get_parent() if session.path else getattr(session, "_parent_for_clean", None)
+        programme = parent.specific if parent is not None else None
     festival = programme.festival if isinstance(programme, ProgrammePage) else None
     try:
         moved = bool(session.pk) and session.snapshot.moved

@@ -4,23 +4,22 @@ from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from wagtail.models import PageViewRestriction
+from wagtail.search import index
 from wagtail.signals import page_published, page_unpublished
 
+from festival.models import FestivalPage
 from programme import caching
+from programme.changes import record_publication, record_withdrawal, take_snapshots
 from programme.models import ProgrammePage, SessionFormat, SessionPage, Stage, Track
+from speakers.models import SpeakerIndexPage, SpeakerPage
 
 
 def _is_programme_content(instance) -> bool:
-    from festival.models import FestivalPage
-    from speakers.models import SpeakerIndexPage, SpeakerPage
-
     return isinstance(instance, ProgrammePage | SessionPage | SpeakerPage | SpeakerIndexPage | FestivalPage)
 
 
 @receiver(page_published)
 def on_page_published(sender, instance, **kwargs):
-    from programme.changes import record_publication, take_snapshots
-
     if isinstance(instance, SessionPage):
         record_publication(session=instance)
     elif isinstance(instance, ProgrammePage) and instance.first_published_at == instance.last_published_at:
@@ -32,8 +31,6 @@ def on_page_published(sender, instance, **kwargs):
 
 @receiver(page_unpublished)
 def on_page_unpublished(sender, instance, **kwargs):
-    from programme.changes import record_withdrawal
-
     if isinstance(instance, SessionPage) and not _about_to_be_deleted(instance):
         record_withdrawal(session=instance)
     if _is_programme_content(instance):
@@ -43,10 +40,6 @@ def on_page_unpublished(sender, instance, **kwargs):
 
 def _reindex_sessions_of(page) -> None:
     """A speaker published or withdrawn: their live sessions are found by their name, or no longer."""
-    from wagtail.search import index
-
-    from speakers.models import SpeakerPage
-
     if isinstance(page, SpeakerPage):
         for session in SessionPage.objects.live().filter(speaker_links__speaker=page).distinct():
             index.insert_or_update_object(session)
@@ -61,8 +54,6 @@ def _about_to_be_deleted(page) -> bool:
 @receiver(pre_delete, sender=SessionPage)
 def on_session_deleting(sender, instance, origin=None, **kwargs):
     """A live session deleted on its own is withdrawn; one deleted with its programme or edition is not news."""
-    from programme.changes import record_withdrawal
-
     if not instance.live or instance.cancelled:
         return
     programme_id = ProgrammePage.objects.ancestor_of(instance).values_list("pk", flat=True).first()

@@ -7,6 +7,7 @@ from wagtail import hooks
 from wagtail.models import Page, Site
 
 from festival.downloads import attachment
+from festival.models import FestivalPage
 from programme.caching import cached_response
 from programme.exports.frab import build_schedule, schedule_xml
 from programme.exports.ical import calendar_for
@@ -96,8 +97,6 @@ def _render(request, page, name: str) -> HttpResponse:
 
 
 def _festival_of(page):
-    from festival.models import FestivalPage
-
     return FestivalPage.objects.ancestor_of(page).first()
 
 

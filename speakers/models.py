@@ -3,12 +3,20 @@
 import uuid
 
 from django.db import models
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
+from wagtail.images import get_image_model
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+
+from festival.page_cache import cached_response
+from speakers.privacy import visible_from
+
+SPEAKER_CARD_PHOTO = "fill-160x160"
+SPEAKER_PAGE_PHOTO = "fill-320x320"
 
 
 class SpeakerIndexPage(Page):
@@ -28,20 +36,37 @@ class SpeakerIndexPage(Page):
     def route(self, request, path_components):
         """Find a speaker in one query, with their photo and its renditions."""
         if path_components:
-            from speakers.queries import speaker_by_slug
-
-            speaker = speaker_by_slug(self, path_components[0])
+            speaker = self.speaker_by_slug(path_components[0])
             if speaker is not None:
-                speaker._cached_parent_obj = self
-                return speaker.route(request, path_components[1:])
+                found = speaker.route(request, path_components[1:])
+                if found.page is speaker:  # the index is at hand: hand it on to the page's context
+                    found.kwargs["index"] = self
+                return found
         return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
-        from speakers.queries import speakers_for
-
         context = super().get_context(request, *args, **kwargs)
-        context["speakers"] = speakers_for(self)
+        context["speakers"] = self.speakers()
         return context
+
+    def speakers(self) -> list:
+        """The live speakers here (but not those behind a restriction of their own), by name,
+        with their card photos loaded."""
+        photos = get_image_model().objects.prefetch_renditions(SPEAKER_CARD_PHOTO)
+        queryset = visible_from(SpeakerPage.objects.live().child_of(self), self)
+        queryset = queryset.prefetch_related(Prefetch("photo", queryset=photos))
+        return list(queryset.order_by("title"))
+
+    def speaker_by_slug(self, slug: str):
+        """One speaker here with their photo and its page-sized rendition loaded, or None."""
+        renditions = get_image_model().get_rendition_model().objects.filter(filter_spec=SPEAKER_PAGE_PHOTO)
+        return (
+            SpeakerPage.objects.child_of(self)
+            .filter(slug=slug)
+            .select_related("photo")
+            .prefetch_related(Prefetch("photo__renditions", queryset=renditions, to_attr="prefetched_renditions"))
+            .first()
+        )
 
 
 class SpeakerPage(Page):
@@ -85,18 +110,15 @@ class SpeakerPage(Page):
         verbose_name = _("speaker")
 
     def serve(self, request, *args, **kwargs):
-        from programme.caching import cached_response
-
         return cached_response(request, self, lambda: super(SpeakerPage, self).serve(request, *args, **kwargs))
 
-    def get_context(self, request, *args, **kwargs):
-        from programme.schedule import sessions_for_speaker
-
+    def get_context(self, request, *args, index=None, **kwargs):
+        # The sessions come from the programme (``{% speaker_sessions %}``): it builds on speakers, not the reverse.
         context = super().get_context(request, *args, **kwargs)
-        index = self.get_parent()  # cached by routing
+        if index is None:  # a preview; routing hands the index on
+            index = self.get_parent()
         context["index"] = index
         context["festival"] = index.get_parent().specific if index else None
-        context["sessions"] = sessions_for_speaker(self)
         return context
 
     @property

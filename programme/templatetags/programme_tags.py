@@ -1,10 +1,13 @@
-"""schema.org Event JSON-LD for session and festival pages."""
+"""The programme's template tags: schema.org Event JSON-LD, session cards, and a speaker's sessions."""
 
 import json
 
 from django import template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+
+from programme import cards
+from programme.schedule import ListedSession, Slot, sessions_for_speaker
 
 register = template.Library()
 
@@ -95,21 +98,21 @@ def session_jsonld(context, session, festival, people, moved=False):
 @register.simple_tag(takes_context=True)
 def session_cards(context, entries, show_day=False):
     """The cards (see programme.cards) for grid slots, listed sessions or session pages, in the current time zone."""
-    from django.utils.timezone import get_current_timezone
-
-    from programme.cards import session_cards as build
-    from programme.schedule import ListedSession, Slot
-
     request = context.get("request")
     entries = [
         entry if isinstance(entry, ListedSession | Slot) else ListedSession.from_page(entry, url=entry.get_url(request))
         for entry in entries
     ]
-    return build(entries, tz=get_current_timezone(), show_day=show_day)
+    return cards.session_cards(entries, tz=timezone.get_current_timezone(), show_day=show_day)
 
 
 @register.simple_tag
 def star_button(session):
-    from programme.cards import star_button as build
+    return cards.star_button(session)
 
-    return build(session)
+
+@register.simple_tag
+def speaker_sessions(speaker):
+    """The live sessions ``speaker`` is on, in time order: a speaker's page lists them through the
+    programme, which builds on speakers (not the reverse)."""
+    return sessions_for_speaker(speaker)

@@ -132,7 +132,7 @@ def test_a_copy_rendered_before_a_publish_commits_is_not_served_after_it(client,
     from django.core.cache import cache
     from django.db import transaction
 
-    from programme import caching
+    from festival import page_cache as caching
 
     with transaction.atomic():
         session.title = "Rent strikes: the sequel"
