@@ -3,12 +3,15 @@ and add the festival to a calendar. The order's secret link is the only key."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from icalendar import Calendar, Event
 
 from festival.downloads import attachment
 from ticketing.forms import BadgeNameForm
@@ -62,10 +65,6 @@ def badge_rename(request, token, ticket_id):
 @require_GET
 def festival_calendar(request, token):
     """The festival as an iCalendar event, for "add to my calendar"."""
-    from datetime import timedelta
-
-    from icalendar import Calendar, Event
-
     if not token or len(token) > 64:
         raise Http404
     order = get_object_or_404(Order.objects.select_related("festival"), access_token=token)

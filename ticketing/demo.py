@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 
 from festival.models import FestivalPage
 from ticketing.models import Order, TicketType, Voucher
-from ticketing.services import orders, payments
+from ticketing.services import capacity, checkout, orders, payments
 
 TICKET_TYPES = [
     # name, fields
@@ -108,7 +108,7 @@ def seed_orders(festival: FestivalPage, types: dict[str, TicketType]) -> None:
     from stripe_emulator import EmulatorServer
 
     if not Order.objects.filter(festival=festival, buyer_email=DEMO_SPEAKER_EMAIL).exists():
-        orders.place_order(
+        checkout.place_order(
             festival=festival,
             buyer_name="Angela Davis",
             buyer_email=DEMO_SPEAKER_EMAIL,
@@ -122,7 +122,7 @@ def seed_orders(festival: FestivalPage, types: dict[str, TicketType]) -> None:
     server = EmulatorServer(port=0, sweep_interval=3600).start()
     try:
         with override_settings(STRIPE_SECRET_KEY="", STRIPE_API_BASE=server.base_url):
-            order = orders.place_order(
+            order = checkout.place_order(
                 festival=festival,
                 buyer_name="Tony Benn",
                 buyer_email=DEMO_PAID_EMAIL,
@@ -146,6 +146,6 @@ def seed(context: dict) -> None:
         return
     types = seed_ticket_types(festival)
     seed_vouchers(festival, types)
-    if orders.sales_state(festival) in (FestivalPage.Status.ON_SALE, FestivalPage.Status.SOLD_OUT):
+    if capacity.sales_state(festival) in (FestivalPage.Status.ON_SALE, FestivalPage.Status.SOLD_OUT):
         seed_orders(festival, types)  # an edition that is over sells nothing, not even to the demo's buyers
     context["ticket_types"] = types

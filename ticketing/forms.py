@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ticketing.models import TicketType
 from ticketing.names import clean_name
+from ticketing.services.orders import LineRequest
 
 REGION_GROUPS = [
     ("", _("Choose a region group (optional)")),
@@ -139,8 +140,6 @@ class ShopForm(forms.Form):
             yield ticket_type, self[f"qty_{ticket_type.pk}"], self[amount] if amount in self.fields else None
 
     def line_requests(self):
-        from ticketing.services.orders import LineRequest
-
         return [
             LineRequest(
                 ticket_type_id=t.pk,

@@ -95,9 +95,21 @@ class TicketType(ServiceOwnedColumnsModel):
     def remaining(self) -> int:
         return max(self.capacity - self.reserved, 0)
 
+    def on_sale(self, now) -> bool:
+        """Whether this type's sales window is open at ``now`` (the edition's state is checked apart)."""
+        return (self.sale_starts_at is None or self.sale_starts_at <= now) and (
+            self.sale_ends_at is None or now < self.sale_ends_at
+        )
+
     def admits_on(self, day) -> bool:
         """Whether this ticket type lets its holder in on ``day`` (a date)."""
         return not self.valid_days or day.isoformat() in self.valid_days
+
+
+class OrderQuerySet(models.QuerySet):
+    def lapsed(self, now):
+        """Orders still awaiting payment whose hold ran out before ``now``: the sweep releases them."""
+        return self.filter(status=Order.Status.PENDING, hold_expires_at__lt=now)
 
 
 class Order(ServiceOwnedColumnsModel):
@@ -112,6 +124,18 @@ class Order(ServiceOwnedColumnsModel):
         EXPIRED = "expired", _("Expired")
         CANCELLED = "cancelled", _("Cancelled")
         REFUNDED = "refunded", _("Refunded")
+
+    class Problem(models.TextChoices):
+        """Why an order needs a person's attention; blank when it does not."""
+
+        # A late payment that found no room: refunded, or being refunded.
+        LATE_PAYMENT_NO_ROOM = "late_payment_no_room", _("Paid late with no room left")
+        # A late payment with no room whose refund failed: the sweep retries it.
+        LATE_REFUND_FAILED = "late_refund_failed", _("Late payment's refund failed")
+        # Stripe reported a payment of another amount than the total; a later right payment clears it.
+        AMOUNT_MISMATCH = "amount_mismatch", _("Paid a different amount")
+        # A part refund made in Stripe's dashboard: only a person can say which tickets it was for.
+        REFUNDED_IN_STRIPE = "refunded_in_stripe", _("Part refunded in Stripe")
 
     festival = models.ForeignKey("festival.FestivalPage", on_delete=models.PROTECT, related_name="orders")
     code = models.CharField(max_length=16, unique=True, default=new_order_code, editable=False)
@@ -133,11 +157,14 @@ class Order(ServiceOwnedColumnsModel):
     problem = models.CharField(
         max_length=40,
         blank=True,
+        choices=Problem.choices,
         db_index=True,
         help_text=_("Set when the order needs a person's attention, e.g. a late payment with no room left."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrderQuerySet.as_manager()
 
     # Payment, refunds, holds and flags move only through the payment and refund services.
     service_owned = (
@@ -385,6 +412,18 @@ class Voucher(ServiceOwnedColumnsModel):
         self.code = (self.code or "").strip().upper()
 
 
+class WaitingListEntryQuerySet(models.QuerySet):
+    def open_offers(self, now):
+        """Offers made and still good at ``now``: not yet bought, lapsed or expired."""
+        return self.filter(status=WaitingListEntry.Status.OFFERED, offer_expires_at__gt=now)
+
+    def open_offer(self, token, festival, now):
+        """The edition's offer with this link's ``token`` if it can still be bought at ``now``, else None."""
+        if not token:
+            return None
+        return self.open_offers(now).filter(festival=festival, offer_token=token).first()
+
+
 class WaitingListEntry(ServiceOwnedColumnsModel):
     """Someone waiting for a sold-out edition; offered released tickets in the order they joined."""
 
@@ -406,6 +445,8 @@ class WaitingListEntry(ServiceOwnedColumnsModel):
     offered_at = models.DateTimeField(null=True, blank=True)
     offer_expires_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = WaitingListEntryQuerySet.as_manager()
 
     service_owned = ("status", "offered_at", "offer_expires_at")  # offers move only through the waiting-list service
 

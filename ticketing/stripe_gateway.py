@@ -15,18 +15,26 @@ import requests
 import stripe
 from django.conf import settings
 
+from festival.errors import DomainError
+
 logging.getLogger("stripe").setLevel(logging.WARNING)  # it logs every request at INFO
 
 EMULATOR_KEY = "sk_test_festival_emulator"  # the emulator accepts any sk_ key
 
 
-class PaymentProviderError(Exception):
-    """Stripe refused or could not be reached. ``code`` is stable; ``message`` is Stripe's."""
+class PaymentProviderError(DomainError):
+    """Stripe refused or could not be reached. ``code`` is stable (Stripe's); ``message`` is Stripe's own words,
+    so this area has no message table."""
 
     def __init__(self, code: str, message: str = ""):
-        super().__init__(message or code)
-        self.code = code
-        self.message = message
+        super().__init__(code, detail=message)
+
+    @property
+    def message(self) -> str:
+        return self.params["detail"]
+
+    def __str__(self) -> str:
+        return self.message or self.code
 
 
 class WebhookSignatureError(Exception):

@@ -1,30 +1,28 @@
 """Background tasks of the shop: emails, waiting-list offers and the periodic sweep (lapsed holds,
-failed late refunds, lapsed offers)."""
+failed late refunds, lapsed offers).
+
+The top layer: tasks call the services, and no service imports this module (they announce what
+happened through ``ticketing.signals``; ``ticketing.receivers`` queues these tasks)."""
 
 from django_tasks import task
 
 from festival.models import FestivalPage
 from ticketing.models import Order, WaitingListEntry
+from ticketing.services import emails, payments, waiting_list
 
 
 @task()
 def send_order_confirmation(order_id: int) -> None:
-    from ticketing.services import emails
-
     emails.send_order_confirmation(Order.objects.select_related("festival").get(pk=order_id))
 
 
 @task()
 def send_waiting_list_offer(entry_id: int) -> None:
-    from ticketing.services import emails
-
     emails.send_waiting_list_offer(WaitingListEntry.objects.select_related("festival").get(pk=entry_id))
 
 
 @task()
 def offer_waiting_list(festival_id: int) -> None:
-    from ticketing.services import waiting_list
-
     festival = FestivalPage.objects.filter(pk=festival_id).first()
     if festival is not None:
         waiting_list.offer_released_tickets(festival=festival)
@@ -32,6 +30,4 @@ def offer_waiting_list(festival_id: int) -> None:
 
 @task()
 def sweep_lapsed_holds() -> dict:
-    from ticketing.services import payments
-
     return payments.sweep_lapsed_holds()

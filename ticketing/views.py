@@ -16,7 +16,7 @@ from festival.models import FestivalPage
 from ticketing import stripe_gateway, tasks
 from ticketing.forms import AttendeesForm, ShopForm, WaitingListForm
 from ticketing.models import Order, WaitingListEntry
-from ticketing.services import orders, payments, waiting_list
+from ticketing.services import capacity, checkout, orders, payments, waiting_list
 from ticketing.services.errors import ShopError
 
 MAX_WEBHOOK_BYTES = 512 * 1024
@@ -41,7 +41,7 @@ def _festival(slug: str) -> tuple[FestivalPage, str]:
 
 def _kick_sweep() -> None:
     """Queue the sweep of lapsed holds when some exist (at most once a minute), so a missed webhook still releases."""
-    if cache.add("ticketing:sweep-queued", 1, 60) and orders.lapsed_pending_orders().exists():
+    if cache.add("ticketing:sweep-queued", 1, 60) and Order.objects.lapsed(timezone.now()).exists():
         tasks.sweep_lapsed_holds.enqueue()
 
 
@@ -58,16 +58,9 @@ def shop(request, slug):
         except ShopError as exc:
             voucher_error = exc.message
     now = timezone.now()
-    offer = None
-    if offer_token:
-        offer = WaitingListEntry.objects.filter(
-            festival=festival,
-            offer_token=offer_token,
-            status=WaitingListEntry.Status.OFFERED,
-            offer_expires_at__gt=now,
-        ).first()
-    snapshot = orders.stock(festival, now)
-    sales_state = orders.sales_state(festival, now=now, snapshot=snapshot)
+    offer = WaitingListEntry.objects.open_offer(offer_token, festival, now)
+    snapshot = capacity.stock(festival, now)
+    sales_state = capacity.sales_state(festival, now=now, snapshot=snapshot)
     ticket_types = orders.visible_ticket_types(festival=festival, voucher=voucher, types=snapshot.types)
     form = ShopForm(data, ticket_types=ticket_types, initial={"voucher": voucher_code if voucher else ""})
     context = {
@@ -124,7 +117,7 @@ def shop(request, slug):
         status = 400 if attendees.is_bound else 200
         return render(request, "ticketing/shop_review.html", context, status=status)
     try:
-        order = orders.place_order(
+        order = checkout.place_order(
             festival=festival,
             buyer_name=form.cleaned_data["buyer_name"],
             buyer_email=form.cleaned_data["buyer_email"],
@@ -173,8 +166,6 @@ def join_waiting_list(request, slug):
 
 def _order(token: str) -> Order:
     if not token or len(token) > 64:
-        from django.http import Http404
-
         raise Http404
     return get_object_or_404(Order.objects.select_related("festival", "voucher"), access_token=token)
 
@@ -207,7 +198,7 @@ def order_confirmed(request, token):
 @require_POST
 def abandon_order(request, token):
     order = _order(token)
-    if payments.abandon_order(order=order):
+    if orders.abandon_order(order=order):
         messages.success(request, _("Your order is cancelled and nothing was charged. The tickets are back on sale."))
     else:
         messages.error(request, _("This order can no longer be cancelled here."))

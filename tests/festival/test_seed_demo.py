@@ -12,7 +12,7 @@ from festival.demo import DEMO_PASSWORD
 from festival.models import FestivalPage
 from programme.models import ProgrammeChange, ProgrammePage, SessionPage, SessionSnapshot
 from ticketing.models import Order, Ticket, TicketType
-from ticketing.services import orders, payments
+from ticketing.services import checkout, orders, payments
 from ticketing.services.checkin import check_in
 
 
@@ -64,7 +64,7 @@ def test_the_demo_edition_starts_on_the_day_it_is_loaded_so_a_ticket_bought_toda
     assert {timezone.localtime(s.start, festival.tz).date() for s in sessions} == set(festival.days)
     day_one = TicketType.objects.get(festival=festival, name="Day one only")
     assert day_one.valid_days == [today.isoformat()]
-    order = orders.place_order(
+    order = checkout.place_order(
         festival=festival,
         buyer_name="Jayaben Desai",
         buyer_email="jayaben@example.org",

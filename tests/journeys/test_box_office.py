@@ -25,7 +25,7 @@ from festival.demo import upsert_child
 from festival.models import FestivalPage
 from tests.browser import AXE_SCRIPT, LAPTOP, WCAG_AA_TAGS
 from ticketing.models import Order, Ticket, TicketType
-from ticketing.services import orders
+from ticketing.services import checkout, orders
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -68,7 +68,7 @@ def paid_order(edition, live_site, stripe_emulator):
         festival=edition, name="Solidarity", pricing=TicketType.Pricing.SLIDING, min_price=500,
         suggested_price=1500, capacity=50,
     )  # fmt: skip
-    order = orders.place_order(
+    order = checkout.place_order(
         festival=edition,
         buyer_name="Sylvia Pankhurst",
         buyer_email="sylvia@example.org",

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from ticketing.models import Order, Ticket, TicketType, WaitingListEntry
 from ticketing.names import clean_name
-from ticketing.services import badges, orders, waiting_list
+from ticketing.services import badges, checkout, orders, waiting_list
 from ticketing.services.badges import BadgeError
 from ticketing.services.errors import ShopError
 
@@ -142,10 +142,10 @@ def test_the_services_refuse_names_of_only_invisible_characters(festival):
     line = orders.LineRequest(ticket_type_id=weekend.pk, quantity=1)
 
     with pytest.raises(ShopError) as buyer:
-        orders.place_order(festival=festival, buyer_name=INVISIBLE_ONLY, buyer_email="r@example.org",
+        checkout.place_order(festival=festival, buyer_name=INVISIBLE_ONLY, buyer_email="r@example.org",
                            lines=[line], attendee_names=["Rosa Parks"])  # fmt: skip
     with pytest.raises(ShopError) as attendee:
-        orders.place_order(festival=festival, buyer_name="Rosa Parks", buyer_email="r@example.org",
+        checkout.place_order(festival=festival, buyer_name="Rosa Parks", buyer_email="r@example.org",
                            lines=[line], attendee_names=[INVISIBLE_ONLY])  # fmt: skip
 
     assert (buyer.value.code, attendee.value.code) == ("name_needed", "names_needed")

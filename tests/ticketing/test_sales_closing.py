@@ -14,7 +14,7 @@ from django.utils import timezone
 from festival.demo import upsert_child
 from festival.models import FestivalPage
 from ticketing.models import Order, TicketType, WaitingListEntry
-from ticketing.services import orders, waiting_list
+from ticketing.services import checkout, orders, waiting_list
 from ticketing.services.errors import ShopError
 
 from .helpers import order_form, place, shop_url
@@ -82,7 +82,7 @@ def test_the_review_step_refuses_an_edition_that_is_over(client, over, standard)
 
 def test_the_order_service_refuses_an_edition_that_is_over_even_while_its_status_says_on_sale(over, standard):
     with pytest.raises(ShopError) as error:
-        orders.place_order(
+        checkout.place_order(
             festival=over,
             buyer_name="Rosa Luxemburg",
             buyer_email="rosa@example.org",

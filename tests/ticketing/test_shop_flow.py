@@ -282,7 +282,7 @@ def test_payment_for_an_abandoned_never_paid_order_is_still_honoured_when_there_
     outcome = payments.fulfil_order(order=order, payment_intent="pi_test_late", amount_paid=order.total)
 
     order.refresh_from_db()
-    assert outcome == payments.LATE_HONOURED
+    assert outcome == "late_honoured"
     assert order.status == Order.Status.PAID
     assert reserved(standard) == 1
     assert len(mail.outbox) == 1

@@ -13,7 +13,7 @@ from django.db.models.signals import post_init
 from django.utils import timezone
 
 from ticketing.models import Order, TicketType, Voucher, WaitingListEntry
-from ticketing.services import orders, refunds, waiting_list
+from ticketing.services import capacity, checkout, orders, refunds, waiting_list
 from ticketing.services.errors import ShopError
 
 from .helpers import place, shop_url
@@ -200,7 +200,7 @@ def test_one_offer_link_buys_only_one_order_when_used_twice_at_once(festival):
 
     def buy(n):
         try:
-            orders.place_order(
+            checkout.place_order(
                 festival=festival,
                 buyer_name="Ada",
                 buyer_email="ada@example.org",
@@ -249,7 +249,7 @@ def test_voucher_uses_are_counted_safely_when_buyers_race(festival, stripe_emula
 
     def buy(n):
         try:
-            orders.place_order(
+            checkout.place_order(
                 festival=festival,
                 buyer_name=f"Crew {n}",
                 buyer_email=f"crew{n}@example.org",
@@ -284,7 +284,7 @@ def test_stock_keeps_aside_only_open_offers_and_lists_types_in_shop_order(festiv
         festival=festival, name="Bought", email="b@example.org", quantity=4, status=WaitingListEntry.Status.BOUGHT
     )
 
-    snapshot = orders.stock(festival, now)
+    snapshot = capacity.stock(festival, now)
 
     assert [t.name for t in snapshot.types] == ["Day", "Weekend"]
     assert snapshot.promised == 2

@@ -27,8 +27,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
+from wagtail.models import Site
 
 from festival.downloads import filename_part
+from festival.errors import DomainError
+from festival.models import FestivalSettings
 from ticketing import pdf
 from ticketing.codes import new_ticket_secret
 from ticketing.models import BadgePrintJob, Order, RetiredSecret, Ticket
@@ -81,12 +84,17 @@ PRINT_ERRORS = {
 }
 
 
-class BadgeError(Exception):
-    """A badge operation refused, with a stable ``code``."""
+class BadgeError(DomainError):
+    """A badge operation refused, with a stable ``code``; ``str()`` is its message, for the page."""
 
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
+    messages = {
+        "name_needed": gettext_lazy("Type a name: this one is only spaces or invisible characters."),
+        "not_valid": gettext_lazy("This ticket was cancelled or refunded, so it has no badge."),
+        "nothing_to_print": gettext_lazy("No badges match those choices."),
+    }
+
+    def __str__(self) -> str:
+        return self.message
 
 
 Layout = BadgePrintJob.Layout  # A6: one badge per A6 page; A4: four on an A4 sheet with cut marks
@@ -100,10 +108,6 @@ class Brand:
 
 
 def _brand() -> Brand:
-    from wagtail.models import Site
-
-    from festival.models import FestivalSettings
-
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         return Brand("Festival of Resistance", "#b0172b", "#f5c518")
@@ -326,13 +330,13 @@ def reissue_badge(*, ticket: Ticket, attendee_name: str | None = None, pronouns:
     if attendee_name is not None:
         attendee_name = clean_name(attendee_name)[:200]
         if not attendee_name:
-            raise BadgeError("name_needed", _("Type a name: this one is only spaces or invisible characters."))
+            raise BadgeError("name_needed")
     if pronouns is not None:
         pronouns = clean_name(pronouns)[:40]
     with transaction.atomic():
         locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
         if locked.status in (Ticket.Status.CANCELLED, Ticket.Status.REFUNDED):
-            raise BadgeError("not_valid", _("This ticket was cancelled or refunded, so it has no badge."))
+            raise BadgeError("not_valid")
         RetiredSecret.objects.create(ticket=locked, secret=locked.secret)
         locked.secret = new_ticket_secret()
         if attendee_name is not None:
@@ -393,7 +397,7 @@ def request_print_job(
     """Queue a bulk print of the matching badges for the task worker; raises BadgeError('nothing_to_print')."""
     filters = {"ticket_type_id": ticket_type_id, "day": day, "not_printed": not_printed}
     if not tickets_for_printing(festival=festival, **filters).exists():
-        raise BadgeError("nothing_to_print", _("No badges match those choices."))
+        raise BadgeError("nothing_to_print")
     with transaction.atomic():
         job = BadgePrintJob.objects.create(festival=festival, requested_by=user, layout=layout, **filters)
         job_id = job.pk

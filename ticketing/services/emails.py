@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from ticketing.models import Order, WaitingListEntry
 
-from . import orders
+from . import badges, orders
 
 
 def build_order_confirmation(order: Order) -> EmailMultiAlternatives:
@@ -27,9 +27,7 @@ def build_order_confirmation(order: Order) -> EmailMultiAlternatives:
         to=[order.buyer_email],
     )
     message.attach_alternative(render_to_string("ticketing/email/order_confirmation.html", context), "text/html")
-    from ticketing.services.badges import badge_attachments  # one PDF per valid ticket, rendered if missing
-
-    for filename, content, mimetype in badge_attachments(order=order):
+    for filename, content, mimetype in badges.badge_attachments(order=order):  # one PDF per valid ticket
         message.attach(filename, content, mimetype)
     return message
 

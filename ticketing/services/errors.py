@@ -2,6 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from festival.errors import DomainError
+
 MESSAGES = {
     "no_tickets": _("Choose at least one ticket."),
     "invalid_quantity": _("Quantities must be whole numbers of zero or more."),
@@ -30,16 +32,10 @@ MESSAGES = {
 }
 
 
-class ShopError(Exception):
-    """An expected failure: the buyer or organiser gets ``message``; tests check ``code``."""
+class ShopError(DomainError):
+    """An expected failure of the shop: the buyer or organiser gets ``message``; tests check ``code``."""
 
-    def __init__(self, code: str, **params):
-        self.code = code
-        self.params = params
-        super().__init__(code)
+    messages = MESSAGES
 
-    @property
-    def message(self) -> str:
-        code = "sold_out_none_left" if self.code == "sold_out" and self.params.get("left") == 0 else self.code
-        template = str(MESSAGES.get(code, self.code))
-        return template % self.params if self.params else template
+    def message_code(self) -> str:
+        return "sold_out_none_left" if self.code == "sold_out" and self.params.get("left") == 0 else self.code

@@ -1,43 +1,32 @@
-"""Placing orders: the capacity decision, vouchers, holds and releasing them.
+"""Orders: pricing (quotes, vouchers), holding tickets for an order, and releasing a hold.
 
-Capacity lives in ``TicketType.reserved`` (paid + awaiting payment + held). It only
-changes through guarded UPDATEs inside short transactions (``reserved + n <= capacity``,
-backed by a check constraint), so no number of simultaneous buyers can oversell, on
-PostgreSQL (the UPDATE row-locks and re-checks) or SQLite (IMMEDIATE transactions queue
-writers). Locks are always taken in the same order: order row or waiting-list offer, voucher,
-ticket types by id.
-Stripe calls and emails happen outside these transactions.
+Above ``capacity`` (which grants and gives back tickets), below ``checkout`` (which opens
+payment for a hold). Locks are always taken in the same order: order row or waiting-list
+offer, voucher, ticket types by id. Stripe calls and emails happen outside these transactions.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from functools import cache
+from datetime import datetime
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Sum
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from festival import rows
 from festival.models import FestivalPage
-from ticketing import codes
+from ticketing import codes, stripe_gateway
 from ticketing.models import Order, Ticket, TicketType, Voucher, WaitingListEntry
-from ticketing.names import clean_name
 
+from .capacity import Stock, announce_freed, release, reserve, sales_state, stock
 from .errors import ShopError
 
 log = logging.getLogger(__name__)
 
-# Stripe's shortest Checkout Session lasts 30 minutes; ours lasts a minute longer so clock
-# skew never makes Stripe refuse it, and the hold outlives the session by a grace period
-# so a payment completed in the session's last second still finds its tickets held.
-SESSION_MINUTES = 31
-HOLD_GRACE_MINUTES = 5
 STRIPE_MINIMUM = 30  # pence
 CODE_ATTEMPTS = 5  # order codes are short: draw again when one is taken
 HOLDING_STATUSES = (Ticket.Status.PENDING, Ticket.Status.VALID)
@@ -96,73 +85,6 @@ def find_voucher(*, festival: FestivalPage, code: str, now: datetime | None = No
     return voucher
 
 
-@dataclass(frozen=True)
-class Stock:
-    """An edition's ticket types as just read, and the tickets promised to open waiting-list offers.
-
-    A snapshot: it decides what the shop shows and refuses early, never what is granted
-    (only the guarded UPDATE in ``_reserve`` grants tickets).
-    """
-
-    types: list[TicketType]
-    promised: int
-
-    @property
-    def public_left(self) -> int:
-        """Tickets left across the publicly sold types, once those promised to the waiting list are kept aside."""
-        return sum(t.remaining for t in self.types if not t.is_hidden and not t.is_complimentary) - self.promised
-
-
-def stock(festival: FestivalPage, now: datetime | None = None) -> Stock:
-    """The edition's ticket types, in shop order, and its open offers, in one query."""
-    now = now or timezone.now()
-    params = [festival.pk, WaitingListEntry.Status.OFFERED, connection.ops.adapt_datetimefield_value(now), festival.pk]
-    types = list(TicketType.objects.raw(_stock_sql(), params))
-    return Stock(types=types, promised=types[0].promised_to_waiting_list if types else 0)
-
-
-def sales_state(festival: FestivalPage, *, now: datetime | None = None, snapshot: Stock | None = None) -> str:
-    """The edition's sales state now (``FestivalPage.sales_state``), its public tickets left read from ``snapshot``."""
-    now = now or timezone.now()
-    snapshot = stock(festival, now) if snapshot is None else snapshot
-    return festival.sales_state(now=now, tickets_left=snapshot.public_left)
-
-
-def sales_states(festivals: Iterable[FestivalPage], now: datetime | None = None) -> list[tuple[FestivalPage, str]]:
-    """Each edition with its sales state now, for a list of editions: their stock in two queries, not two each."""
-    now = now or timezone.now()
-    festivals = list(festivals)
-    ids = [festival.pk for festival in festivals]
-    types = defaultdict(list)
-    for ticket_type in TicketType.objects.filter(festival_id__in=ids).order_by("sort_order", "name"):
-        types[ticket_type.festival_id].append(ticket_type)
-    promised = dict(
-        WaitingListEntry.objects.filter(
-            festival_id__in=ids, status=WaitingListEntry.Status.OFFERED, offer_expires_at__gt=now
-        )
-        .order_by()
-        .values_list("festival_id")
-        .annotate(Sum("quantity"))
-    )
-    return [
-        (festival, sales_state(festival, now=now, snapshot=Stock(types[festival.pk], promised.get(festival.pk, 0))))
-        for festival in festivals
-    ]
-
-
-@cache
-def _stock_sql() -> str:
-    """Every buyer's request reads the stock, so its SQL is written once here: built by the ORM
-    (an annotated subquery) it took 4.5 ms of CPU per request, against 0.6 ms as it is."""
-    quote = connection.ops.quote_name
-    types, entries = quote(TicketType._meta.db_table), quote(WaitingListEntry._meta.db_table)
-    return (
-        f"SELECT tt.*, COALESCE((SELECT SUM(w.quantity) FROM {entries} w WHERE w.festival_id = %s "  # noqa: S608
-        "AND w.status = %s AND w.offer_expires_at > %s), 0) AS promised_to_waiting_list "
-        f"FROM {types} tt WHERE tt.festival_id = %s ORDER BY tt.sort_order, tt.name"
-    )
-
-
 def visible_ticket_types(
     *, festival: FestivalPage, voucher: Voucher | None = None, types: list[TicketType] | None = None
 ) -> list[TicketType]:
@@ -170,12 +92,6 @@ def visible_ticket_types(
     unlocked = {t.pk for t in voucher.unlocks.all()} if voucher else set()
     types = stock(festival).types if types is None else types
     return [t for t in types if (not t.is_hidden and not t.is_complimentary) or t.pk in unlocked]
-
-
-def on_sale(ticket_type: TicketType, now: datetime) -> bool:
-    return (ticket_type.sale_starts_at is None or ticket_type.sale_starts_at <= now) and (
-        ticket_type.sale_ends_at is None or now < ticket_type.sale_ends_at
-    )
 
 
 def _share_discount(prices: list[int], discount: int) -> list[int]:
@@ -210,7 +126,7 @@ def quote_order(
     now = now or timezone.now()
     snapshot = stock(festival, now) if snapshot is None else snapshot
     # Sold out goes on: a waiting-list offer or an unlocked complimentary type may still be bought,
-    # and capacity itself is decided by the guarded UPDATE in _reserve().
+    # and capacity itself is decided by the guarded UPDATE in capacity.reserve().
     state = sales_state(festival, now=now, snapshot=snapshot)
     if state == FestivalPage.Status.OVER:
         raise ShopError("edition_over")
@@ -234,11 +150,11 @@ def quote_order(
             raise ShopError("not_available", name=other.name if other else "These")
         if line.quantity > ticket_type.max_per_order:
             raise ShopError("over_limit", limit=ticket_type.max_per_order, name=ticket_type.name)
-        if not on_sale(ticket_type, now):
+        if not ticket_type.on_sale(now):
             raise ShopError("not_on_sale", name=ticket_type.name)
         if line.quantity > ticket_type.remaining:
             # Already gone in the snapshot just read: say so without a doomed write. Room in the
-            # snapshot proves nothing; only the guarded UPDATE in _reserve() grants tickets.
+            # snapshot proves nothing; only the guarded UPDATE in capacity.reserve() grants tickets.
             raise ShopError("sold_out", name=ticket_type.name, left=ticket_type.remaining)
         if ticket_type.pricing == TicketType.Pricing.SLIDING:
             amount = ticket_type.suggested_price if line.amount is None else line.amount
@@ -274,33 +190,6 @@ def pounds(pence: int) -> str:
     return f"£{pence // 100}" if pence % 100 == 0 else f"£{pence / 100:.2f}"
 
 
-@cache
-def _reserve_sql() -> str:
-    """The guarded UPDATE that grants tickets, written once: built by the ORM on every order it
-    cost half a millisecond of CPU more, in the middle of a sales rush."""
-    table = connection.ops.quote_name(TicketType._meta.db_table)
-    return f"UPDATE {table} SET reserved = reserved + %s WHERE id = %s AND reserved <= capacity - %s"  # noqa: S608
-
-
-def _reserve(counts: Counter) -> None:
-    """Take ``counts`` (type id -> n) from capacity, in id order; raises ShopError sold_out."""
-    for type_id in sorted(counts):
-        n = counts[type_id]
-        with connection.cursor() as cursor:
-            cursor.execute(_reserve_sql(), [n, type_id, n])
-            taken = cursor.rowcount
-        if not taken:
-            ticket_type = TicketType.objects.get(pk=type_id)
-            raise ShopError("sold_out", name=ticket_type.name, left=ticket_type.remaining)
-
-
-def _release(counts: Counter) -> None:
-    for type_id in sorted(counts):
-        TicketType.objects.filter(pk=type_id, reserved__gte=counts[type_id]).update(
-            reserved=F("reserved") - counts[type_id]
-        )
-
-
 def _use_voucher(voucher: Voucher) -> None:
     if not Voucher.objects.filter(pk=voucher.pk, times_used__lt=F("max_uses")).update(times_used=F("times_used") + 1):
         raise ShopError("voucher_used_up")
@@ -308,91 +197,28 @@ def _use_voucher(voucher: Voucher) -> None:
 
 def _take_offer(offer: WaitingListEntry, now: datetime) -> None:
     """Mark the offer bought, once: a second order on the same link finds it taken. Raises ShopError."""
-    taken = WaitingListEntry.objects.filter(
-        pk=offer.pk, status=WaitingListEntry.Status.OFFERED, offer_expires_at__gt=now
-    ).update(status=WaitingListEntry.Status.BOUGHT)
+    taken = WaitingListEntry.objects.filter(pk=offer.pk).open_offers(now).update(status=WaitingListEntry.Status.BOUGHT)
     if not taken:
         raise ShopError("offer_invalid")
 
 
-def place_order(
-    *,
-    festival: FestivalPage,
-    buyer_name: str,
-    buyer_email: str,
-    lines: list[LineRequest],
-    attendee_names: list[str],
-    region_group: str = "",
-    donation: int = 0,
-    voucher_code: str = "",
-    offer_token: str = "",
-    now: datetime | None = None,
-    snapshot: Stock | None = None,
-) -> Order:
-    """Hold tickets and open payment (or fulfil a free order at once); raises ShopError.
+def hold_order(*, fields: dict, quote: Quote, names: list[str], region_group: str, offer, now: datetime) -> Order:
+    """Create the order and its tickets and take their capacity, under a fresh order code; raises ShopError.
 
-    The buyer's and attendees' names are cleaned as every name is (``ticketing.names``).
-
-    ``snapshot`` may pass the edition's stock when the caller has just read it.
+    ``fields`` are the order's columns but its code; ``offer`` is the waiting-list offer it takes up, if any.
     """
-    from . import payments
-
-    now = now or timezone.now()
-    snapshot = snapshot or stock(festival, now)
-    quote = quote_order(
-        festival=festival, lines=lines, donation=donation, voucher_code=voucher_code, now=now, snapshot=snapshot
-    )
-    buyer_name = clean_name(buyer_name)
-    if not buyer_name:
-        raise ShopError("name_needed")
-    names = [clean_name(n) for n in attendee_names]
-    if len(names) != quote.quantity or not all(names):
-        raise ShopError("names_needed")
-    offer = None
-    if offer_token:
-        offer = WaitingListEntry.objects.filter(
-            festival=festival, offer_token=offer_token, status=WaitingListEntry.Status.OFFERED, offer_expires_at__gt=now
-        ).first()
-        if offer is None:
-            raise ShopError("offer_invalid")
-    elif snapshot.promised and quote.quantity > snapshot.public_left:
-        # Released tickets are promised to the waiting list first, in the order people joined.
-        first = quote.lines[0].ticket_type
-        raise ShopError("sold_out", name=first.name, left=max(snapshot.public_left, 0))
     counts = Counter({line.ticket_type.pk: line.quantity for line in quote.lines})
-    session_expires = now + timedelta(minutes=SESSION_MINUTES)
-    fields = {
-        "festival": festival,
-        "buyer_name": buyer_name,
-        "buyer_email": buyer_email.strip(),
-        "donation": quote.donation,
-        "total": quote.total,
-        "discount": quote.discount,
-        "voucher": quote.voucher,
-        "currency": payments.currency(),
-        "hold_expires_at": session_expires + timedelta(minutes=HOLD_GRACE_MINUTES),
-    }
     for attempt in range(1, CODE_ATTEMPTS + 1):
         code = codes.new_order_code()
         try:
-            order = _hold(code=code, fields=fields, quote=quote, names=names, region_group=region_group,
-                          counts=counts, offer=offer, now=now)  # fmt: skip
-            break
+            return _hold(code=code, fields=fields, quote=quote, names=names, region_group=region_group,
+                         counts=counts, offer=offer, now=now)  # fmt: skip
         except IntegrityError:
             # Order codes are short: when one is taken, the whole short transaction runs again
             # under a new one (cheaper than a savepoint around every insert).
             if attempt == CODE_ATTEMPTS or not Order.objects.filter(code=code).exists():
                 raise  # out of attempts, or some other constraint failed
-    if order.total == 0:
-        payments.fulfil_order(order=order, payment_intent="", amount_paid=0)
-        order.refresh_from_db()
-        return order
-    try:
-        payments.open_checkout(order=order, quote=quote, expires_at=session_expires)
-    except ShopError:
-        release_hold(order=order, to_status=Order.Status.CANCELLED)
-        raise
-    return order
+    raise AssertionError("unreachable")
 
 
 def _hold(*, code, fields, quote, names, region_group, counts, offer, now) -> Order:
@@ -423,7 +249,7 @@ def _hold(*, code, fields, quote, names, region_group, counts, offer, now) -> Or
         rows.insert(*tickets)
         # Last, so the hot row of the ticket type stays locked only until the commit; a sold-out
         # answer rolls the order and tickets back with it.
-        _reserve(counts)
+        reserve(counts)
     return order
 
 
@@ -444,11 +270,11 @@ def release_hold(*, order: Order, to_status: str = Order.Status.EXPIRED) -> bool
         if order.voucher_id:
             Voucher.objects.filter(pk=order.voucher_id, times_used__gt=0).update(times_used=F("times_used") - 1)
         counts = order_counts(order)
-        _release(counts)
+        release(counts)
         Ticket.objects.filter(order=order, status=Ticket.Status.PENDING).update(
             status=Ticket.Status.CANCELLED, updated_at=timezone.now()
         )
-        transaction.on_commit(lambda: _capacity_freed(order.festival_id))
+        announce_freed(order.festival_id)
     log.info("released hold of order %s (%s)", order.code, to_status)
     return True
 
@@ -464,27 +290,33 @@ def retake_capacity(order: Order) -> bool:
                 Voucher.objects.filter(pk=order.voucher_id, times_used__lt=F("max_uses")).update(
                     times_used=F("times_used") + 1
                 )
-            _reserve(counts)
+            reserve(counts)
     except ShopError:
         return False
     return True
 
 
-def release_tickets(ticket_ids: list[int]) -> None:
-    """Give capacity back for tickets that stopped holding it (refunded, cancelled). Call inside atomic()."""
-    counts = Counter(Ticket.objects.filter(pk__in=ticket_ids).values_list("ticket_type_id", flat=True))
-    _release(counts)
-
-
-def _capacity_freed(festival_id: int) -> None:
-    from ticketing import tasks
-
-    tasks.offer_waiting_list.enqueue(festival_id)
-
-
-def lapsed_pending_orders(now: datetime | None = None):
-    now = now or timezone.now()
-    return Order.objects.filter(status=Order.Status.PENDING, hold_expires_at__lt=now)
+def abandon_order(*, order: Order) -> bool:
+    """The buyer gives up before paying: close the session, release the hold. Raises nothing."""
+    if order.status != Order.Status.PENDING:
+        return False
+    if order.stripe_checkout_session_id:
+        try:
+            session = stripe_gateway.expire_checkout_session(order.stripe_checkout_session_id)
+        except stripe_gateway.PaymentProviderError:
+            return False  # it may have just been paid; the webhook will tell
+        if session.status == "complete":
+            return False
+    if release_hold(order=order, to_status=Order.Status.CANCELLED):
+        return True
+    # Expiring the session sent checkout.session.expired, which may have reached us and released
+    # the hold first: nothing was charged and the places are back, as the buyer asked. Record it
+    # as their cancellation, which it was.
+    return bool(
+        Order.objects.filter(pk=order.pk, status=Order.Status.EXPIRED).update(
+            status=Order.Status.CANCELLED, updated_at=timezone.now()
+        )
+    )
 
 
 def order_url(order: Order) -> str:

@@ -1,4 +1,4 @@
-"""Payment: opening Stripe Checkout, fulfilling once, late payments, webhooks and the periodic sweep.
+"""Payment: fulfilling once, late payments, webhooks and the periodic sweep (opening Checkout is ``checkout``'s).
 
 ``fulfil_order`` is the one way an order becomes paid. The webhook and the success page
 both call it; a guarded UPDATE (``WHERE status = 'pending'``) lets exactly one caller
@@ -10,35 +10,20 @@ from __future__ import annotations
 import logging
 import re
 from datetime import datetime, timedelta
-from functools import cache
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.urls import reverse
+from django.db import transaction
 from django.utils import timezone
 
-from ticketing import stripe_gateway
+from ticketing import signals, stripe_gateway
 from ticketing.models import Order, Ticket
 
-from . import orders, waiting_list
-from .errors import ShopError
+from . import orders, refunds, waiting_list
+from .outcomes import Outcome
 
 log = logging.getLogger(__name__)
 
-FULFILLED = "fulfilled"
-ALREADY_PAID = "already_paid"
-LATE_HONOURED = "late_honoured"
-LATE_REFUNDED = "late_refunded"
-LATE_REFUND_FAILED = "late_refund_failed"
-NOT_PAID = "not_paid"
-IGNORED = "ignored"
 DELAYED_PAYMENT_HOLD = timedelta(days=5)
-# Order.problem codes for a late payment that found no room: refunded (or being refunded), or owed a retry.
-NO_ROOM = "late_payment_no_room"
-REFUND_FAILED = "late_refund_failed"
-# Order.problem when Stripe reported a payment of another amount than the order's total; a later
-# correct, complete payment for the order clears it.
-AMOUNT_MISMATCH = "amount_mismatch"
 ORDER_ID = re.compile(r"[0-9]{1,18}")  # our client_reference_id: an order's pk, ASCII digits within a bigint
 
 
@@ -46,67 +31,19 @@ def currency() -> str:
     return settings.STRIPE_CURRENCY
 
 
-def _absolute(path: str) -> str:
-    return settings.SITE_URL + path
+def _announce_paid(order_id: int) -> None:
+    """Once committed, announce the order paid (``ticketing.receivers`` queues its confirmation email)."""
+    transaction.on_commit(lambda: signals.order_paid.send(sender=Order, order_id=order_id))
 
 
-def open_checkout(*, order: Order, quote: orders.Quote, expires_at: datetime) -> None:
-    """Create the order's Checkout Session and remember it; raises ShopError payment_unavailable."""
-    if quote.discount:
-        items = [{"name": f"Tickets, order {order.code} (voucher applied)", "quantity": 1,
-                  "unit_amount": quote.subtotal - quote.discount}]  # fmt: skip
-    else:
-        items = [
-            {"name": line.ticket_type.name, "quantity": line.quantity, "unit_amount": line.unit_amount}
-            for line in quote.lines
-        ]
-    if quote.donation:
-        items.append({"name": "Donation to the festival", "quantity": 1, "unit_amount": quote.donation})
-    items = [item for item in items if item["unit_amount"] > 0]
-    order_path = orders.order_url(order)
-    try:
-        session = stripe_gateway.create_checkout_session(
-            line_items=items,
-            currency=order.currency,
-            customer_email=order.buyer_email,
-            client_reference_id=str(order.pk),
-            metadata={"order_code": order.code, "order_id": str(order.pk)},
-            success_url=_absolute(reverse("ticketing:order_confirmed", kwargs={"token": order.access_token}))
-            + "?session_id={CHECKOUT_SESSION_ID}",
-            cancel_url=_absolute(order_path + "?cancelled=1"),
-            expires_at=int(expires_at.timestamp()),
-            idempotency_key=f"checkout-{order.code}",
-        )
-    except stripe_gateway.PaymentProviderError as exc:
-        log.warning("checkout for %s failed: %s %s", order.code, exc.code, exc.message)
-        raise ShopError("payment_unavailable")
-    with connection.cursor() as cursor:
-        cursor.execute(_remember_session_sql(), [session.id, session.url, order.pk])
-    order.stripe_checkout_session_id = session.id
-    order.stripe_checkout_url = session.url
-
-
-@cache
-def _remember_session_sql() -> str:
-    """The order's Checkout Session, written once: every order in a sales rush runs it."""
-    table = connection.ops.quote_name(Order._meta.db_table)
-    return f"UPDATE {table} SET stripe_checkout_session_id = %s, stripe_checkout_url = %s WHERE id = %s"  # noqa: S608
-
-
-def _queue_confirmation(order_id: int) -> None:
-    from ticketing import tasks
-
-    transaction.on_commit(lambda: tasks.send_order_confirmation.enqueue(order_id))
-
-
-def fulfil_order(*, order: Order, payment_intent: str, amount_paid: int) -> str:
+def fulfil_order(*, order: Order, payment_intent: str, amount_paid: int) -> Outcome:
     """Mark a paid order paid exactly once and queue its email; answers what happened. Raises nothing."""
     if amount_paid != order.total:
         log.error("order %s: paid %s but total is %s", order.code, amount_paid, order.total)
-        Order.objects.filter(pk=order.pk, problem="").update(problem=AMOUNT_MISMATCH)
-        return NOT_PAID
+        Order.objects.filter(pk=order.pk, problem="").update(problem=Order.Problem.AMOUNT_MISMATCH)
+        return Outcome.NOT_PAID
     # The right amount, paid: an earlier report of another amount no longer needs a person.
-    Order.objects.filter(pk=order.pk, problem=AMOUNT_MISMATCH).update(problem="")
+    Order.objects.filter(pk=order.pk, problem=Order.Problem.AMOUNT_MISMATCH).update(problem="")
     now = timezone.now()
     with transaction.atomic():
         won = Order.objects.filter(pk=order.pk, status=Order.Status.PENDING).update(
@@ -116,12 +53,12 @@ def fulfil_order(*, order: Order, payment_intent: str, amount_paid: int) -> str:
             Ticket.objects.filter(order_id=order.pk, status=Ticket.Status.PENDING).update(
                 status=Ticket.Status.VALID, updated_at=now
             )
-            _queue_confirmation(order.pk)
+            _announce_paid(order.pk)
             log.info("order %s paid", order.code)
-            return FULFILLED
+            return Outcome.FULFILLED
     current = Order.objects.get(pk=order.pk)
     if _was_paid(current) or current.status == Order.Status.REFUNDED:
-        return ALREADY_PAID
+        return Outcome.ALREADY_PAID
     return _late_payment(current, payment_intent=payment_intent, now=now)
 
 
@@ -130,12 +67,12 @@ def _was_paid(order: Order) -> bool:
     return order.status == Order.Status.PAID or order.paid_at is not None
 
 
-def _late_payment(order: Order, *, payment_intent: str, now: datetime) -> str:
+def _late_payment(order: Order, *, payment_intent: str, now: datetime) -> Outcome:
     """A payment for a never-paid order whose hold lapsed: honour it if there is room, else refund it once."""
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
         if _was_paid(locked):
-            return ALREADY_PAID
+            return Outcome.ALREADY_PAID
         if locked.status in (Order.Status.EXPIRED, Order.Status.CANCELLED) and not locked.problem:
             if orders.retake_capacity(locked):
                 Order.objects.filter(pk=locked.pk).update(
@@ -144,18 +81,18 @@ def _late_payment(order: Order, *, payment_intent: str, now: datetime) -> str:
                 Ticket.objects.filter(order=locked, status=Ticket.Status.CANCELLED).update(
                     status=Ticket.Status.VALID, updated_at=now
                 )
-                _queue_confirmation(locked.pk)
+                _announce_paid(locked.pk)
                 log.warning("order %s paid after its hold lapsed; there was room, so honoured", locked.code)
-                return LATE_HONOURED
+                return Outcome.LATE_HONOURED
             Order.objects.filter(pk=locked.pk).update(
-                problem=NO_ROOM, stripe_payment_intent_id=payment_intent, updated_at=now
+                problem=Order.Problem.LATE_PAYMENT_NO_ROOM, stripe_payment_intent_id=payment_intent, updated_at=now
             )
-        elif locked.problem not in (NO_ROOM, REFUND_FAILED):
-            return IGNORED
+        elif locked.problem not in (Order.Problem.LATE_PAYMENT_NO_ROOM, Order.Problem.LATE_REFUND_FAILED):
+            return Outcome.IGNORED
     return _refund_late_payment(order, payment_intent=payment_intent)
 
 
-def _refund_late_payment(order: Order, *, payment_intent: str) -> str:
+def _refund_late_payment(order: Order, *, payment_intent: str) -> Outcome:
     """Refund a late payment that found no room, whole and once; on failure flag it for the sweep. Raises nothing."""
     # Outside any transaction. The key makes every attempt after the first a replay.
     try:
@@ -169,22 +106,25 @@ def _refund_late_payment(order: Order, *, payment_intent: str) -> str:
         if exc.code != "charge_already_refunded":
             log.error("late refund of %s failed, the sweep will retry it: %s", order.code, exc.message)
             Order.objects.filter(pk=order.pk, refunded_amount=0).update(
-                problem=REFUND_FAILED, updated_at=timezone.now()
+                problem=Order.Problem.LATE_REFUND_FAILED, updated_at=timezone.now()
             )
-            return LATE_REFUND_FAILED
+            return Outcome.LATE_REFUND_FAILED
         # Refunded already, by hand in Stripe's dashboard: the buyer has their money; stop retrying.
     Order.objects.filter(pk=order.pk, refunded_amount=0).update(
-        refunded_amount=order.total, status=Order.Status.REFUNDED, problem=NO_ROOM, updated_at=timezone.now()
+        refunded_amount=order.total,
+        status=Order.Status.REFUNDED,
+        problem=Order.Problem.LATE_PAYMENT_NO_ROOM,
+        updated_at=timezone.now(),
     )
     log.warning("order %s paid after its hold lapsed with no room left; refunded", order.code)
-    return LATE_REFUNDED
+    return Outcome.LATE_REFUNDED
 
 
 def _unrefunded_late_payments():
     """Late payments flagged for a refund that has not gone through (it failed, or was cut short)."""
-    return Order.objects.filter(problem__in=(NO_ROOM, REFUND_FAILED), refunded_amount=0).exclude(
-        stripe_payment_intent_id=""
-    )
+    return Order.objects.filter(
+        problem__in=(Order.Problem.LATE_PAYMENT_NO_ROOM, Order.Problem.LATE_REFUND_FAILED), refunded_amount=0
+    ).exclude(stripe_payment_intent_id="")
 
 
 def _order_for_session(session: stripe_gateway.CheckoutSession) -> Order | None:
@@ -196,7 +136,7 @@ def _order_for_session(session: stripe_gateway.CheckoutSession) -> Order | None:
     return order
 
 
-def handle_event(event: dict) -> str:
+def handle_event(event: dict) -> Outcome:
     """Act on one verified Stripe event; duplicates and stale events do no harm. Raises nothing.
 
     ``event`` is as ``stripe_gateway.construct_event`` read it (a string type, an object
@@ -205,25 +145,23 @@ def handle_event(event: dict) -> str:
     """
     kind, obj = event["type"], event["data"]["object"]
     if kind == "charge.refunded":  # a refund, ours or one made in Stripe's dashboard
-        from . import refunds
-
         refund = stripe_gateway.refund_from_event(obj)
         if refund is None:
             log.warning("event %s ignored: its charge is not shaped as Stripe sends one", kind)
-            return IGNORED
+            return Outcome.IGNORED
         return refunds.record_stripe_refund(
             payment_intent=refund.payment_intent, amount_refunded=refund.amount_refunded
         )
     if not kind.startswith("checkout.session."):
-        return IGNORED
+        return Outcome.IGNORED
     session = stripe_gateway.session_from_event(obj)
     if session is None:
         log.warning("event %s ignored: its session is not shaped as Stripe sends one", kind)
-        return IGNORED
+        return Outcome.IGNORED
     order = _order_for_session(session)
     if order is None:
         log.warning("event %s for unknown session %s", kind, session.id)
-        return IGNORED
+        return Outcome.IGNORED
     paid = session.payment_status == "paid"
     intent = session.payment_intent
     if kind in ("checkout.session.completed", "checkout.session.async_payment_succeeded"):
@@ -233,24 +171,24 @@ def handle_event(event: dict) -> str:
         Order.objects.filter(pk=order.pk, status=Order.Status.PENDING).update(
             hold_expires_at=timezone.now() + DELAYED_PAYMENT_HOLD, stripe_payment_intent_id=intent
         )
-        return NOT_PAID
+        return Outcome.NOT_PAID
     if kind in ("checkout.session.expired", "checkout.session.async_payment_failed"):
         released = orders.release_hold(order=order, to_status=Order.Status.EXPIRED)
-        return "released" if released else IGNORED
-    return IGNORED
+        return Outcome.RELEASED if released else Outcome.IGNORED
+    return Outcome.IGNORED
 
 
-def confirm_from_success_page(*, order: Order, session_id: str) -> str:
+def confirm_from_success_page(*, order: Order, session_id: str) -> Outcome:
     """The success page's fallback: ask Stripe about the session and fulfil if paid. Raises nothing."""
     if order.status != Order.Status.PENDING or not session_id or session_id != order.stripe_checkout_session_id:
-        return IGNORED
+        return Outcome.IGNORED
     try:
         session = stripe_gateway.retrieve_checkout_session(session_id)
     except stripe_gateway.PaymentProviderError:
-        return IGNORED
+        return Outcome.IGNORED
     if session.status == "complete" and session.payment_status == "paid":
         return fulfil_order(order=order, payment_intent=session.payment_intent, amount_paid=session.amount_total)
-    return NOT_PAID
+    return Outcome.NOT_PAID
 
 
 def sweep_lapsed_holds(*, now: datetime | None = None, limit: int = 200) -> dict[str, int]:
@@ -259,20 +197,18 @@ def sweep_lapsed_holds(*, now: datetime | None = None, limit: int = 200) -> dict
     Answers how many of each outcome. Raises nothing."""
     now = now or timezone.now()
     results: dict[str, int] = {}
-    lapsed = list(
-        Order.objects.filter(status=Order.Status.PENDING, hold_expires_at__lt=now).order_by("hold_expires_at")[:limit]
-    )
+    lapsed = list(Order.objects.lapsed(now).order_by("hold_expires_at")[:limit])
     for order in lapsed:
         outcome = _sweep_one(order)
-        results[outcome] = results.get(outcome, 0) + 1
+        results[str(outcome)] = results.get(outcome, 0) + 1
     for order in _unrefunded_late_payments().order_by("updated_at")[:limit]:
         outcome = _refund_late_payment(order, payment_intent=order.stripe_payment_intent_id)
-        results[outcome] = results.get(outcome, 0) + 1
+        results[str(outcome)] = results.get(outcome, 0) + 1
     results.update((k, n) for k, n in waiting_list.pass_on_lapsed_offers(now=now).items() if n)
     return results
 
 
-def _sweep_one(order: Order) -> str:
+def _sweep_one(order: Order) -> Outcome:
     if order.stripe_checkout_session_id:
         try:
             session = stripe_gateway.expire_checkout_session(order.stripe_checkout_session_id)
@@ -280,35 +216,12 @@ def _sweep_one(order: Order) -> str:
             try:
                 session = stripe_gateway.retrieve_checkout_session(order.stripe_checkout_session_id)
             except stripe_gateway.PaymentProviderError:
-                return "stripe_unreachable"  # try again on the next sweep
+                return Outcome.STRIPE_UNREACHABLE  # try again on the next sweep
         if session.status == "complete" and session.payment_status == "paid":
             return fulfil_order(order=order, payment_intent=session.payment_intent, amount_paid=session.amount_total)
         if session.status == "complete":
             Order.objects.filter(pk=order.pk, status=Order.Status.PENDING).update(
                 hold_expires_at=timezone.now() + DELAYED_PAYMENT_HOLD
             )
-            return "awaiting_delayed_payment"
-    return "released" if orders.release_hold(order=order) else IGNORED
-
-
-def abandon_order(*, order: Order) -> bool:
-    """The buyer gives up before paying: close the session, release the hold. Raises nothing."""
-    if order.status != Order.Status.PENDING:
-        return False
-    if order.stripe_checkout_session_id:
-        try:
-            session = stripe_gateway.expire_checkout_session(order.stripe_checkout_session_id)
-        except stripe_gateway.PaymentProviderError:
-            return False  # it may have just been paid; the webhook will tell
-        if session.status == "complete":
-            return False
-    if orders.release_hold(order=order, to_status=Order.Status.CANCELLED):
-        return True
-    # Expiring the session sent checkout.session.expired, which may have reached us and released
-    # the hold first: nothing was charged and the places are back, as the buyer asked. Record it
-    # as their cancellation, which it was.
-    return bool(
-        Order.objects.filter(pk=order.pk, status=Order.Status.EXPIRED).update(
-            status=Order.Status.CANCELLED, updated_at=timezone.now()
-        )
-    )
+            return Outcome.AWAITING_DELAYED_PAYMENT
+    return Outcome.RELEASED if orders.release_hold(order=order) else Outcome.IGNORED

@@ -20,14 +20,11 @@ from django.utils import timezone
 from ticketing import stripe_gateway
 from ticketing.models import Order, Ticket
 
-from . import orders, payments
+from . import capacity, orders
 from .errors import ShopError
-from .payments import IGNORED, NO_ROOM, REFUND_FAILED
+from .outcomes import Outcome
 
 log = logging.getLogger(__name__)
-
-# Order.problem for a part refund made in Stripe's dashboard: only a person can say which tickets it was for.
-REFUNDED_IN_STRIPE = "refunded_in_stripe"
 
 
 def refund_tickets(*, order: Order, ticket_ids: list[int], include_donation: bool = False) -> int:
@@ -68,12 +65,12 @@ def refund_tickets(*, order: Order, ticket_ids: list[int], include_donation: boo
             log.warning("refund of %s failed: %s", locked.code, exc.message)
             raise ShopError("refund_failed", detail=exc.message)
     with transaction.atomic():
-        orders.release_tickets(ticket_ids)
+        capacity.release_tickets(ticket_ids)
         if remaining_valid == 0:
             Order.objects.filter(pk=locked.pk, status=Order.Status.PAID).update(
                 status=Order.Status.REFUNDED, updated_at=timezone.now()
             )
-        transaction.on_commit(lambda: orders._capacity_freed(locked.festival_id))
+        capacity.announce_freed(locked.festival_id)
     log.info("refunded %s pence of order %s (tickets %s)", amount, locked.code, ticket_ids)
     return amount
 
@@ -87,7 +84,7 @@ def refund_order(*, order: Order) -> int:
 def cancel_order(*, order: Order) -> bool:
     """Cancel without moving money (complimentary tickets, or a pending order); raises nothing."""
     if order.status == Order.Status.PENDING:
-        return payments.abandon_order(order=order)
+        return orders.abandon_order(order=order)
     now = timezone.now()
     with transaction.atomic():
         if not Order.objects.filter(pk=order.pk, status=Order.Status.PAID).update(
@@ -106,8 +103,8 @@ def _stop_admitting(order: Order, ticket_ids: list[int], *, status: str, now) ->
     """These tickets no longer admit (cancelled or refunded) and their places go back on sale,
     offered to the waiting list once committed. Call inside atomic()."""
     Ticket.objects.filter(pk__in=ticket_ids).update(status=status, updated_at=now)
-    orders.release_tickets(ticket_ids)
-    transaction.on_commit(lambda: orders._capacity_freed(order.festival_id))
+    capacity.release_tickets(ticket_ids)
+    capacity.announce_freed(order.festival_id)
 
 
 def cancel_tickets(*, order: Order, ticket_ids: list[int]) -> int:
@@ -127,7 +124,7 @@ def cancel_tickets(*, order: Order, ticket_ids: list[int]) -> int:
     return len(ticket_ids)
 
 
-def record_stripe_refund(*, payment_intent: str, amount_refunded: int) -> str:
+def record_stripe_refund(*, payment_intent: str, amount_refunded: int) -> Outcome:
     """Take in refunds made outside the site (in Stripe's dashboard), from the charge's refunds so far.
 
     Our own refunds count themselves before they ask Stripe, so their events change nothing,
@@ -137,12 +134,12 @@ def record_stripe_refund(*, payment_intent: str, amount_refunded: int) -> str:
     flagged ``refunded_in_stripe`` for an organiser. Answers what happened. Raises nothing.
     """
     if not payment_intent or amount_refunded <= 0:
-        return IGNORED
+        return Outcome.IGNORED
     now = timezone.now()
     with transaction.atomic():
         order = Order.objects.select_for_update().filter(stripe_payment_intent_id=payment_intent).first()
         if order is None or amount_refunded <= order.refunded_amount:
-            return IGNORED
+            return Outcome.IGNORED
         amount = min(amount_refunded, order.total)
         whole = amount >= order.total
         if whole and order.status == Order.Status.PAID:
@@ -150,17 +147,20 @@ def record_stripe_refund(*, payment_intent: str, amount_refunded: int) -> str:
             Order.objects.filter(pk=order.pk).update(
                 status=Order.Status.REFUNDED, refunded_amount=amount, updated_at=now
             )
-            outcome = "refunded"
-        elif whole and order.problem in (NO_ROOM, REFUND_FAILED):
+            outcome = Outcome.REFUNDED
+        elif whole and order.problem in (Order.Problem.LATE_PAYMENT_NO_ROOM, Order.Problem.LATE_REFUND_FAILED):
             # A late payment with no room, refunded (by us, this event outrunning our own record of
             # it, or by hand after our refund failed): as if our refund had gone through.
             Order.objects.filter(pk=order.pk).update(
-                status=Order.Status.REFUNDED, refunded_amount=amount, problem=NO_ROOM, updated_at=now
+                status=Order.Status.REFUNDED,
+                refunded_amount=amount,
+                problem=Order.Problem.LATE_PAYMENT_NO_ROOM,
+                updated_at=now,
             )
-            outcome = "refunded"
+            outcome = Outcome.REFUNDED
         else:
             Order.objects.filter(pk=order.pk).update(refunded_amount=amount, updated_at=now)
-            Order.objects.filter(pk=order.pk, problem="").update(problem=REFUNDED_IN_STRIPE)
-            outcome = "flagged"
+            Order.objects.filter(pk=order.pk, problem="").update(problem=Order.Problem.REFUNDED_IN_STRIPE)
+            outcome = Outcome.FLAGGED
     log.warning("order %s: %s of %s pence refunded in Stripe (%s)", order.code, amount, order.total, outcome)
     return outcome

@@ -8,10 +8,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from festival.models import FestivalPage
+from ticketing import signals
 from ticketing.models import WaitingListEntry
 from ticketing.names import clean_name
 
-from . import orders
+from . import capacity
 from .errors import ShopError
 
 OFFER_HOURS = 48
@@ -28,7 +29,7 @@ def join_waiting_list(*, festival: FestivalPage, name: str, email: str, quantity
         raise ShopError("name_needed")
     if not 1 <= quantity <= MAX_QUANTITY:
         raise ShopError("invalid_quantity")
-    state = orders.sales_state(festival)
+    state = capacity.sales_state(festival)
     if state == FestivalPage.Status.ON_SALE:
         raise ShopError("not_sold_out")
     if state == FestivalPage.Status.OVER:
@@ -46,12 +47,10 @@ def join_waiting_list(*, festival: FestivalPage, name: str, email: str, quantity
 
 def offer_released_tickets(*, festival: FestivalPage, now: datetime | None = None) -> list[WaitingListEntry]:
     """Offer free places to the people who joined first, by email with a time-limited link. Raises nothing."""
-    from ticketing import tasks
-
     now = now or timezone.now()
     _lapse_offers(festival_id=festival.pk, now=now)
-    snapshot = orders.stock(festival, now)
-    if orders.sales_state(festival, now=now, snapshot=snapshot) != FestivalPage.Status.ON_SALE:
+    snapshot = capacity.stock(festival, now)
+    if capacity.sales_state(festival, now=now, snapshot=snapshot) != FestivalPage.Status.ON_SALE:
         return []  # nothing free, or nothing sold any more (the edition is over): no link could be used
     free = snapshot.public_left
     offered = []
@@ -65,7 +64,7 @@ def offer_released_tickets(*, festival: FestivalPage, now: datetime | None = Non
                 offer_expires_at=now + timedelta(hours=OFFER_HOURS),
             )
             if moved:
-                transaction.on_commit(lambda pk=entry.pk: tasks.send_waiting_list_offer.enqueue(pk))
+                transaction.on_commit(lambda pk=entry.pk: signals.offer_made.send(sender=WaitingListEntry, entry_id=pk))
                 offered.append(entry)
                 free -= entry.quantity
     return offered

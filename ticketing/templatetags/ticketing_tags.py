@@ -6,8 +6,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ticketing.services import orders
-from ticketing.services.orders import on_sale
+from ticketing.services import capacity
 from ticketing.services.orders import pounds as _pounds
 
 register = template.Library()
@@ -26,19 +25,19 @@ def pounds(pence) -> str:
 
 @register.filter
 def on_sale_at(ticket_type, now) -> bool:
-    return on_sale(ticket_type, now)
+    return ticket_type.on_sale(now)
 
 
 @register.simple_tag
 def sales_state(festival):
     """The edition's status as it stands now (``FestivalPage.sales_state``): on sale, sold out, over, or as marked."""
-    return orders.sales_state(festival)
+    return capacity.sales_state(festival)
 
 
 @register.simple_tag
 def with_sales_states(festivals):
     """Each of a list of editions with its status as it stands now: (edition, state) pairs."""
-    return orders.sales_states(festivals)
+    return capacity.sales_states(festivals)
 
 
 @register.simple_tag

@@ -1,0 +1,21 @@
+"""The shop's follow-ups: each signal of ``ticketing.signals`` queues its task (connected in ``apps.py``)."""
+
+from ticketing import signals, tasks
+
+
+def queue_order_confirmation(sender, *, order_id: int, **kwargs) -> None:
+    tasks.send_order_confirmation.enqueue(order_id)
+
+
+def queue_waiting_list_offers(sender, *, festival_id: int, **kwargs) -> None:
+    tasks.offer_waiting_list.enqueue(festival_id)
+
+
+def queue_offer_email(sender, *, entry_id: int, **kwargs) -> None:
+    tasks.send_waiting_list_offer.enqueue(entry_id)
+
+
+def connect() -> None:
+    signals.order_paid.connect(queue_order_confirmation, dispatch_uid="ticketing.order_paid")
+    signals.capacity_freed.connect(queue_waiting_list_offers, dispatch_uid="ticketing.capacity_freed")
+    signals.offer_made.connect(queue_offer_email, dispatch_uid="ticketing.offer_made")
