@@ -1,12 +1,15 @@
 """Fixtures shared by every app's tests."""
 
 import os
-from datetime import date
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
+from festival import roles
 from festival.demo import seed_site, upsert_child
 from festival.models import FestivalPage
 from stripe_emulator import EmulatorServer
@@ -33,6 +36,29 @@ def festival(home):
         time_zone="Europe/London",
         status=FestivalPage.Status.ON_SALE,
     )
+
+
+@pytest.fixture
+def live_festival(home):
+    """An edition running yesterday, today and tomorrow (in its own time zone), so its badges get in today."""
+    today = timezone.localdate(timezone=ZoneInfo("Europe/London"))
+    return upsert_child(
+        home,
+        FestivalPage,
+        slug="live",
+        title="Festival of Resistance Live",
+        start_date=today - timedelta(days=1),
+        end_date=today + timedelta(days=1),
+        venue_name="Northern Co-operative Hall",
+        time_zone="Europe/London",
+        status=FestivalPage.Status.ON_SALE,
+    )
+
+
+@pytest.fixture
+def groups(home):
+    """The role groups (editor, box office, door staff, ...), by name."""
+    return roles.sync_roles(root_page=home)
 
 
 @pytest.fixture(scope="session")

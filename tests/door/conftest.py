@@ -1,6 +1,6 @@
 """Fixtures for the door: an edition that is on today, door staff, tokens and tickets."""
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -8,8 +8,6 @@ from django.utils import timezone
 
 from door.auth import clear_caches, issue_token
 from festival import roles
-from festival.demo import upsert_child
-from festival.models import FestivalPage
 from tests.ticketing.factories import TicketFactory, TicketTypeFactory, UserFactory
 
 
@@ -32,28 +30,6 @@ def _fresh_door_caches():
     clear_caches()
     yield
     clear_caches()
-
-
-@pytest.fixture
-def live_festival(home):
-    """An edition running yesterday, today and tomorrow (in its own time zone)."""
-    today = timezone.localdate(timezone=timezone.get_current_timezone())
-    return upsert_child(
-        home,
-        FestivalPage,
-        slug="live",
-        title="Festival of Resistance Live",
-        start_date=today - timedelta(days=1),
-        end_date=today + timedelta(days=1),
-        venue_name="Northern Co-operative Hall",
-        time_zone="Europe/London",
-        status=FestivalPage.Status.ON_SALE,
-    )
-
-
-@pytest.fixture
-def groups(home):
-    return roles.sync_roles(root_page=home)
 
 
 @pytest.fixture

@@ -12,17 +12,13 @@ serious or critical. Wagtail's own pages are Wagtail's to fix; the printout says
 
 import json
 import uuid
-from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from django.utils import timezone
 
 from door.auth import clear_caches, issue_token
 from festival import roles
-from festival.demo import upsert_child
-from festival.models import FestivalPage
 from tests.browser import AXE_SCRIPT, LAPTOP, WCAG_AA_TAGS
 from ticketing.models import Order, Ticket, TicketType
 from ticketing.services import checkout, orders
@@ -32,28 +28,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "box-office-pass-2026"
 
 
-@pytest.fixture
-def edition(home):
-    """An edition running yesterday, today and tomorrow, so its badges are good at the door today."""
-    today = timezone.localdate()
-    return upsert_child(
-        home,
-        FestivalPage,
-        slug="now",
-        title="Festival of Resistance, this weekend",
-        start_date=today - timedelta(days=1),
-        end_date=today + timedelta(days=1),
-        venue_name="Northern Co-operative Hall",
-        time_zone="Europe/London",
-        status=FestivalPage.Status.ON_SALE,
-    )
-
-
-@pytest.fixture
-def groups(home):
-    return roles.sync_roles(root_page=home)
-
-
 def member_of(group, username):
     user = get_user_model().objects.create_user(username, f"{username}@festival.invalid", PASSWORD)
     user.groups.add(group)
@@ -61,15 +35,15 @@ def member_of(group, username):
 
 
 @pytest.fixture
-def paid_order(edition, live_site, stripe_emulator):
+def paid_order(live_festival, live_site, stripe_emulator):
     """Two tickets, a weekend (£35) and a sliding-scale one (£12), paid through the emulator."""
-    weekend = TicketType.objects.create(festival=edition, name="Weekend", price=3500, capacity=100)
+    weekend = TicketType.objects.create(festival=live_festival, name="Weekend", price=3500, capacity=100)
     solidarity = TicketType.objects.create(
-        festival=edition, name="Solidarity", pricing=TicketType.Pricing.SLIDING, min_price=500,
+        festival=live_festival, name="Solidarity", pricing=TicketType.Pricing.SLIDING, min_price=500,
         suggested_price=1500, capacity=50,
     )  # fmt: skip
     order = checkout.place_order(
-        festival=edition,
+        festival=live_festival,
         buyer_name="Sylvia Pankhurst",
         buyer_email="sylvia@example.org",
         lines=[
@@ -85,9 +59,9 @@ def paid_order(edition, live_site, stripe_emulator):
 
 
 @pytest.fixture
-def door_token(groups, edition):
+def door_token(groups, live_festival):
     clear_caches()
-    yield issue_token(user=member_of(groups[roles.DOOR_STAFF], "dev"), festival=edition)
+    yield issue_token(user=member_of(groups[roles.DOOR_STAFF], "dev"), festival=live_festival)
     clear_caches()
 
 

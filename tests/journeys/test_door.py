@@ -7,7 +7,7 @@ find a lost badge by name, then lose the network, admit two more and see them sy
 """
 
 import os
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -17,8 +17,6 @@ from django.utils import timezone
 
 from door.auth import clear_caches
 from festival import roles
-from festival.demo import upsert_child
-from festival.models import FestivalPage
 from tests.browser import PHONE, assert_accessible
 from tests.camera import badge_frame, blank_frame, launch_with_camera, write_y4m
 from tests.ticketing.factories import TicketTypeFactory, UserFactory
@@ -53,23 +51,6 @@ def _fresh_door_caches():
 
 
 @pytest.fixture
-def edition(home):
-    """An edition running yesterday, today and tomorrow (in its own time zone)."""
-    today = timezone.localdate(timezone=ZoneInfo("Europe/London"))
-    return upsert_child(
-        home,
-        FestivalPage,
-        slug="live",
-        title="Festival of Resistance Live",
-        start_date=today - timedelta(days=1),
-        end_date=today + timedelta(days=1),
-        venue_name="Northern Co-operative Hall",
-        time_zone="Europe/London",
-        status=FestivalPage.Status.ON_SALE,
-    )
-
-
-@pytest.fixture
 def door_staff(home):
     user = UserFactory(username="amrit", first_name="Amrit")
     user.set_password("door-pass-123")
@@ -79,10 +60,10 @@ def door_staff(home):
 
 
 @pytest.fixture
-def order(client, edition, live_site, stripe_emulator):
+def order(client, live_festival, live_site, stripe_emulator):
     """Five weekend tickets ordered in the shop and paid through the emulator, its webhook delivered."""
-    weekend = TicketTypeFactory(festival=edition, name="Weekend")
-    _, order = place(client, edition, weekend, len(ATTENDEES), names=ATTENDEES)
+    weekend = TicketTypeFactory(festival=live_festival, name="Weekend")
+    _, order = place(client, live_festival, weekend, len(ATTENDEES), names=ATTENDEES)
     stripe_emulator.emulator.pay(order.stripe_checkout_session_id, sync=True)
     order.refresh_from_db()
     assert order.status == Order.Status.PAID
