@@ -276,7 +276,7 @@ def _admit_pool() -> dict:
     from django.contrib.auth import get_user_model
 
     from festival.models import FestivalPage
-    from ticketing.services.checkin import check_in
+    from door.checkin import check_in
 
     festival = FestivalPage.objects.get(slug="bench-scans")
     staff = get_user_model().objects.get(username="bench-door")

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from door import views
+from ticketing import print_views
 
 app_name = "door"
 
@@ -10,9 +11,9 @@ urlpatterns = [
     path("", views.door_page, name="page"),
     path("login/", auth_views.LoginView.as_view(template_name="door/login.html", next_page="door:page"), name="login"),
     path("sw.js", views.service_worker, name="service_worker"),
-    path("badges/print/", views.print_badges, name="print_badges"),
-    path("badges/print/<int:job_id>/", views.print_job, name="print_job"),
-    path("badges/print/<int:job_id>/badges.pdf", views.print_job_pdf, name="print_job_pdf"),
+    path("badges/print/", print_views.print_badges, name="print_badges"),
+    path("badges/print/<int:job_id>/", print_views.print_job, name="print_job"),
+    path("badges/print/<int:job_id>/badges.pdf", print_views.print_job_pdf, name="print_job_pdf"),
     path("double-admissions/", views.double_admissions, name="double_admissions"),
     path("api/token/", views.token, name="token"),
     path("api/sync/", views.sync, name="sync"),

@@ -1,29 +1,16 @@
-import gc
+"""The site's WSGI application: Django's handler and the site's full middleware, for every path.
+
+The door's check-in API is served here too (door.urls); in production it can also run as its
+own pool, ``gunicorn door.wsgi``, with the proxy sending /door/api/ to it (see the README).
+"""
+
 import os
 
-from django.urls import get_resolver
+from django.core.wsgi import get_wsgi_application
+
+from festival.runtime import settle_garbage_collector
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "festival.settings.production")
 
-from festival.handlers import get_application  # noqa: E402  (after the settings module is named)
-
-application = get_application()
-
-
-def _settle_garbage_collector() -> None:
-    """Keep Python's garbage collector off the objects that live as long as the process.
-
-    Django, Wagtail and every view (loaded here through the URLconf) leave about 200,000
-    objects that are never freed. Left in the collector's oldest generation, each full
-    collection walks all of them: about 100 ms with every thread of the worker stopped,
-    which is the slowest answer a door scanner or a buyer sees. ``gc.freeze()`` sets them
-    aside for good, and a larger first threshold runs the young collections less often
-    (a request makes a few thousand short-lived objects).
-    """
-    get_resolver().url_patterns  # noqa: B018  (imports every view and what it uses)
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(10_000, 50, 100)
-
-
-_settle_garbage_collector()
+application = get_wsgi_application()
+settle_garbage_collector()

@@ -34,3 +34,11 @@ def new_access_token() -> str:
 def normalise_code(raw: str) -> str:
     """What a scanner or a person typed, made comparable: trimmed and upper-case."""
     return "".join(raw.split()).upper()
+
+
+_ALPHABET = frozenset(ALPHABET)
+
+
+def looks_like_secret(code: str) -> bool:
+    """Whether a normalised code has a badge secret's shape (the door looks up nothing else)."""
+    return len(code) == SECRET_LENGTH and all(c in _ALPHABET for c in code)

@@ -39,6 +39,16 @@ class ServiceOwnedColumnsModel(models.Model):
         return not self._state.adding and self.pk is not None
 
 
+class TicketTypeQuerySet(models.QuerySet):
+    def admissible_on(self, day):
+        """The types whose holders get in on ``day`` (a date), by ``TicketType.admits_on``.
+
+        The days are a JSON list, which SQLite cannot search, so the types (a handful per
+        edition) are read here and the rule is asked of each: one rule, in Python only.
+        """
+        return self.filter(pk__in=[ticket_type.pk for ticket_type in self if ticket_type.admits_on(day)])
+
+
 class TicketType(ServiceOwnedColumnsModel):
     """What an attendee can buy for one edition: a price or a sliding scale, and a capacity."""
 
@@ -77,6 +87,8 @@ class TicketType(ServiceOwnedColumnsModel):
 
     service_owned = ("reserved",)
 
+    objects = TicketTypeQuerySet.as_manager()
+
     class Meta:
         ordering = ["festival", "sort_order", "name"]
         constraints = [
@@ -103,7 +115,13 @@ class TicketType(ServiceOwnedColumnsModel):
 
     def admits_on(self, day) -> bool:
         """Whether this ticket type lets its holder in on ``day`` (a date)."""
-        return not self.valid_days or day.isoformat() in self.valid_days
+        return self.days_admit(self.valid_days, day)
+
+    @staticmethod
+    def days_admit(valid_days: list, day) -> bool:
+        """The rule behind ``admits_on``, for a type's ``valid_days`` read without the model (the door's
+        lookup reads them in its own SQL): no days listed means every day of the edition."""
+        return not valid_days or day.isoformat() in valid_days
 
 
 class OrderQuerySet(models.QuerySet):
@@ -228,6 +246,11 @@ class Ticket(models.Model):
 
     def __str__(self):
         return f"{self.attendee_name} ({self.ticket_type.name})"
+
+
+# The door's permissions (declared on CheckIn below), as ``user.has_perm`` names them.
+SCAN_BADGES_PERMISSION = "ticketing.scan_badges"
+MANAGE_BADGES_PERMISSION = "ticketing.manage_badges"
 
 
 class CheckIn(models.Model):

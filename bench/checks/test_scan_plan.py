@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ticketing.models import CheckIn
-from ticketing.services.checkin import check_in
+from door.checkin import check_in
 
 pytestmark = pytest.mark.django_db
 
@@ -77,9 +77,9 @@ def test_an_unknown_code_reads_none_of_the_log_even_on_a_plan_made_when_the_log_
     no ticket holds has no admission to look for, so it must not read the log at all."""
     from django.utils import timezone
 
-    from ticketing.services.checkin import _lookup_sql
+    from door.lookup import lookup_sql
 
-    sql = _lookup_sql(connection.vendor, "t.secret = %s")
+    sql = lookup_sql(connection.vendor, "t.secret = %s")
     day = connection.ops.adapt_datefield_value(timezone.localdate())
     if connection.vendor == "postgresql":
         numbered = sql.replace("%s", "{}").format(*(f"${n}" for n in range(1, sql.count("%s") + 1)))

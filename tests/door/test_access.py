@@ -164,7 +164,7 @@ def test_door_token_endpoint_for_signed_in_staff(client, live_festival, door_sta
 def test_organisers_see_double_admissions_made_offline(
     client, live_festival, groups, door_staff, make_ticket, django_assert_num_queries, count
 ):
-    from ticketing.services.checkin import check_in
+    from door.checkin import check_in
 
     for n in range(count):
         ticket = make_ticket(attendee_name=f"Twice In {n}")

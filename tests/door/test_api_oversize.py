@@ -1,8 +1,8 @@
 """A body too large for the door's API is a JSON 413 on every /door/api/ path, through every handler.
 
-The site's WSGI application serves these paths three ways (festival.handlers): the scan path
-by its own endpoint, the rest of the bearer API by the lean handler, the token by Django's full
-stack; the test client reaches Django's full stack for all of them. Over 5 MB Django itself
+The door's own WSGI application (door.application, as door.wsgi serves it) answers these paths
+with its declared middleware; the test client reaches Django's full stack (as festival.wsgi
+serves it) for all of them. Over 5 MB Django itself
 refuses to read a body (DATA_UPLOAD_MAX_MEMORY_SIZE); the door's own limits are lower: 32 KB,
 and 2 MB for the offline sync.
 """
@@ -17,10 +17,10 @@ from django.test.testcases import QuietWSGIRequestHandler
 from django.urls import reverse
 
 from door.views import MAX_SCAN_BODY, MAX_SYNC_BODY
-from festival.handlers import get_application
+from door.application import DoorApplication
 from ticketing.models import CheckIn
 
-from .test_api_handler import application, call  # noqa: F401  (the site's WSGI application, as gunicorn calls it)
+from .test_wsgi import application, call  # noqa: F401  (the door's WSGI application, as gunicorn calls it)
 
 SIX_MB = b'{"pad": "' + b"x" * (6 * 1024 * 1024) + b'"}'
 TOO_LARGE = {"error": "too_large", "message": "That request is too large."}
@@ -52,7 +52,7 @@ def signed_in(client, door_staff, token):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "method"), PATHS)
-def test_a_6_mb_body_is_a_json_413_through_the_site_application(application, signed_in, live_festival, name, method):  # noqa: F811
+def test_a_6_mb_body_is_a_json_413_through_the_door_application(application, signed_in, live_festival, name, method):  # noqa: F811
     status, headers, content = call(application, method, reverse(f"door:{name}"), body=SIX_MB, headers=signed_in)
 
     assert status == 413
@@ -89,7 +89,7 @@ def test_a_6_mb_body_is_a_json_413_through_django_s_handler(client, signed_in, l
         ("sync", MAX_SYNC_BODY, 400),
     ],
 )
-def test_the_door_s_own_limits_hold_through_the_site_application(application, token, name, size, status):  # noqa: F811
+def test_the_door_s_own_limits_hold_through_the_door_application(application, token, name, size, status):  # noqa: F811
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
     answer, _, content = call(application, "POST", reverse(f"door:{name}"), body=padded(size), headers=headers)
@@ -99,10 +99,10 @@ def test_the_door_s_own_limits_hold_through_the_site_application(application, to
 
 
 @pytest.fixture
-def site_server():
-    """The site's WSGI application (festival.handlers.get_application) served over real HTTP."""
+def door_server():
+    """The door's WSGI application served over real HTTP."""
     server = ThreadedWSGIServer(("127.0.0.1", 0), QuietWSGIRequestHandler, allow_reuse_address=False)
-    server.set_app(get_application())
+    server.set_app(DoorApplication())
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -113,9 +113,9 @@ def site_server():
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("name", ["scan", "sync"])
-def test_a_6_mb_body_over_http_is_a_json_413(site_server, token, name):
+def test_a_6_mb_body_over_http_is_a_json_413(door_server, token, name):
     response = requests.post(
-        site_server + reverse(f"door:{name}"),
+        door_server + reverse(f"door:{name}"),
         data=SIX_MB,
         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
         timeout=30,

@@ -29,7 +29,18 @@ def test_a_token_expires_after_its_day_even_once_it_was_accepted(door_staff, liv
 def test_a_token_with_a_changed_edition_is_refused(door_staff, live_festival, rf):
     token = auth.issue_token(user=door_staff, festival=live_festival)
     auth.authenticate(rf.post("/", HTTP_AUTHORIZATION=f"Bearer {token}"))
-    payload, stamp, signature = token.rsplit(":", 2)
-    forged = signing.b64_encode(f'{{"u":{door_staff.pk},"f":{live_festival.pk + 1}}}'.encode()).decode()
+    payload, signature = token.rsplit(":", 1)
+    forged = signing.b64_encode(f'{{"u":{door_staff.pk},"f":{live_festival.pk + 1},"e":4000000000}}'.encode()).decode()
 
-    assert auth.authenticate(rf.post("/", HTTP_AUTHORIZATION=f"Bearer {forged}:{stamp}:{signature}")) is None
+    assert auth.authenticate(rf.post("/", HTTP_AUTHORIZATION=f"Bearer {forged}:{signature}")) is None
+
+
+def test_a_token_s_expiry_is_signed_so_stretching_it_is_refused(door_staff, live_festival, rf):
+    token = auth.issue_token(user=door_staff, festival=live_festival)
+    payload, signature = token.rsplit(":", 1)
+    signed = signing.Signer(salt="door.token").unsign_object(token)
+    stretched = {**signed, "e": signed["e"] + auth.TOKEN_MAX_AGE}
+    forged = signing.b64_encode(signing.JSONSerializer().dumps(stretched)).decode()
+
+    assert signed["e"] > signing.time.time()
+    assert auth.authenticate(rf.post("/", HTTP_AUTHORIZATION=f"Bearer {forged}:{signature}")) is None

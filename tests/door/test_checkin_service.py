@@ -8,7 +8,9 @@ from django.utils import timezone
 
 from ticketing.models import CheckIn, Order, Ticket
 from ticketing.services import badges
-from ticketing.services.checkin import CheckInError, check_in, door_counts, door_list, secret_hash, undo_admission
+from door.checkin import check_in, undo_admission
+from door.errors import CheckInError
+from door.lists import door_counts, door_list, secret_hash
 
 from ..ticketing.factories import TicketTypeFactory
 
@@ -239,7 +241,7 @@ def test_offline_double_admission_is_reported(live_festival, door_staff, make_ti
 
     later = scan(live_festival, door_staff, ticket.secret, "offline", offline=True, shown_result="admitted")
 
-    from ticketing.services.checkin import double_admissions
+    from door.lists import double_admissions
 
     assert later.result == "already_checked_in"
     assert [row.pk for row in double_admissions(festival=live_festival)] == [later.check_in_id]

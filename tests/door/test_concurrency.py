@@ -10,8 +10,9 @@ from django.db import connections
 from django.utils import timezone
 
 from ticketing.models import CheckIn, Ticket
-from ticketing.services import checkin
-from ticketing.services.checkin import check_in, double_admissions
+from door import lookup
+from door.checkin import check_in
+from door.lists import double_admissions
 
 from ..guards import constraint_names, slow_inserts, without_constraint
 
@@ -63,7 +64,7 @@ def test_two_offline_doors_syncing_earlier_admissions_at_once_keep_the_earliest_
     online = check_in(festival=live_festival, staff_id=door_staff.pk, door="Main gate", nonce="on", code=ticket.secret)
     now = timezone.now()
     # Both syncs read the live (online) admission before either replaces it: the race, every time.
-    both_read, this_thread, read_admission = threading.Barrier(2), threading.local(), checkin._admission
+    both_read, this_thread, read_admission = threading.Barrier(2), threading.local(), lookup.live_admission
 
     def admission_then_wait(ticket_id, day):
         admission = read_admission(ticket_id, day)
@@ -73,7 +74,7 @@ def test_two_offline_doors_syncing_earlier_admissions_at_once_keep_the_earliest_
                 both_read.wait(timeout=5)
         return admission
 
-    monkeypatch.setattr(checkin, "_admission", admission_then_wait)
+    monkeypatch.setattr(lookup, "live_admission", admission_then_wait)
 
     def sync(door: str, minutes_ago: int):
         try:

@@ -13,7 +13,7 @@ from festival.models import FestivalPage
 from programme.models import ProgrammeChange, ProgrammePage, SessionPage, SessionSnapshot
 from ticketing.models import Order, Ticket, TicketType
 from ticketing.services import checkout, orders, payments
-from ticketing.services.checkin import check_in
+from door.checkin import check_in
 
 
 def snapshot():

@@ -8,7 +8,7 @@ from django.core import mail
 
 from tests.browser import assert_accessible
 from ticketing.models import Order, Ticket
-from ticketing.services import checkin
+from door import checkin
 
 from .conftest import read_qr_codes
 

@@ -14,7 +14,7 @@ from django.conf import settings
 from ticketing.models import RetiredSecret, Ticket
 from ticketing.services import badges
 from ticketing.services.badges import BadgeError, Layout
-from ticketing.services.checkin import looks_like_secret
+from ticketing.codes import looks_like_secret
 
 from .factories import TicketFactory, TicketTypeFactory
 

@@ -456,7 +456,7 @@ def test_a_whole_refund_made_in_stripe_refunds_the_tickets_and_the_door_refuses_
     client, festival, standard, live_site, pay, stripe_emulator
 ):
     from tests.ticketing.factories import UserFactory
-    from ticketing.services.checkin import check_in
+    from door.checkin import check_in
 
     _, order = place(client, festival, standard, 2, donation="5")
     pay(order)

@@ -363,8 +363,7 @@ def tickets_for_printing(*, festival, ticket_type_id: int | None = None, day: da
     if ticket_type_id:
         tickets = tickets.filter(ticket_type_id=ticket_type_id)
     if day is not None:
-        admitting = [tt.pk for tt in festival.ticket_types.all() if tt.admits_on(day)]
-        tickets = tickets.filter(ticket_type_id__in=admitting)
+        tickets = tickets.filter(ticket_type__in=festival.ticket_types.admissible_on(day))
     if not_printed:
         tickets = tickets.filter(badge_printed_at__isnull=True)
     return tickets.order_by(Lower("attendee_name"), "pk")

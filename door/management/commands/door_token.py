@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from door.auth import SCAN_PERMISSION, issue_token
-from door.views import current_festival
+from festival.editions import current_festival
 from festival.models import FestivalPage
 
 

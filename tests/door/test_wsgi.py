@@ -1,4 +1,5 @@
-"""The site's WSGI application sends the door's bearer-token API to a lean handler (festival.handlers)."""
+"""The door's own WSGI application (door.wsgi, built by door.application): the bearer-token API
+only, with its declared middleware, answering as Django's full stack does for the same paths."""
 
 import io
 import json
@@ -6,9 +7,11 @@ import json
 import pytest
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
-from django.urls import path, reverse
+from django.urls import URLPattern, get_resolver, reverse
 
-from festival.handlers import bearer_api_paths, get_application
+import festival.wsgi
+from door import views
+from door.application import DoorApplication
 from ticketing.models import CheckIn
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +23,7 @@ def application():
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
-        yield get_application()
+        yield DoorApplication()
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
@@ -60,14 +63,21 @@ def call(application, method, url, *, body=b"", headers=None):
     return answer["status"], answer["headers"], content
 
 
-def test_the_lean_paths_are_exactly_the_bearer_token_api():
+def bearer_api_routes() -> set[str]:
+    """Every path in door.urls whose view is marked ``bearer_api`` by ``door.views.door_api``."""
+    door = next(p for p in get_resolver().url_patterns if getattr(p, "namespace", None) == "door")
+    names = {p.name for p in door.url_patterns if isinstance(p, URLPattern) and getattr(p.callback, "bearer_api", False)}
+    return {reverse(f"door:{name}") for name in names}
+
+
+def test_the_door_application_serves_exactly_the_bearer_token_api(application):
     api = {reverse(f"door:{name}") for name in ("scan", "sync", "undo", "stats", "search", "list")}
 
-    assert bearer_api_paths() == api
+    assert set(application.views) == bearer_api_routes() == api
     assert reverse("door:token") not in api  # signed in with the session, so it needs the full stack
 
 
-def test_a_scan_through_the_site_application_is_decided_and_keeps_the_security_headers(application, make_ticket, token):
+def test_a_scan_through_the_door_application_is_decided_and_keeps_the_security_headers(application, make_ticket, token):
     ticket = make_ticket(attendee_name="Claudia Jones")
     body = json.dumps({"code": ticket.secret, "door": "Main gate", "nonce": "wsgi-1"}).encode()
 
@@ -84,7 +94,7 @@ def test_a_scan_through_the_site_application_is_decided_and_keeps_the_security_h
     assert "Set-Cookie" not in headers  # no session or CSRF cookie on the API
 
 
-def test_the_lean_api_still_refuses_a_request_without_a_token(application, make_ticket):
+def test_the_door_application_refuses_a_request_without_a_token(application, make_ticket):
     ticket = make_ticket()
     body = json.dumps({"code": ticket.secret, "door": "Main gate", "nonce": "wsgi-2"}).encode()
 
@@ -96,7 +106,7 @@ def test_the_lean_api_still_refuses_a_request_without_a_token(application, make_
     assert not CheckIn.objects.exists()
 
 
-def test_the_lean_api_refuses_a_host_the_site_does_not_serve(application, make_ticket, token, settings):
+def test_the_door_application_refuses_a_host_the_site_does_not_serve(application, make_ticket, token, settings):
     settings.ALLOWED_HOSTS = ["testserver"]
     ticket = make_ticket()
     body = json.dumps({"code": ticket.secret, "door": "Main gate", "nonce": "wsgi-3"}).encode()
@@ -108,37 +118,69 @@ def test_the_lean_api_refuses_a_host_the_site_does_not_serve(application, make_t
     assert not CheckIn.objects.exists()
 
 
-def test_the_session_signed_token_view_goes_through_the_full_stack(application, client, door_staff, live_festival):
-    client.force_login(door_staff)
-    cookie = f"sessionid={client.cookies['sessionid'].value}"
+@pytest.mark.parametrize("url", ["/door/api/token/", "/door/", "/door/api/nothing/", "/healthz", "/"])
+def test_a_path_the_door_application_does_not_serve_is_a_json_404(application, url):
+    status, headers, content = call(application, "GET", url)
 
-    status, headers, content = call(
-        application, "GET", reverse("door:token") + f"?edition={live_festival.pk}", headers={"HTTP_COOKIE": cookie}
-    )
-
-    assert status == 200
-    assert json.loads(content)["token"]
-    assert headers["X-Frame-Options"] == "DENY"  # the site's middleware answered
+    assert status == 404
+    assert headers["Content-Type"] == "application/json"
+    assert json.loads(content)["error"] == "not_found"
+    assert headers["Cache-Control"] == "no-store, private"
+    assert headers["X-Content-Type-Options"] == "nosniff"  # through the declared middleware
 
 
-def test_a_bearer_api_route_with_a_parameter_is_refused_at_start_up():
-    def view(request, pk):
-        raise AssertionError("never called")
+def test_the_door_application_sends_django_s_request_signals(application):
+    seen = []
 
-    view.bearer_api = True
+    def started(sender, **kwargs):
+        seen.append(("started", kwargs["environ"]["PATH_INFO"]))
 
-    class Urls:
-        urlpatterns = [path("api/thing/<int:pk>/", view)]
+    def finished(sender, **kwargs):
+        seen.append(("finished", None))
 
-    from django.urls import URLResolver
-    from django.urls.resolvers import RegexPattern
+    request_started.connect(started)
+    request_finished.connect(finished)
+    try:
+        call(application, "GET", reverse("door:stats"))
+    finally:
+        request_started.disconnect(started)
+        request_finished.disconnect(finished)
 
-    with pytest.raises(ValueError, match="fixed path"):
-        bearer_api_paths(URLResolver(RegexPattern(r"^/"), Urls))
+    assert seen == [("started", reverse("door:stats")), ("finished", None)]
 
 
-# The scan path has its own plain WSGI endpoint (door.scan_endpoint); Django's test client
-# reaches the Django view instead. Both must answer alike.
+@pytest.fixture
+def site_application():
+    """festival.wsgi's application (Django's handler and the site's full middleware), as gunicorn loads it."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield festival.wsgi.application
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def test_the_site_s_own_application_still_answers_the_api_through_the_full_stack(
+    site_application, make_ticket, token
+):
+    ticket = make_ticket(attendee_name="Claudia Jones")
+    body = json.dumps({"code": ticket.secret, "door": "Main gate", "nonce": "site-1"}).encode()
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+    scan = call(site_application, "POST", reverse("door:scan"), body=body, headers=auth)
+    stats = call(site_application, "GET", reverse("door:stats"), headers=auth)
+    refused = call(site_application, "GET", reverse("door:list"))
+
+    assert (scan[0], json.loads(scan[2])["result"]) == (200, "admitted")
+    assert scan[1]["X-Frame-Options"] == "DENY"  # the site's full middleware answered
+    assert "Set-Cookie" not in scan[1]
+    assert (stats[0], json.loads(stats[2])["arrivals"]) == (200, 1)
+    assert (refused[0], json.loads(refused[2])["error"]) == (401, "unauthenticated")
+
+
+# Django's test client reaches the same views through the site's full stack (door.urls), as
+# festival.wsgi serves them. Both must answer alike.
 
 SCAN_CASES = {
     "no token": ({"code": "A" * 28, "door": "Main gate", "nonce": "p-1"}, None),
@@ -157,13 +199,13 @@ SCAN_CASES = {
 
 
 @pytest.mark.parametrize("case", SCAN_CASES)
-def test_the_scan_endpoint_answers_as_the_django_view_does(application, client, token, case):
+def test_the_door_application_answers_a_scan_as_the_full_stack_does(application, client, token, case):
     data, authorization = SCAN_CASES[case]
     answers = {}
-    for side in ("endpoint", "view"):
+    for side in ("door", "site"):
         body = data if isinstance(data, bytes) else json.dumps(data).replace("SIDE", side).encode()
         headers = {"HTTP_AUTHORIZATION": authorization.replace("TOKEN", f"Bearer {token}")} if authorization else {}
-        if side == "endpoint":
+        if side == "door":
             status, response_headers, content = call(
                 application, "POST", reverse("door:scan"), body=body, headers=headers
             )
@@ -175,11 +217,11 @@ def test_the_scan_endpoint_answers_as_the_django_view_does(application, client, 
         kept = ("Content-Type", "Cache-Control", "WWW-Authenticate", "X-Content-Type-Options", "Referrer-Policy")
         answers[side] = (status, payload, {name: response_headers.get(name) for name in kept})
 
-    assert answers["endpoint"] == answers["view"]
-    assert answers["endpoint"][0] != 500
+    assert answers["door"] == answers["site"]
+    assert answers["door"][0] != 500
 
 
-def test_the_scan_endpoint_refuses_other_methods(application, token):
+def test_the_door_application_refuses_other_methods(application, token):
     status, headers, content = call(
         application, "GET", reverse("door:scan"), headers={"HTTP_AUTHORIZATION": f"Bearer {token}"}
     )
@@ -188,13 +230,13 @@ def test_the_scan_endpoint_refuses_other_methods(application, token):
     assert not CheckIn.objects.exists()
 
 
-def test_the_scan_endpoint_sends_plain_http_to_https_when_the_site_does(settings, make_ticket, token):
+def test_the_door_application_sends_plain_http_to_https_when_the_site_does(settings, make_ticket, token):
     settings.SECURE_SSL_REDIRECT = True
     settings.SECURE_HSTS_SECONDS = 3600
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
-        application = get_application()  # reads the security settings at start-up, as Django's handler does
+        application = DoorApplication()  # reads the security settings at start-up, as Django's handler does
         ticket = make_ticket()
         body = json.dumps({"code": ticket.secret, "door": "Main gate", "nonce": "tls-1"}).encode()
         auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
@@ -215,15 +257,13 @@ def test_the_scan_endpoint_sends_plain_http_to_https_when_the_site_does(settings
     assert secure[1]["Strict-Transport-Security"].startswith("max-age=3600")
 
 
-def test_an_error_in_the_scan_endpoint_is_logged_and_answered_with_the_sites_500(
+def test_an_error_in_the_door_application_is_logged_and_answered_with_the_sites_500(
     application, token, monkeypatch, caplog
 ):
-    import door.scan_endpoint
-
     def broken(*args, **kwargs):
         raise RuntimeError("the database fell over")
 
-    monkeypatch.setattr(door.scan_endpoint, "scan_answer", broken)
+    monkeypatch.setattr(views, "scan_answer", broken)
     body = json.dumps({"code": "A" * 28, "door": "Main gate", "nonce": "err-1"}).encode()
 
     status, headers, content = call(
