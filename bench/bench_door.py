@@ -1,7 +1,8 @@
 #!/usr/bin/env python
 """The door under load, beside the real pretix when its peer kit is set up.
 
-On PostgreSQL with gunicorn at 2 workers: first scans, repeat scans and unknown codes at
+On PostgreSQL with gunicorn at 2 workers running the door's own pool (door.wsgi), as production
+would with the proxy sending /door/api/ to it: first scans, repeat scans and unknown codes at
 16 concurrent scanners (wrk with bench/door_scan.lua; its own CPU share is printed), and
 the offline door list of 5,000 tickets. pretix is measured in the same run with the kit's
 loadtest.py (/work/shared/peers/pretix, PEER_DIR=/tmp/pretix-peer), each kind just before
@@ -108,7 +109,7 @@ def main() -> int:
     }
     pretix = {kind: [] for kind in kinds}
     ours = {kind: [] for kind in kinds}
-    with doorkit.Server():
+    with doorkit.Server(app="door.wsgi"):
         token = setup["scan_token"]
         doorkit.wrk(url, work / "unknown_secrets.txt", "repeat", token, seconds=2)  # warm the workers
         # Each kind is measured on pretix and then at once on the site, so both meet the same

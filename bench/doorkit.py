@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -84,17 +85,22 @@ def prepare() -> dict:
 
 
 class Server:
-    """gunicorn with 2 sync workers, on production settings."""
+    """gunicorn with 2 workers of ``THREADS`` threads, on production settings, serving one WSGI module.
 
-    def __init__(self, workers: int = 2, threads: int = THREADS):
+    ``festival.wsgi`` is the site; ``door.wsgi`` is the door's own pool (the check-in API only),
+    which production runs beside it with the proxy sending /door/api/ to it.
+    """
+
+    def __init__(self, app: str = "festival.wsgi", workers: int = 2, threads: int = THREADS):
+        self.app = app
         self.workers = workers
         self.threads = threads
         self.process = None
 
     def __enter__(self):
-        gunicorn = str(ROOT / ".venv" / "bin" / "gunicorn") if (ROOT / ".venv").exists() else "gunicorn"
+        gunicorn = str(Path(PY).parent / "gunicorn")
         self.process = subprocess.Popen(  # noqa: S603
-            [gunicorn, "festival.wsgi", "--workers", str(self.workers), "--threads", str(self.threads)]
+            [gunicorn, self.app, "--workers", str(self.workers), "--threads", str(self.threads)]
             + ["--bind", f"127.0.0.1:{PORT}"]
             + ["--log-level", "warning", "--timeout", "60"],
             env=env(),
@@ -104,6 +110,8 @@ class Server:
         while time.time() < deadline:
             try:
                 urllib.request.urlopen(BASE + "/healthz", timeout=2).read()
+                return self
+            except urllib.error.HTTPError:  # an answer all the same: the door's pool has no /healthz (a JSON 404)
                 return self
             except Exception:
                 time.sleep(0.3)
@@ -275,8 +283,8 @@ def _admit_pool() -> dict:
 
     from django.contrib.auth import get_user_model
 
-    from festival.models import FestivalPage
     from door.checkin import check_in
+    from festival.models import FestivalPage
 
     festival = FestivalPage.objects.get(slug="bench-scans")
     staff = get_user_model().objects.get(username="bench-door")

@@ -1,8 +1,9 @@
 """Door tokens: the door page's bearer token for the check-in API.
 
 A token is a signed (user id, edition id, expiry) triple, so a scan needs no session or
-permission query; the expiry is part of what is signed. Whether the user may still scan is re-checked at most once a minute per
-process, so removing someone from the door staff takes effect within a minute.
+permission query; the expiry is part of what is signed. Whether the user may still scan is
+re-checked at most once a minute per process, so removing someone from the door staff takes
+effect within a minute.
 """
 
 from __future__ import annotations

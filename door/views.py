@@ -26,6 +26,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from door import checkin as checkin_service
+from door import lists
+from door.admission import festival_day
 from door.auth import (
     MANAGE_PERMISSION,
     SCAN_PERMISSION,
@@ -34,9 +37,6 @@ from door.auth import (
     festival_by_id,
     issue_token,
 )
-from door import checkin as checkin_service
-from door import lists
-from door.admission import festival_day
 from door.errors import ApiRefusal, CheckInError
 from festival.editions import requested_edition
 from festival.models import FestivalPage
@@ -165,9 +165,7 @@ def _scan(auth, festival, data: dict, *, offline: bool = False) -> dict:
 
 
 def scan_answer(auth: DoorAuth, festival: FestivalPage, body: bytes) -> tuple[int, dict]:
-    """The scan API's answer to a request body, as (HTTP status, JSON payload); raises ApiRefusal.
-
-    """
+    """The scan API's answer to a request body, as (HTTP status, JSON payload); raises ApiRefusal."""
     data = parse_json(body, MAX_SCAN_BODY)
     try:
         return 200, _scan(auth, festival, data)

@@ -23,7 +23,9 @@ from ticketing.services import badges
 
 def organisers_only(view):
     """Signed-out visitors go to the door's sign-in page; staff without the badge permission get 403."""
-    return login_required(permission_required(MANAGE_BADGES_PERMISSION, raise_exception=True)(view), login_url="door:login")
+    return login_required(
+        permission_required(MANAGE_BADGES_PERMISSION, raise_exception=True)(view), login_url="door:login"
+    )
 
 
 RECENT_PRINT_JOBS = 10

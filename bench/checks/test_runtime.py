@@ -25,6 +25,18 @@ def test_loading_the_app_sets_its_long_lived_objects_aside_from_the_garbage_coll
     assert out.stdout.split("\n")[0] == "True True (10000, 50, 100) True"
 
 
+def test_loading_the_door_s_pool_sets_its_long_lived_objects_aside_too():
+    script = (
+        "import gc, door.wsgi as w; "
+        "import sys; print(callable(w.application), gc.get_freeze_count() > 100_000, gc.get_threshold(), "
+        "'door.checkin' in sys.modules, 'festival.wsgi' in sys.modules)"  # the door's pool, not the site's
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "festival.settings.test"}
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+
+    assert out.stdout.split("\n")[0] == "True True (10000, 50, 100) True False"
+
+
 def test_gunicorn_picks_its_c_parser_under_its_default_settings():
     # The pinned gunicorn_h1c is installed and new enough: gunicorn's "auto" picks it.
     assert Config().http_parser == "auto"

@@ -13,8 +13,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ticketing.models import CheckIn
 from door.checkin import check_in
+from ticketing.models import CheckIn
 
 pytestmark = pytest.mark.django_db
 

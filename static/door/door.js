@@ -18,6 +18,8 @@
     not_valid_today: "warn", unknown_code: "unknown", error: "stop",
   };
   var REQUEST_TIMEOUT_MS = 4000;
+  // The door list's verdict letters (door/lists.py) that turn a ticket away on any day; "v" admits.
+  var LIST_REFUSALS = { c: "cancelled", u: "unpaid" };
 
   /* ---------- small helpers ---------- */
   function normalise(raw) { return String(raw || "").slice(0, 200).replace(/\s+/g, "").toUpperCase(); }
@@ -198,10 +200,11 @@
   function decideLocally(body) {
     return sha256hex(body.code).then(function (hash) {
       return idb.get("tickets", hash).then(function (entry) {
+        // Who gets in is the server's rule (door/admission.py): the list carries its verdict on each
+        // ticket, and the days its type admits on. Here only today is checked against those days.
         var day = today(), result;
         if (!entry) result = "unknown_code";
-        else if (entry.s === "c") result = "cancelled";
-        else if (entry.s === "u") result = "unpaid";
+        else if (LIST_REFUSALS[entry.s]) result = LIST_REFUSALS[entry.s];
         else if ((entry.d || []).indexOf(day) === -1) result = "not_valid_today";
         else if (entry.in === day) result = "already_checked_in";
         else result = "admitted";

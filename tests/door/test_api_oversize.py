@@ -16,8 +16,8 @@ from django.core.servers.basehttp import ThreadedWSGIServer
 from django.test.testcases import QuietWSGIRequestHandler
 from django.urls import reverse
 
-from door.views import MAX_SCAN_BODY, MAX_SYNC_BODY
 from door.application import DoorApplication
+from door.views import MAX_SCAN_BODY, MAX_SYNC_BODY
 from ticketing.models import CheckIn
 
 from .test_wsgi import application, call  # noqa: F401  (the door's WSGI application, as gunicorn calls it)

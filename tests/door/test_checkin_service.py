@@ -6,11 +6,11 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from ticketing.models import CheckIn, Order, Ticket
-from ticketing.services import badges
 from door.checkin import check_in, undo_admission
 from door.errors import CheckInError
 from door.lists import door_counts, door_list, secret_hash
+from ticketing.models import CheckIn, Order, Ticket
+from ticketing.services import badges
 
 from ..ticketing.factories import TicketTypeFactory
 

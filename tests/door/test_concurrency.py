@@ -9,10 +9,10 @@ import pytest
 from django.db import connections
 from django.utils import timezone
 
-from ticketing.models import CheckIn, Ticket
 from door import lookup
 from door.checkin import check_in
 from door.lists import double_admissions
+from ticketing.models import CheckIn, Ticket
 
 from ..guards import constraint_names, slow_inserts, without_constraint
 

@@ -66,7 +66,9 @@ def call(application, method, url, *, body=b"", headers=None):
 def bearer_api_routes() -> set[str]:
     """Every path in door.urls whose view is marked ``bearer_api`` by ``door.views.door_api``."""
     door = next(p for p in get_resolver().url_patterns if getattr(p, "namespace", None) == "door")
-    names = {p.name for p in door.url_patterns if isinstance(p, URLPattern) and getattr(p.callback, "bearer_api", False)}
+    names = {
+        p.name for p in door.url_patterns if isinstance(p, URLPattern) and getattr(p.callback, "bearer_api", False)
+    }
     return {reverse(f"door:{name}") for name in names}
 
 
@@ -161,9 +163,7 @@ def site_application():
         request_finished.connect(close_old_connections)
 
 
-def test_the_site_s_own_application_still_answers_the_api_through_the_full_stack(
-    site_application, make_ticket, token
-):
+def test_the_site_s_own_application_still_answers_the_api_through_the_full_stack(site_application, make_ticket, token):
     ticket = make_ticket(attendee_name="Claudia Jones")
     body = json.dumps({"code": ticket.secret, "door": "Main gate", "nonce": "site-1"}).encode()
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}

@@ -7,13 +7,13 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from wagtail.models import Page, Site
 
+from door.checkin import check_in
 from festival import roles
 from festival.demo import DEMO_PASSWORD
 from festival.models import FestivalPage
 from programme.models import ProgrammeChange, ProgrammePage, SessionPage, SessionSnapshot
 from ticketing.models import Order, Ticket, TicketType
 from ticketing.services import checkout, orders, payments
-from door.checkin import check_in
 
 
 def snapshot():

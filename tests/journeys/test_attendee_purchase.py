@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from django.core import mail
 
+from door import checkin
 from tests.browser import assert_accessible
 from ticketing.models import Order, Ticket
-from door import checkin
 
 from .conftest import read_qr_codes
 

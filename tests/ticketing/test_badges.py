@@ -11,10 +11,10 @@ import pytest
 import zxingcpp
 from django.conf import settings
 
+from ticketing.codes import looks_like_secret
 from ticketing.models import RetiredSecret, Ticket
 from ticketing.services import badges
 from ticketing.services.badges import BadgeError, Layout
-from ticketing.codes import looks_like_secret
 
 from .factories import TicketFactory, TicketTypeFactory
 

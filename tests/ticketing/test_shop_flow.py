@@ -455,8 +455,8 @@ def refund_in_stripe_dashboard(stripe_emulator, order, amount=None):
 def test_a_whole_refund_made_in_stripe_refunds_the_tickets_and_the_door_refuses_them(
     client, festival, standard, live_site, pay, stripe_emulator
 ):
-    from tests.ticketing.factories import UserFactory
     from door.checkin import check_in
+    from tests.ticketing.factories import UserFactory
 
     _, order = place(client, festival, standard, 2, donation="5")
     pay(order)
