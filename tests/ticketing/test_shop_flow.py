@@ -8,6 +8,7 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
+from door.checkin import check_in
 from ticketing import codes
 from ticketing.models import Order, Ticket, TicketType
 from ticketing.services import payments, refunds
@@ -455,7 +456,6 @@ def refund_in_stripe_dashboard(stripe_emulator, order, amount=None):
 def test_a_whole_refund_made_in_stripe_refunds_the_tickets_and_the_door_refuses_them(
     client, festival, standard, live_site, pay, stripe_emulator
 ):
-    from door.checkin import check_in
     from tests.ticketing.factories import UserFactory
 
     _, order = place(client, festival, standard, 2, donation="5")
