@@ -41,13 +41,14 @@ CLIENT_THREADS = int(os.environ.get("BENCH_CLIENTS", "16"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))  # rushes, with the shop reset between them
 
 SEED = """
-from datetime import date
+from datetime import date, timedelta
 from festival.demo import seed_site, upsert_child
 from festival.models import FestivalPage
 from ticketing.models import TicketType
 home = seed_site()
 festival = upsert_child(home, FestivalPage, slug="2026", title="Festival of Resistance 2026",
-    start_date=date(2026, 10, 16), end_date=date(2026, 10, 18), venue_name="Hall", status="on_sale")
+    start_date=date.today() + timedelta(days=30), end_date=date.today() + timedelta(days=32), venue_name="Hall",
+    status="on_sale")  # ahead of the clock, whenever the bench runs: an edition that is over sells nothing
 TicketType.objects.update_or_create(festival=festival, name="Weekend", defaults={"price": 3500, "capacity": %d})
 TicketType.objects.update_or_create(festival=festival, name="Warm-up", defaults={"price": 1000, "capacity": 1000})
 print(TicketType.objects.get(name="Weekend").pk, TicketType.objects.get(name="Warm-up").pk)

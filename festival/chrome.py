@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.functional import SimpleLazyObject
+from wagtail.models import Site
 
 from festival import site_cache
+from festival.models import FestivalSettings
 
 DEFAULT_NAME = "Festival of Resistance"
 
@@ -33,10 +35,6 @@ class Chrome:
 
 
 def _build(request) -> Chrome:
-    from wagtail.models import Site
-
-    from festival.models import FestivalSettings
-
     site = Site.find_for_request(request)
     if site is None:
         return Chrome(DEFAULT_NAME, "#b0172b", "#f5c518", "", (), ())

@@ -1,5 +1,6 @@
 """The site shell: the home page, one page per festival edition, plain pages, settings."""
 
+import re
 import zoneinfo
 from datetime import datetime, timedelta
 
@@ -164,8 +165,6 @@ class FestivalSettings(BaseSiteSetting):
 
     def clean(self):
         super().clean()
-        import re
-
         for field in ("primary_colour", "accent_colour"):
             if not re.fullmatch(r"#[0-9a-fA-F]{6}", getattr(self, field) or ""):
                 raise ValidationError({field: _("Use a six-digit hex colour such as #b0172b.")})

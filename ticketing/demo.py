@@ -8,6 +8,7 @@ from django.test import override_settings
 from django.utils.formats import date_format
 
 from festival.models import FestivalPage
+from stripe_emulator import EmulatorServer
 from ticketing.models import Order, TicketType, Voucher
 from ticketing.services import capacity, checkout, orders, payments
 
@@ -105,8 +106,6 @@ def seed_vouchers(festival: FestivalPage, types: dict[str, TicketType]) -> None:
 
 
 def seed_orders(festival: FestivalPage, types: dict[str, TicketType]) -> None:
-    from stripe_emulator import EmulatorServer
-
     if not Order.objects.filter(festival=festival, buyer_email=DEMO_SPEAKER_EMAIL).exists():
         checkout.place_order(
             festival=festival,

@@ -4,6 +4,7 @@ import re
 from decimal import Decimal
 
 from django import forms
+from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
 from ticketing.models import TicketType
@@ -102,14 +103,41 @@ class NameField(forms.CharField):
         return name
 
 
-class ShopForm(forms.Form):
+class ShopFormRenderer(TemplatesSetting):
+    """Renders the shop's fields with the project's templates: ``{{ field.as_field_group }}`` gives the
+    label (and "optional"), hint, input or select, and error, linked by ``aria-describedby``."""
+
+    field_template_name = "ticketing/forms/field.html"
+
+
+class ShopFormBase(forms.Form):
+    """A form of the shop's pages; its error summary is ``ticketing/forms/error_summary.html``.
+
+    A field's ``autocomplete`` and ``inputmode`` are its widget's attributes."""
+
+    default_renderer = ShopFormRenderer
+
+
+def _text(**attrs) -> forms.TextInput:
+    return forms.TextInput(attrs=attrs)
+
+
+def _email() -> forms.EmailInput:
+    return forms.EmailInput(attrs={"autocomplete": "email"})
+
+
+class ShopForm(ShopFormBase):
     """Step one: who is buying, how many of each type, donation and voucher."""
 
-    buyer_name = NameField(label=_("Your name"), max_length=200)
-    buyer_email = forms.EmailField(label=_("Your email"), help_text=_("We send your tickets here."))
+    buyer_name = NameField(label=_("Your name"), max_length=200, widget=_text(autocomplete="name"))
+    buyer_email = forms.EmailField(label=_("Your email"), help_text=_("We send your tickets here."), widget=_email())
     region_group = forms.ChoiceField(label=_("Region group"), choices=REGION_GROUPS, required=False)
-    donation = PoundsField(label=_("Add a donation"), help_text=_("In pounds, like 5 or 12.50. Every penny helps."))
-    voucher = forms.CharField(label=_("Voucher code"), max_length=40, required=False)
+    donation = PoundsField(
+        label=_("Add a donation"),
+        help_text=_("In pounds, like 5 or 12.50. Every penny helps."),
+        widget=_text(inputmode="decimal"),
+    )
+    voucher = forms.CharField(label=_("Voucher code"), max_length=40, required=False, widget=_text(autocomplete="off"))
 
     def __init__(self, *args, ticket_types: list[TicketType], **kwargs):
         super().__init__(*args, **kwargs)
@@ -150,7 +178,7 @@ class ShopForm(forms.Form):
         ]
 
 
-class AttendeesForm(forms.Form):
+class AttendeesForm(ShopFormBase):
     """Step two: a name for every ticket, the first prefilled from the buyer."""
 
     def __init__(self, *args, labels: list[str], **kwargs):
@@ -159,6 +187,7 @@ class AttendeesForm(forms.Form):
             self.fields[f"attendee_{index}"] = NameField(
                 label=_("Name on ticket %(n)s (%(type)s)") % {"n": index + 1, "type": label},
                 max_length=200,
+                widget=_text(autocomplete="off"),
                 error_messages={"required": _("Give a name for this attendee.")},
             )
 
@@ -166,9 +195,9 @@ class AttendeesForm(forms.Form):
         return [self.cleaned_data[name] for name in self.fields]
 
 
-class WaitingListForm(forms.Form):
-    name = NameField(label=_("Your name"), max_length=200)
-    email = forms.EmailField(label=_("Your email"))
+class WaitingListForm(ShopFormBase):
+    name = NameField(label=_("Your name"), max_length=200, widget=_text(autocomplete="name"))
+    email = forms.EmailField(label=_("Your email"), widget=_email())
     quantity = forms.IntegerField(label=_("How many tickets you need"), min_value=1, max_value=4, initial=1)
 
 

@@ -197,7 +197,7 @@ if REDIS_URL:
         raise ImproperlyConfigured(f"REDIS_URL is malformed: expected redis://host:port/db, got {REDIS_URL!r}")
     CACHES = {
         "default": {
-            "BACKEND": "festival.cache.RedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "festival",
         }

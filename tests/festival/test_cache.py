@@ -1,61 +1,62 @@
-"""The production cache backend, against the real Redis the machine runs (REDIS_URL in production)."""
+"""The cache REDIS_URL configures (production's), against the real Redis the machine runs."""
 
-import os
-import threading
+import json
+import subprocess
+import sys
 import uuid
 
-import pytest
+from tests.festival.test_settings import ROOT, clean_environ
 
-from festival.cache import RedisCache
+REDIS = "redis://127.0.0.1:6379/5"
 
-REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+# Stores, reads, counts and forgets through django.core.cache, from eight threads at once as
+# gunicorn's threads would, and says which backend the settings chose.
+SCRIPT = """
+import json, os, threading
+import django
+django.setup()
+from django.conf import settings
+from django.core.cache import cache
+run = os.environ["CACHE_TEST_RUN"]  # keys of this run only: other runs may share the database
+edition, generation = f"{run}-edition", f"{run}-generation"
+cache.set(edition, {"slug": "2026", "title": "Festival of Resistance"}, 60)
+cache.set(generation, 7)
+many = cache.get_many([generation, edition, f"{run}-missing"])
+many = {key.removeprefix(run + "-"): value for key, value in many.items()}
+counted = cache.incr(generation)
+added = cache.add(generation, 1)
+cache.delete(edition)
+gone = cache.get(edition, "gone")
+errors = []
+def work(n):
+    for i in range(50):
+        cache.set(f"{run}-thread-{n}", i)
+        if cache.get(f"{run}-thread-{n}") != i:
+            errors.append([n, i])
+threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+cache.delete_many([generation, *(f"{run}-thread-{n}" for n in range(8))])
+print(json.dumps({"backend": settings.CACHES["default"]["BACKEND"], "many": many, "counted": counted,
+                  "added": added, "gone": gone, "errors": errors}))
+"""
 
 
-@pytest.fixture
-def redis_cache():
-    backend = RedisCache(REDIS, {"KEY_PREFIX": f"test-{uuid.uuid4().hex}"})
-    yield backend
-    backend.clear()
+def test_redis_url_gives_djangos_redis_cache_which_stores_reads_and_counts_from_many_threads():
+    env = clean_environ("REDIS_URL", "DATABASE_URL")
+    env.update(DJANGO_SETTINGS_MODULE="festival.settings.dev", REDIS_URL=REDIS, PYTHONPATH=str(ROOT))
+    env["CACHE_TEST_RUN"] = uuid.uuid4().hex
 
+    result = subprocess.run([sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True)
 
-def test_it_stores_reads_and_counts_like_djangos_redis_cache(redis_cache):
-    redis_cache.set("edition", {"slug": "2026", "title": "Festival of Resistance"}, 60)
-    redis_cache.set("generation", 7)
-
-    assert redis_cache.get("edition") == {"slug": "2026", "title": "Festival of Resistance"}
-    assert redis_cache.get_many(["generation", "edition", "missing"]) == {
-        "generation": 7,
-        "edition": {"slug": "2026", "title": "Festival of Resistance"},
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "backend": "django.core.cache.backends.redis.RedisCache",
+        "many": {"generation": 7, "edition": {"slug": "2026", "title": "Festival of Resistance"}},
+        "counted": 8,
+        "added": False,
+        "gone": "gone",
+        "errors": [],
     }
-    assert redis_cache.incr("generation") == 8
-    assert redis_cache.add("generation", 1) is False
-    redis_cache.delete("edition")
-    assert redis_cache.get("edition", "gone") == "gone"
-
-
-def test_one_redis_client_serves_every_call(redis_cache):
-    client = redis_cache._cache.get_client(write=True)
-
-    redis_cache.set("a", 1)
-    redis_cache.get("a")
-
-    assert redis_cache._cache.get_client(write=False) is client
-    assert redis_cache._cache.get_client("a", write=True) is client
-
-
-def test_threads_sharing_the_client_each_read_their_own_values(redis_cache):
-    errors = []
-
-    def work(n):
-        for i in range(50):
-            redis_cache.set(f"thread-{n}", i)
-            if redis_cache.get(f"thread-{n}") != i:
-                errors.append((n, i))
-
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []

@@ -94,3 +94,10 @@ class TestPageTreeRules(WagtailPageTestCase):
 
     def test_standard_page_cannot_hold_an_edition(self):
         self.assertCanNotCreateAt(StandardPage, FestivalPage)
+
+
+def test_healthz_answers_once_the_database_has_answered(client, db, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        response = client.get("/healthz")
+
+    assert (response.status_code, response.json()) == (200, {"ok": True})

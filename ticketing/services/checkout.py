@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from functools import cache
 
 from django.conf import settings
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -127,17 +125,9 @@ def open_checkout(*, order: Order, quote: orders.Quote, expires_at: datetime) ->
     except stripe_gateway.PaymentProviderError as exc:
         log.warning("checkout for %s failed: %s %s", order.code, exc.code, exc.message)
         raise ShopError("payment_unavailable")
-    with connection.cursor() as cursor:
-        cursor.execute(_remember_session_sql(), [session.id, session.url, order.pk])
+    Order.objects.filter(pk=order.pk).update(stripe_checkout_session_id=session.id, stripe_checkout_url=session.url)
     order.stripe_checkout_session_id = session.id
     order.stripe_checkout_url = session.url
-
-
-@cache
-def _remember_session_sql() -> str:
-    """The order's Checkout Session, written once: every order in a sales rush runs it."""
-    table = connection.ops.quote_name(Order._meta.db_table)
-    return f"UPDATE {table} SET stripe_checkout_session_id = %s, stripe_checkout_url = %s WHERE id = %s"  # noqa: S608
 
 
 def _absolute(path: str) -> str:

@@ -17,7 +17,6 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from festival import rows
 from festival.models import FestivalPage
 from ticketing import codes, stripe_gateway
 from ticketing.models import Order, Ticket, TicketType, Voucher, WaitingListEntry
@@ -229,7 +228,7 @@ def _hold(*, code, fields, quote, names, region_group, counts, offer, now) -> Or
         if quote.voucher:
             _use_voucher(quote.voucher)
         order = Order(code=code, **fields)
-        rows.insert(order)
+        order.save(force_insert=True)
         tickets = []
         prices = iter(quote.unit_prices)
         name_iter = iter(names)
@@ -246,7 +245,7 @@ def _hold(*, code, fields, quote, names, region_group, counts, offer, now) -> Or
                         price=next(prices),
                     )
                 )
-        rows.insert(*tickets)
+        Ticket.objects.bulk_create(tickets)
         # Last, so the hot row of the ticket type stays locked only until the commit; a sold-out
         # answer rolls the order and tickets back with it.
         reserve(counts)

@@ -1,8 +1,9 @@
-"""Template helpers for the shop: money, what is left, and whether an edition is selling."""
+"""Template helpers for the shop: money, what is left, and whether an edition is selling.
+
+Form fields and error summaries are templates (``ticketing/forms/``), rendered through
+``ticketing.forms.ShopFormRenderer``."""
 
 from django import template
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -53,79 +54,3 @@ def availability(ticket_type, now) -> str:
     if left <= LOW:
         return ngettext("Only %(n)s left", "Only %(n)s left", left) % {"n": left}
     return ngettext("%(n)s left", "%(n)s left", left) % {"n": left}
-
-
-@register.simple_tag
-def select_options(field) -> str:
-    """A choice field's <option>s, the bound or initial value selected."""
-    value = field.value()
-    current = "" if value is None else str(value)
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        ((choice, " selected" if str(choice) == current else "", label) for choice, label in field.field.choices),
-    )
-
-
-@register.simple_tag
-def field(bound, type="text", autocomplete="", inputmode="") -> str:  # noqa: A002 - the input's attribute
-    """A form field as the shop lays it out: label (and "optional"), hint, input or select, and its error.
-
-    Written in Python, not an included template: the sold-out answer to a sales rush renders
-    several of these, and an include cost about ten times as much.
-    """
-    id_ = bound.id_for_label
-    errors, help_text, required = bound.errors, bound.help_text, bound.field.required
-    described = " ".join(part for part, shown in ((f"{id_}-hint", help_text), (f"{id_}-error", errors)) if shown)
-    if getattr(bound.field, "choices", None):
-        control = format_html(
-            '<select name="{}" id="{}"{}>{}</select>',
-            bound.html_name,
-            id_,
-            format_html(' aria-invalid="true" aria-describedby="{}-error"', id_) if errors else "",
-            select_options(bound),
-        )
-    else:
-        value = bound.value()
-        control = format_html(
-            '<input type="{}" name="{}" id="{}" value="{}"{}{}{}{}{}>',
-            type or "text",
-            bound.html_name,
-            id_,
-            "" if value is None else value,
-            format_html(' autocomplete="{}"', autocomplete) if autocomplete else "",
-            format_html(' inputmode="{}"', inputmode) if inputmode else "",
-            mark_safe(" required") if required else "",
-            mark_safe(' aria-invalid="true"') if errors else "",
-            format_html(' aria-describedby="{}"', described) if described else "",
-        )
-    return format_html(
-        '<div class="field">\n  <label for="{}">{}{}</label>\n  {}{}\n  {}</div>',
-        id_,
-        bound.label,
-        mark_safe(' <span class="optional">(optional)</span>') if not required else "",
-        format_html('<p class="hint" id="{}-hint">{}</p>\n  ', id_, help_text) if help_text else "",
-        control,
-        format_html('<p class="field-error" id="{}-error"><span aria-hidden="true">⚠ </span>{}</p>\n', id_, errors[0])
-        if errors
-        else "",
-    )
-
-
-@register.simple_tag
-def form_errors(form) -> str:
-    """The summary of a form's errors at its top, each field's linked to the field; nothing when there are none."""
-    if not form.errors:
-        return ""
-    general = format_html_join("", "<li>{}</li>", ((error,) for error in form.non_field_errors()))
-    per_field = format_html_join(
-        "",
-        '<li><a href="#{}">{}: {}</a></li>',
-        ((bound.id_for_label, bound.label, error) for bound in form for error in bound.errors),
-    )
-    return format_html(
-        '<div class="error-summary" role="alert" tabindex="-1">\n  <h2>{}</h2>\n  <ul>\n    {}{}\n  </ul>\n</div>',
-        _("Please check the form"),
-        general,
-        per_field,
-    )

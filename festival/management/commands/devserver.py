@@ -8,6 +8,7 @@ import sys
 import time
 
 from django.conf import settings
+from django.core.management import get_commands
 from django.core.management.base import BaseCommand
 
 
@@ -43,8 +44,6 @@ class Command(BaseCommand):
         parser.add_argument("--port", default="8000")
 
     def handle(self, *args, host, port, **options):
-        from django.core.management import get_commands
-
         available = get_commands()
         env = child_environment(host=host, port=port)
         processes = []

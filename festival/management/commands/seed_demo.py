@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.module_loading import import_string
 
+from festival.demo import DEMO_PASSWORD, DEMO_USERS
+
 # Each app adds its seeder here, in the order they build on each other. A seeder takes
 # a shared dict (``home``, ``festival`` and whatever earlier seeders put in it).
 SEEDERS = [
@@ -40,8 +42,6 @@ class Command(BaseCommand):
             for dotted in SEEDERS:
                 import_string(dotted)(context)
                 self.stdout.write(f"seeded {dotted.rsplit('.', 2)[0]}")
-        from festival.demo import DEMO_PASSWORD, DEMO_USERS
-
         festival = context["festival"]
         self.stdout.write(self.style.SUCCESS("Demo festival ready."))
         self.stdout.write(

@@ -4,6 +4,7 @@ import contextlib
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.urls import reverse
 
 from stripe_emulator import EmulatorServer
 
@@ -18,8 +19,6 @@ class Command(BaseCommand):
         parser.add_argument("--sweep-interval", type=float, default=5.0, help="Seconds between expiry sweeps.")
 
     def handle(self, *args, host, port, webhook_url, sweep_interval, **options):
-        from django.urls import reverse
-
         webhook_url = webhook_url or settings.SITE_URL + reverse("ticketing:stripe_webhook")
         server = EmulatorServer(
             host=host,
