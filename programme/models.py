@@ -1,10 +1,10 @@
 """Stages, tracks and formats (snippets), the programme page and its session pages."""
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -14,12 +14,20 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.images import get_image_model
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from programme import clashes
 from programme.caching import cached_response
-from speakers.models import SpeakerPage
-from speakers.privacy import hidden_from, visible_from
+from programme.filters import Filters, parse_filters
+from programme.grid import Schedule, lay_out
+from programme.listing import ListedPerson, ListedSession
+from speakers.models import SPEAKER_CARD_PHOTO, SpeakerPage
+from speakers.privacy import hidden_from, links_to_visible, visible_from
+
+TIME_ORDER = ("start", "stage__sort_order", "stage__name", "pk")
 
 
 class Stage(models.Model):
@@ -90,6 +98,84 @@ class SessionFormat(models.Model):
         return self.name
 
 
+class SessionPageQuerySet(PageQuerySet):
+    """Sessions as the programme, its exports and the clash checks ask for them."""
+
+    def in_programme(self, programme):
+        """The programme's live sessions, without those behind a view restriction of their own."""
+        return visible_from(self.live().child_of(programme), programme)
+
+    def timed(self):
+        return self.filter(start__isnull=False, end__isnull=False)
+
+    def matching(self, filters: Filters, *, tz):
+        """The sessions ``filters`` ask for; a day runs from midnight to midnight in ``tz``."""
+        queryset = self
+        if filters.day:
+            day_start = datetime.combine(filters.day, datetime.min.time(), tzinfo=tz)
+            queryset = queryset.filter(start__gte=day_start, start__lt=day_start + timedelta(days=1))
+        if filters.track:
+            queryset = queryset.filter(track__slug=filters.track)
+        if filters.format:
+            queryset = queryset.filter(session_format__slug=filters.format)
+        for feature in filters.access:
+            queryset = queryset.filter(**{feature: True})
+        return queryset
+
+    def with_speaker(self, speaker):
+        return self.filter(pk__in=SessionSpeaker.objects.filter(speaker=speaker).values("page_id"))
+
+    def going_ahead_during(self, session):
+        """Other live sessions, not cancelled, that overlap ``session``'s time, earliest first."""
+        return (
+            self.live()
+            .filter(cancelled=False, start__lt=session.end, end__gt=session.start)
+            .exclude(pk=session.pk)
+            .order_by("start", "pk")
+        )
+
+    def listed(self, *, request, full_urls: bool = False) -> list[ListedSession]:
+        """These sessions, in this queryset's order, as ``ListedSession`` values: two queries (three with
+        ``full_urls``) however many sessions and speakers there are.
+
+        Addresses are Wagtail's for ``request``: absolute with ``full_urls`` (sessions and speakers, for
+        exports), else as ``get_url`` gives them (sessions only: cards do not link their speakers).
+        """
+        pages = list(self.select_related("stage", "track", "session_format"))
+        if not pages:
+            return []
+        links = (
+            SessionSpeaker.objects.shown()
+            .filter(page_id__in=[page.pk for page in pages])
+            .order_by("sort_order", "pk")
+            .values_list("page_id", "speaker_id", "speaker__guid", "speaker__title", "role", "speaker__short_bio")
+        )
+        links = list(links)
+        speaker_urls = {}
+        if full_urls:
+            speakers = SpeakerPage.objects.filter(pk__in={link[1] for link in links}).only("url_path")
+            speaker_urls = {speaker.pk: speaker.get_full_url(request) for speaker in speakers}
+        people: dict[int, list[ListedPerson]] = {}
+        for page_id, speaker_id, guid, name, role, short_bio in links:
+            person = ListedPerson(speaker_id, guid, name, role, short_bio, speaker_urls.get(speaker_id))
+            people.setdefault(page_id, []).append(person)
+        return [
+            ListedSession.from_page(
+                page,
+                url=page.get_full_url(request) if full_urls else page.get_url(request),
+                people=tuple(people.get(page.pk, ())),
+            )
+            for page in pages
+        ]
+
+
+class SessionSpeakerQuerySet(models.QuerySet):
+    def shown(self):
+        """Links that may be shown wherever their session is: to live speakers (a draft speaker's page
+        would 404) whose page is not private to whoever sees the session."""
+        return links_to_visible(self.filter(speaker__live=True), linked="speaker", listed_on="page")
+
+
 class ProgrammePage(RoutablePageMixin, Page):
     """An edition's programme: the grid, the filters, the changes page and the exports."""
 
@@ -137,29 +223,20 @@ class ProgrammePage(RoutablePageMixin, Page):
 
     @path("")
     def grid(self, request):
-        from programme.schedule import parse_filters, schedule_for
-
         # Laid out here rather than in get_context, which every view of the page (now, my, changes) calls.
         filters = parse_filters(request.GET, festival=self.festival)
         return self.render(
             request,
-            context_overrides={"filters": filters, "schedule": schedule_for(self, filters=filters, request=request)},
+            context_overrides={"filters": filters, "schedule": self.schedule(filters=filters, request=request)},
         )
 
     @path("now/")
     def now_and_next(self, request):
-        from programme.schedule import now_and_next
-
         return self.render(
             request,
             template="programme/now_and_next.html",
-            context_overrides={"now_next": now_and_next(self, at=timezone.now())},
+            context_overrides={"now_next": self.sessions_around(timezone.now(), request=request)},
         )
-
-    def public_changes(self):
-        """The changes log, without those of sessions now behind a view restriction of their own."""
-        private = hidden_from(SessionPage.objects.child_of(self), self).values("pk")
-        return self.changes.exclude(session__in=private).select_related("session")
 
     @path("changes/")
     def changes_page(self, request):
@@ -171,13 +248,43 @@ class ProgrammePage(RoutablePageMixin, Page):
 
     @path("my/")
     def my_programme(self, request):
-        from programme.schedule import listed_sessions
+        sessions = SessionPage.objects.in_programme(self).timed().order_by(*TIME_ORDER).listed(request=request)
+        return self.render(request, template="programme/my_programme.html", context_overrides={"sessions": sessions})
 
-        return self.render(
-            request,
-            template="programme/my_programme.html",
-            context_overrides={"sessions": listed_sessions(self, request=request)},
+    def schedule(self, *, filters: Filters | None = None, request=None) -> Schedule:
+        """The programme laid out by day and stage; unknown track or format filters are dropped.
+
+        Session links are for ``request``'s site, as ``Page.get_url`` gives them.
+        """
+        tracks, formats = list(Track.objects.all()), list(SessionFormat.objects.all())
+        filters = (filters or Filters()).known(
+            tracks={track.slug for track in tracks}, formats={fmt.slug for fmt in formats}
         )
+        festival = self.festival
+        sessions = (
+            SessionPage.objects.in_programme(self)
+            .timed()
+            .matching(filters, tz=festival.tz)
+            .order_by(*TIME_ORDER)
+            .listed(request=request)
+        )
+        return lay_out(festival, sessions, tracks=tracks, formats=formats, filters=filters)
+
+    def sessions_around(self, at: datetime, *, horizon: timedelta = timedelta(hours=2), request=None) -> dict:
+        """Sessions on at ``at``, and those starting within ``horizon`` (or the next few if nothing is on soon)."""
+        base = SessionPage.objects.in_programme(self).filter(cancelled=False)
+        order = ("start", "stage__sort_order", "pk")
+        on_now = base.filter(start__lte=at, end__gt=at).order_by(*order).listed(request=request)
+        upcoming = base.filter(start__gt=at).order_by(*order)
+        coming_up = upcoming.filter(start__lte=at + horizon).listed(request=request)
+        if not coming_up:
+            coming_up = upcoming[:6].listed(request=request)
+        return {"at": at, "on_now": on_now, "coming_up": coming_up}
+
+    def public_changes(self):
+        """The changes log, without those of sessions now behind a view restriction of their own."""
+        private = hidden_from(SessionPage.objects.child_of(self), self).values("pk")
+        return self.changes.exclude(session__in=private).select_related("session")
 
     @cached_property
     def festival(self):
@@ -236,6 +343,8 @@ class SessionPage(Page):
         _("cancelled"), default=False, help_text=_("A cancelled session stays on the programme, marked as cancelled.")
     )
     guid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+
+    objects = PageManager.from_queryset(SessionPageQuerySet)()
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
@@ -296,9 +405,7 @@ class SessionPage(Page):
         error, so a view such as a workflow approval answers 403, not 500). A scheduled revision that is due
         and clashes is not published: it is unscheduled with a warning (see ``publish_or_unschedule``).
         """
-        from programme.clashes import publish_or_unschedule
-
-        return publish_or_unschedule(
+        return clashes.publish_or_unschedule(
             revision, publish=lambda: super(SessionPage, self).publish(revision, *args, **kwargs)
         )
 
@@ -312,19 +419,69 @@ class SessionPage(Page):
         checked, except while a revision (a draft) is saved.
         """
         super().clean()
-        from programme.clashes import check_session
-
         publishing = getattr(self, "_publishing", None)
         if publishing is None:
             publishing = self.live and not getattr(self, "_saving_draft", False)
-        check_session(self, clashes=publishing)
+        clashes.check_session(self, clashes=publishing)
 
     def get_context(self, request, *args, programme=None, **kwargs):
-        from programme.schedule import session_detail
-
+        """Adds the session's programme (read here unless routing found it), its edition, its speakers
+        with their photos (``people``) and whether it has moved."""
         context = super().get_context(request, *args, **kwargs)
-        context.update(session_detail(self, programme=programme, preview=getattr(request, "is_preview", False)))
+        if programme is None:
+            parent = self.get_parent() if self.path else getattr(self, "_parent_for_clean", None)
+            programme = parent.specific if parent is not None else None
+        try:
+            moved = bool(self.pk) and self.snapshot.moved
+        except SessionSnapshot.DoesNotExist:
+            moved = False
+        context.update(
+            programme=programme,
+            festival=programme.festival if isinstance(programme, ProgrammePage) else None,
+            people=self.people(preview=getattr(request, "is_preview", False)),
+            moved=moved,
+        )
         return context
+
+    def people(self, *, preview: bool = False) -> list[tuple]:
+        """(link, speaker) pairs shown on the page, with photos and renditions loaded: two queries.
+
+        A preview's speaker list lives in memory, not yet in the database."""
+        renditions = get_image_model().get_rendition_model().objects.filter(filter_spec=SPEAKER_CARD_PHOTO)
+        if preview or not self.pk:
+            links = [link for link in self.speaker_links.all() if link.speaker_id]
+            speakers = SpeakerPage.objects.filter(pk__in=[link.speaker_id for link in links]).select_related("photo")
+            speakers = speakers.prefetch_related(
+                Prefetch("photo__renditions", queryset=renditions, to_attr="prefetched_renditions")
+            )
+            by_pk = {speaker.pk: speaker for speaker in speakers}
+            return [(link, by_pk[link.speaker_id]) for link in links if link.speaker_id in by_pk]
+        links = (
+            SessionSpeaker.objects.shown()
+            .filter(page=self)
+            .select_related("speaker", "speaker__photo")
+            .prefetch_related(
+                Prefetch("speaker__photo__renditions", queryset=renditions, to_attr="prefetched_renditions")
+            )
+            .order_by("sort_order", "pk")
+        )
+        return [(link, link.speaker) for link in links]
+
+    def stage_clash(self) -> "SessionPage | None":
+        """The first live session going ahead on this session's stage while it is on, or None."""
+        if not self.stage_id:
+            return None
+        return SessionPage.objects.going_ahead_during(self).filter(stage_id=self.stage_id).first()
+
+    def speaker_clash(self, speaker_ids) -> "SessionSpeaker | None":
+        """The first booking of one of ``speaker_ids`` on a live session going ahead while this one is on."""
+        during = SessionPage.objects.going_ahead_during(self)
+        return (
+            SessionSpeaker.objects.filter(speaker_id__in=speaker_ids, page__in=during)
+            .select_related("page", "speaker")
+            .order_by("page__start", "pk")
+            .first()
+        )
 
     @property
     def speaker_names(self) -> str:
@@ -359,6 +516,8 @@ class SessionSpeaker(Orderable):
         SpeakerPage, verbose_name=_("speaker"), on_delete=models.CASCADE, related_name="session_links"
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.SPEAKER)
+
+    objects = SessionSpeakerQuerySet.as_manager()
 
     panels = [FieldPanel("speaker"), FieldPanel("role")]
 

@@ -1,4 +1,4 @@
-"""The programme's template tags: schema.org Event JSON-LD, session cards, and a speaker's sessions."""
+"""The programme's template tags: schema.org Event JSON-LD and a speaker's sessions (cards are templates)."""
 
 import json
 
@@ -6,8 +6,8 @@ from django import template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from programme import cards
-from programme.schedule import ListedSession, Slot, sessions_for_speaker
+from programme.models import SessionPage
+from speakers.privacy import visible_from
 
 register = template.Library()
 
@@ -96,23 +96,8 @@ def session_jsonld(context, session, festival, people, moved=False):
 
 
 @register.simple_tag(takes_context=True)
-def session_cards(context, entries, show_day=False):
-    """The cards (see programme.cards) for grid slots, listed sessions or session pages, in the current time zone."""
-    request = context.get("request")
-    entries = [
-        entry if isinstance(entry, ListedSession | Slot) else ListedSession.from_page(entry, url=entry.get_url(request))
-        for entry in entries
-    ]
-    return cards.session_cards(entries, tz=timezone.get_current_timezone(), show_day=show_day)
-
-
-@register.simple_tag
-def star_button(session):
-    return cards.star_button(session)
-
-
-@register.simple_tag
-def speaker_sessions(speaker):
-    """The live sessions ``speaker`` is on, in time order: a speaker's page lists them through the
-    programme, which builds on speakers (not the reverse)."""
-    return sessions_for_speaker(speaker)
+def speaker_sessions(context, speaker):
+    """The live sessions ``speaker`` is on, in time order, as their cards show them: a speaker's page
+    lists them through the programme, which builds on speakers (not the reverse)."""
+    queryset = visible_from(SessionPage.objects.live().with_speaker(speaker), speaker)
+    return queryset.filter(start__isnull=False).order_by("start", "pk").listed(request=context.get("request"))
