@@ -52,31 +52,3 @@ class ListedSession:
     track: Any
     session_format: Any
     people: tuple[ListedPerson, ...] = ()
-
-    @classmethod
-    def from_page(cls, page, *, url: str, people: tuple[ListedPerson, ...]) -> "ListedSession":
-        """The values of a session page (with its stage, track and format loaded)."""
-        return cls(
-            pk=page.pk,
-            guid=page.guid,
-            title=page.title,
-            slug=page.slug,
-            url=url,
-            start=page.start,
-            end=page.end,
-            summary=page.summary,
-            description=page.description,
-            language=page.language,
-            bsl=page.bsl,
-            captions=page.captions,
-            step_free=page.step_free,
-            may_be_recorded=page.may_be_recorded,
-            livestream_url=page.livestream_url,
-            recording_url=page.recording_url,
-            cancelled=page.cancelled,
-            last_published_at=page.last_published_at,
-            stage=page.stage if page.stage_id else None,
-            track=page.track if page.track_id else None,
-            session_format=page.session_format if page.session_format_id else None,
-            people=people,
-        )

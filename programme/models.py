@@ -7,12 +7,14 @@ from django.db import models
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.encoding import iri_to_uri
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.coreutils import WAGTAIL_APPEND_SLASH
 from wagtail.fields import RichTextField
 from wagtail.images import get_image_model
 from wagtail.models import Orderable, Page, PageManager
@@ -122,8 +124,12 @@ class SessionPageQuerySet(PageQuerySet):
             queryset = queryset.filter(**{feature: True})
         return queryset
 
-    def with_speaker(self, speaker):
-        return self.filter(pk__in=SessionSpeaker.objects.filter(speaker=speaker).values("page_id"))
+    def of_speaker(self, speaker):
+        """The live sessions ``speaker`` is on that have a start, in any programme (but not those
+        behind a restriction the speaker's page is not behind too), in time order."""
+        on = SessionSpeaker.objects.filter(speaker=speaker).values("page_id")
+        queryset = self.live().filter(pk__in=on, start__isnull=False)
+        return visible_from(queryset, speaker).order_by("start", "pk")
 
     def going_ahead_during(self, session):
         """Other live sessions, not cancelled, that overlap ``session``'s time, earliest first."""
@@ -135,38 +141,87 @@ class SessionPageQuerySet(PageQuerySet):
         )
 
     def listed(self, *, request, full_urls: bool = False) -> list[ListedSession]:
-        """These sessions, in this queryset's order, as ``ListedSession`` values: two queries (three with
-        ``full_urls``) however many sessions and speakers there are.
+        """These sessions, in this queryset's order, as ``ListedSession`` values, in two queries however many
+        sessions and speakers there are.
 
-        Addresses are Wagtail's for ``request``: absolute with ``full_urls`` (sessions and speakers, for
-        exports), else as ``get_url`` gives them (sessions only: cards do not link their speakers).
+        Addresses are for ``request``'s site: absolute with ``full_urls`` (sessions and speakers, for
+        exports), else as ``Page.get_url`` gives them (sessions only: cards do not link their speakers).
         """
-        pages = list(self.select_related("stage", "track", "session_format"))
-        if not pages:
+        rows = list(self.values(*_LISTED_FIELDS))
+        if not rows:
             return []
-        links = (
+        links = list(
             SessionSpeaker.objects.shown()
-            .filter(page_id__in=[page.pk for page in pages])
+            .filter(page_id__in=[row["pk"] for row in rows])
             .order_by("sort_order", "pk")
-            .values_list("page_id", "speaker_id", "speaker__guid", "speaker__title", "role", "speaker__short_bio")
+            .values_list(*_LISTED_SPEAKER_FIELDS)
         )
-        links = list(links)
-        speaker_urls = {}
-        if full_urls:
-            speakers = SpeakerPage.objects.filter(pk__in={link[1] for link in links}).only("url_path")
-            speaker_urls = {speaker.pk: speaker.get_full_url(request) for speaker in speakers}
+        url_paths = [row["url_path"] for row in rows] + ([link[-1] for link in links] if full_urls else [])
+        urls = child_urls(url_paths, request=request, full=full_urls)
         people: dict[int, list[ListedPerson]] = {}
-        for page_id, speaker_id, guid, name, role, short_bio in links:
-            person = ListedPerson(speaker_id, guid, name, role, short_bio, speaker_urls.get(speaker_id))
+        for page_id, speaker_id, guid, name, role, short_bio, url_path in links:
+            url = urls[url_path] if full_urls else None
+            person = ListedPerson(speaker_id, guid, name, role, short_bio, url)
             people.setdefault(page_id, []).append(person)
-        return [
-            ListedSession.from_page(
-                page,
-                url=page.get_full_url(request) if full_urls else page.get_url(request),
-                people=tuple(people.get(page.pk, ())),
-            )
-            for page in pages
-        ]
+        snippets: dict[tuple, models.Model] = {}
+        return [_listed_session(row, urls, people, snippets) for row in rows]
+
+
+_LISTED_FIELDS = (
+    *("pk", "guid", "title", "slug", "url_path", "start", "end", "summary", "description", "language"),
+    *("bsl", "captions", "step_free", "may_be_recorded", "livestream_url", "recording_url", "cancelled"),
+    "last_published_at",
+    *("stage_id", "stage__name", "stage__slug", "stage__guid", "stage__capacity", "stage__sort_order"),
+    *("track_id", "track__name", "track__slug", "track__colour", "track__sort_order"),
+    *("session_format_id", "session_format__name", "session_format__slug"),
+)
+_LISTED_SPEAKER_FIELDS = (
+    *("page_id", "speaker_id", "speaker__guid", "speaker__title", "role", "speaker__short_bio"),
+    "speaker__url_path",
+)
+_SNIPPET_FIELDS = {
+    "stage": ("name", "slug", "guid", "capacity", "sort_order"),
+    "track": ("name", "slug", "colour", "sort_order"),
+    "session_format": ("name", "slug"),
+}
+
+
+def child_urls(url_paths: list[str], *, request, full: bool) -> dict[str, str]:
+    """The addresses, for ``request``'s site, of the pages at ``url_paths``: each its parent's (Wagtail's
+    ``get_url``, or ``get_full_url`` with ``full``) followed by its slug, as Wagtail routes a page.
+
+    Asking Wagtail for each of hundreds of pages would mean a page object for each, which costs more
+    than the programme page's whole time budget; parents are few (one programme, one speaker index).
+    Slugs may be Unicode: an address must be a URI.
+    """
+    bases = {}
+    for parent_path in {_parent_url_path(url_path) for url_path in url_paths}:
+        parent = Page(url_path=parent_path)
+        bases[parent_path] = (parent.get_full_url(request) if full else parent.get_url(request)) or ""
+    urls = {}
+    for url_path in url_paths:
+        parent_path = _parent_url_path(url_path)
+        url = bases[parent_path].rstrip("/") + "/" + iri_to_uri(url_path[len(parent_path) :].rstrip("/"))
+        urls[url_path] = f"{url}/" if WAGTAIL_APPEND_SLASH else url
+    return urls
+
+
+def _parent_url_path(url_path: str) -> str:
+    return url_path.rstrip("/").rsplit("/", 1)[0] + "/"
+
+
+def _listed_session(row: dict, urls: dict, people: dict, snippets: dict) -> ListedSession:
+    """A ``ListedSession`` from a row of ``_LISTED_FIELDS``, its address among ``urls`` and its people among
+    ``people``; ``snippets`` keeps one stage, track and format object per primary key across the rows."""
+    related = {}
+    for name, model in (("stage", Stage), ("track", Track), ("session_format", SessionFormat)):
+        pk = row.pop(f"{name}_id")
+        values = {field: row.pop(f"{name}__{field}") for field in _SNIPPET_FIELDS[name]}
+        if pk is not None and (name, pk) not in snippets:
+            snippets[name, pk] = model(pk=pk, **values)
+        related[name] = snippets.get((name, pk))
+    url = urls[row.pop("url_path")]
+    return ListedSession(url=url, people=tuple(people.get(row["pk"], ())), **row, **related)
 
 
 class SessionSpeakerQuerySet(models.QuerySet):

@@ -64,7 +64,7 @@ def _render(request, page, name: str) -> HttpResponse:
         if name in ("schedule.json", "schedule.xml"):
             schedule = build_schedule(
                 programme=page,
-                sessions=_listed(SessionPage.objects.in_programme(page).timed().order_by(*TIME_ORDER), request),
+                sessions=_whole_programme(page, request),
                 programme_url=page.get_full_url(request),
             )
             if name == "schedule.json":
@@ -76,20 +76,19 @@ def _render(request, page, name: str) -> HttpResponse:
             return response
         if name == "starred.ics":
             ids = parse_ids(request.GET.get("sessions", ""))
-            sessions = _listed(_among(page, ids, seen_from=page), request)
+            sessions = _among(page, ids, seen_from=page).listed(request=request, full_urls=True)
             title = f"{festival.title}: my programme"
             return _ical(calendar_for(festival=festival, sessions=sessions, name=title), "my-programme.ics")
-        sessions = _listed(SessionPage.objects.in_programme(page).timed().order_by(*TIME_ORDER), request)
+        sessions = _whole_programme(page, request)
         return _ical(
             calendar_for(festival=festival, sessions=sessions, name=festival.title), f"{festival.slug}-programme.ics"
         )
     festival = _festival_of(page)
     if isinstance(page, SessionPage):
         programme = ProgrammePage.objects.ancestor_of(page).first()
-        sessions = _listed(_among(programme, [page.pk], seen_from=page), request)
+        sessions = _among(programme, [page.pk], seen_from=page).listed(request=request, full_urls=True)
     else:
-        speaker_sessions = visible_from(SessionPage.objects.live().with_speaker(page), page)
-        sessions = _listed(speaker_sessions.filter(start__isnull=False).order_by("start", "pk"), request)
+        sessions = SessionPage.objects.of_speaker(page).listed(request=request, full_urls=True)
     return _ical(calendar_for(festival=festival, sessions=sessions, name=page.title), f"{page.slug}.ics")
 
 
@@ -102,7 +101,8 @@ def _among(programme, ids: list[int], *, seen_from):
     return visible_from(queryset, seen_from).order_by("start", "pk")
 
 
-def _listed(queryset, request):
+def _whole_programme(programme, request):
+    queryset = SessionPage.objects.in_programme(programme).timed().order_by(*TIME_ORDER)
     return queryset.listed(request=request, full_urls=True)
 
 

@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from programme.models import SessionPage
-from speakers.privacy import visible_from
 
 register = template.Library()
 
@@ -99,5 +98,4 @@ def session_jsonld(context, session, festival, people, moved=False):
 def speaker_sessions(context, speaker):
     """The live sessions ``speaker`` is on, in time order, as their cards show them: a speaker's page
     lists them through the programme, which builds on speakers (not the reverse)."""
-    queryset = visible_from(SessionPage.objects.live().with_speaker(speaker), speaker)
-    return queryset.filter(start__isnull=False).order_by("start", "pk").listed(request=context.get("request"))
+    return SessionPage.objects.of_speaker(speaker).listed(request=context.get("request"))
