@@ -1,4 +1,4 @@
-"""The programme's template tags: schema.org Event JSON-LD and a speaker's sessions (cards are templates)."""
+"""The programme's template tags: schema.org Event JSON-LD, session cards, and a speaker's sessions."""
 
 import json
 
@@ -6,6 +6,7 @@ from django import template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from programme import cards
 from programme.models import SessionPage
 
 register = template.Library()
@@ -92,6 +93,17 @@ def session_jsonld(context, session, festival, people, moved=False):
     if session.livestream_url:
         data["location"] = [data["location"], {"@type": "VirtualLocation", "url": session.livestream_url}]
     return _script(data)
+
+
+@register.simple_tag
+def session_cards(entries, show_day=False):
+    """The cards (see programme.cards) for grid slots or listed sessions, in the current time zone."""
+    return cards.session_cards(entries, tz=timezone.get_current_timezone(), show_day=show_day)
+
+
+@register.simple_tag
+def star_button(session):
+    return cards.star_button(session)
 
 
 @register.simple_tag(takes_context=True)
