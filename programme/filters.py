@@ -5,15 +5,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from django.utils.translation import gettext_lazy as _
-
 from festival.models import FestivalPage
 
-ACCESS_FEATURES = {
-    "bsl": _("BSL interpretation"),
-    "captions": _("Live captions"),
-    "step_free": _("Step-free access"),
-}
+ACCESS_FEATURES = ("bsl", "captions", "step_free")  # SessionPage's access fields
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
 
 

@@ -1,4 +1,5 @@
-"""Stages, tracks and formats (snippets), the programme page and its session pages."""
+"""The programme page and its session pages, with the queries they and the exports use (snippets are in
+``programme.snippets``, the read model of a session in ``programme.listing``)."""
 
 import uuid
 from datetime import datetime, timedelta
@@ -7,97 +8,28 @@ from django.db import models
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
-from django.utils.encoding import iri_to_uri
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.coreutils import WAGTAIL_APPEND_SLASH
 from wagtail.fields import RichTextField
 from wagtail.images import get_image_model
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from programme import clashes
+from programme import clashes, listing
 from programme.caching import cached_response
 from programme.filters import Filters, parse_filters
 from programme.grid import Schedule, lay_out
-from programme.listing import ListedPerson, ListedSession
+from programme.listing import ListedSession
+from programme.snippets import SessionFormat, Stage, Track
 from speakers.models import SPEAKER_CARD_PHOTO, SpeakerPage
 from speakers.privacy import hidden_from, links_to_visible, visible_from
 
 TIME_ORDER = ("start", "stage__sort_order", "stage__name", "pk")
-
-
-class Stage(models.Model):
-    """A room or stage at the venue; a session happens on one."""
-
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=False)
-    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
-    accessibility_notes = models.TextField(
-        _("accessibility notes"), blank=True, help_text=_("Step-free route, hearing loop, seating, quiet space.")
-    )
-    guid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
-    sort_order = models.PositiveIntegerField(null=True, blank=True, editable=False)
-
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("capacity"), FieldPanel("accessibility_notes")]
-    sort_order_field = "sort_order"
-
-    class Meta:
-        ordering = ["sort_order", "name"]
-        verbose_name = _("stage")
-
-    def __str__(self):
-        return self.name
-
-
-class Track(models.Model):
-    """A theme that runs through the programme, such as climate or housing."""
-
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=False)
-    colour = models.CharField(
-        _("colour"),
-        max_length=7,
-        default="#1a1a1a",
-        help_text=_("A six-digit hex colour dark enough for white text on it."),
-    )
-    sort_order = models.PositiveIntegerField(null=True, blank=True, editable=False)
-
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("colour")]
-    sort_order_field = "sort_order"
-
-    class Meta:
-        ordering = ["sort_order", "name"]
-        verbose_name = _("track")
-        constraints = [
-            models.CheckConstraint(condition=Q(colour__regex=r"^#[0-9a-fA-F]{6}$"), name="track_colour_is_hex"),
-        ]
-
-    def __str__(self):
-        return self.name
-
-
-class SessionFormat(models.Model):
-    """What kind of session it is: talk, panel, workshop, film, assembly, social."""
-
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=False)
-    sort_order = models.PositiveIntegerField(null=True, blank=True, editable=False)
-
-    panels = [FieldPanel("name"), FieldPanel("slug")]
-    sort_order_field = "sort_order"
-
-    class Meta:
-        ordering = ["sort_order", "name"]
-        verbose_name = _("session format")
-
-    def __str__(self):
-        return self.name
 
 
 class SessionPageQuerySet(PageQuerySet):
@@ -147,81 +79,16 @@ class SessionPageQuerySet(PageQuerySet):
         Addresses are for ``request``'s site: absolute with ``full_urls`` (sessions and speakers, for
         exports), else as ``Page.get_url`` gives them (sessions only: cards do not link their speakers).
         """
-        rows = list(self.values(*_LISTED_FIELDS))
+        rows = list(self.values(*listing.SESSION_FIELDS))
         if not rows:
             return []
-        links = list(
+        links = (
             SessionSpeaker.objects.shown()
             .filter(page_id__in=[row["pk"] for row in rows])
             .order_by("sort_order", "pk")
-            .values_list(*_LISTED_SPEAKER_FIELDS)
+            .values_list(*listing.SPEAKER_FIELDS)
         )
-        url_paths = [row["url_path"] for row in rows] + ([link[-1] for link in links] if full_urls else [])
-        urls = child_urls(url_paths, request=request, full=full_urls)
-        people: dict[int, list[ListedPerson]] = {}
-        for page_id, speaker_id, guid, name, role, short_bio, url_path in links:
-            url = urls[url_path] if full_urls else None
-            person = ListedPerson(speaker_id, guid, name, role, short_bio, url)
-            people.setdefault(page_id, []).append(person)
-        snippets: dict[tuple, models.Model] = {}
-        return [_listed_session(row, urls, people, snippets) for row in rows]
-
-
-_LISTED_FIELDS = (
-    *("pk", "guid", "title", "slug", "url_path", "start", "end", "summary", "description", "language"),
-    *("bsl", "captions", "step_free", "may_be_recorded", "livestream_url", "recording_url", "cancelled"),
-    "last_published_at",
-    *("stage_id", "stage__name", "stage__slug", "stage__guid", "stage__capacity", "stage__sort_order"),
-    *("track_id", "track__name", "track__slug", "track__colour", "track__sort_order"),
-    *("session_format_id", "session_format__name", "session_format__slug"),
-)
-_LISTED_SPEAKER_FIELDS = (
-    *("page_id", "speaker_id", "speaker__guid", "speaker__title", "role", "speaker__short_bio"),
-    "speaker__url_path",
-)
-_SNIPPET_FIELDS = {
-    "stage": ("name", "slug", "guid", "capacity", "sort_order"),
-    "track": ("name", "slug", "colour", "sort_order"),
-    "session_format": ("name", "slug"),
-}
-
-
-def child_urls(url_paths: list[str], *, request, full: bool) -> dict[str, str]:
-    """The addresses, for ``request``'s site, of the pages at ``url_paths``: each its parent's (Wagtail's
-    ``get_url``, or ``get_full_url`` with ``full``) followed by its slug, as Wagtail routes a page.
-
-    Asking Wagtail for each of hundreds of pages would mean a page object for each, which costs more
-    than the programme page's whole time budget; parents are few (one programme, one speaker index).
-    Slugs may be Unicode: an address must be a URI.
-    """
-    bases = {}
-    for parent_path in {_parent_url_path(url_path) for url_path in url_paths}:
-        parent = Page(url_path=parent_path)
-        bases[parent_path] = (parent.get_full_url(request) if full else parent.get_url(request)) or ""
-    urls = {}
-    for url_path in url_paths:
-        parent_path = _parent_url_path(url_path)
-        url = bases[parent_path].rstrip("/") + "/" + iri_to_uri(url_path[len(parent_path) :].rstrip("/"))
-        urls[url_path] = f"{url}/" if WAGTAIL_APPEND_SLASH else url
-    return urls
-
-
-def _parent_url_path(url_path: str) -> str:
-    return url_path.rstrip("/").rsplit("/", 1)[0] + "/"
-
-
-def _listed_session(row: dict, urls: dict, people: dict, snippets: dict) -> ListedSession:
-    """A ``ListedSession`` from a row of ``_LISTED_FIELDS``, its address among ``urls`` and its people among
-    ``people``; ``snippets`` keeps one stage, track and format object per primary key across the rows."""
-    related = {}
-    for name, model in (("stage", Stage), ("track", Track), ("session_format", SessionFormat)):
-        pk = row.pop(f"{name}_id")
-        values = {field: row.pop(f"{name}__{field}") for field in _SNIPPET_FIELDS[name]}
-        if pk is not None and (name, pk) not in snippets:
-            snippets[name, pk] = model(pk=pk, **values)
-        related[name] = snippets.get((name, pk))
-    url = urls[row.pop("url_path")]
-    return ListedSession(url=url, people=tuple(people.get(row["pk"], ())), **row, **related)
+        return listing.from_rows(rows, list(links), request=request, full_urls=full_urls)
 
 
 class SessionSpeakerQuerySet(models.QuerySet):
@@ -550,12 +417,6 @@ class SessionPage(Page):
             return ""
         names = dict(visible_from(SpeakerPage.objects.live().filter(pk__in=ids), self).values_list("pk", "title"))
         return " ".join(names[pk] for pk in ids if pk in names)
-
-    @property
-    def duration(self) -> timedelta | None:
-        if self.start and self.end:
-            return self.end - self.start
-        return None
 
 
 class SessionSpeaker(Orderable):
