@@ -1,7 +1,7 @@
 """The session card, built in Python: the programme grid and "my programme" show every session.
 
-Rendered as a template, the cards of a 300-session programme took about three times as long as the
-rest of the page (with the cached template loader), and the page missed its time budget. One
+Rendered from a template (with the cached template loader), the cards of a 300-session programme made
+the page about three times slower, far past its time budget. One
 function is the single source of the card's markup; templates call it through the ``session_cards``
 tag, once per list rather than once per card. Every value is escaped before it joins the markup.
 """

@@ -17,13 +17,13 @@ from programme.snippets import SessionFormat, Stage, Track
 
 @dataclass(frozen=True, slots=True)
 class ListedPerson:
-    """A live speaker on a listed session; ``url`` is absolute, or None unless the listing asked for it."""
+    """A live speaker on a listed session. ``guid``, ``short_bio`` and ``url`` (absolute) are read for exports only."""
 
     pk: int
-    guid: uuid.UUID
     name: str
     role: str
-    short_bio: str
+    guid: uuid.UUID | None = None
+    short_bio: str = ""
     url: str | None = None
 
 
@@ -32,63 +32,105 @@ class ListedSession:
     """A session as cards and exports give it, with its address for the request it was read for.
 
     ``stage``, ``track`` and ``session_format`` are the snippets (None when the session has none);
-    ``people`` are its live speakers, in order. ``description`` is the rich text as stored.
+    ``people`` are its live speakers, in order. The fields after ``people`` are read for exports only
+    (a card shows none of them, and the programme lists hundreds of cards); ``description`` is the rich
+    text as stored.
     """
 
     pk: int
-    guid: uuid.UUID
     title: str
     slug: str
     url: str
     start: datetime
     end: datetime | None
-    summary: str
-    description: str
-    language: str
     bsl: bool
     captions: bool
     step_free: bool
-    may_be_recorded: bool
-    livestream_url: str
-    recording_url: str
     cancelled: bool
-    last_published_at: datetime | None
     stage: Stage | None
     track: Track | None
     session_format: SessionFormat | None
     people: tuple[ListedPerson, ...] = ()
+    guid: uuid.UUID | None = None
+    summary: str = ""
+    description: str = ""
+    language: str = ""
+    may_be_recorded: bool = True
+    livestream_url: str = ""
+    recording_url: str = ""
+    last_published_at: datetime | None = None
 
 
-SESSION_FIELDS = (
-    *("pk", "guid", "title", "slug", "url_path", "start", "end", "summary", "description", "language"),
-    *("bsl", "captions", "step_free", "may_be_recorded", "livestream_url", "recording_url", "cancelled"),
-    "last_published_at",
+CARD_FIELDS = (
+    *("pk", "title", "slug", "url_path", "start", "end", "bsl", "captions", "step_free", "cancelled"),
     *("stage_id", "stage__name", "stage__slug", "stage__guid", "stage__capacity", "stage__sort_order"),
     *("track_id", "track__name", "track__slug", "track__colour", "track__sort_order"),
     *("session_format_id", "session_format__name", "session_format__slug"),
 )
-SPEAKER_FIELDS = (
-    *("page_id", "speaker_id", "speaker__guid", "speaker__title", "role", "speaker__short_bio"),
-    "speaker__url_path",
+EXPORT_FIELDS = (
+    *("guid", "summary", "description", "language", "may_be_recorded", "livestream_url", "recording_url"),
+    "last_published_at",
 )
-_SNIPPET_FIELDS = {
-    "stage": ("name", "slug", "guid", "capacity", "sort_order"),
-    "track": ("name", "slug", "colour", "sort_order"),
-    "session_format": ("name", "slug"),
-}
+CARD_SPEAKER_FIELDS = ("page_id", "speaker_id", "speaker__title", "role")
+EXPORT_SPEAKER_FIELDS = (*CARD_SPEAKER_FIELDS, "speaker__guid", "speaker__short_bio", "speaker__url_path")
 
 
-def from_rows(rows: list[dict], links: list[tuple], *, request, full_urls: bool) -> list[ListedSession]:
-    """``ListedSession`` values from session rows (``SESSION_FIELDS``) and their shown speaker links
-    (``SPEAKER_FIELDS``, in order), with addresses for ``request``'s site (see ``listed``)."""
-    url_paths = [row["url_path"] for row in rows] + ([link[-1] for link in links] if full_urls else [])
-    urls = child_urls(url_paths, request=request, full=full_urls)
+def from_rows(rows: list[dict], links: list[tuple], *, request, for_export: bool) -> list[ListedSession]:
+    """``ListedSession`` values from session rows (``CARD_FIELDS``, and ``EXPORT_FIELDS`` ``for_export``) and
+    their shown speaker links (``CARD_SPEAKER_FIELDS`` or ``EXPORT_SPEAKER_FIELDS``, in order).
+
+    Addresses are for ``request``'s site: absolute ``for_export`` (sessions' and speakers'), else as
+    ``Page.get_url`` gives them (sessions' only: cards do not link their speakers).
+    """
+    url_paths = [row["url_path"] for row in rows] + ([link[6] for link in links] if for_export else [])
+    urls = child_urls(url_paths, request=request, full=for_export)
     people: dict[int, list[ListedPerson]] = {}
-    for page_id, speaker_id, guid, name, role, short_bio, url_path in links:
-        url = urls[url_path] if full_urls else None
-        people.setdefault(page_id, []).append(ListedPerson(speaker_id, guid, name, role, short_bio, url))
-    snippets: dict[tuple, object] = {}
-    return [_listed_session(row, urls, people, snippets) for row in rows]
+    for link in links:
+        page_id, speaker_id, name, role = link[:4]
+        if for_export:
+            person = ListedPerson(speaker_id, name, role, guid=link[4], short_bio=link[5], url=urls[link[6]])
+        else:
+            person = ListedPerson(speaker_id, name, role)
+        people.setdefault(page_id, []).append(person)
+    snippets = _Snippets()
+    sessions = []
+    for row in rows:
+        extra = {name: row[name] for name in EXPORT_FIELDS} if for_export else {}
+        sessions.append(
+            ListedSession(
+                pk=row["pk"],
+                title=row["title"],
+                slug=row["slug"],
+                url=urls[row["url_path"]],
+                start=row["start"],
+                end=row["end"],
+                bsl=row["bsl"],
+                captions=row["captions"],
+                step_free=row["step_free"],
+                cancelled=row["cancelled"],
+                stage=snippets.get(Stage, row, "stage", ("name", "slug", "guid", "capacity", "sort_order")),
+                track=snippets.get(Track, row, "track", ("name", "slug", "colour", "sort_order")),
+                session_format=snippets.get(SessionFormat, row, "session_format", ("name", "slug")),
+                people=tuple(people.get(row["pk"], ())),
+                **extra,
+            )
+        )
+    return sessions
+
+
+class _Snippets:
+    """One stage, track or format object per primary key across the rows of a listing."""
+
+    def __init__(self):
+        self.seen: dict[tuple, object] = {}
+
+    def get(self, model, row: dict, name: str, fields: tuple[str, ...]):
+        pk = row[f"{name}_id"]
+        if pk is None:
+            return None
+        if (model, pk) not in self.seen:
+            self.seen[model, pk] = model(pk=pk, **{field: row[f"{name}__{field}"] for field in fields})
+        return self.seen[model, pk]
 
 
 def child_urls(url_paths: list[str], *, request, full: bool) -> dict[str, str]:
@@ -100,30 +142,12 @@ def child_urls(url_paths: list[str], *, request, full: bool) -> dict[str, str]:
     Slugs may be Unicode: an address must be a URI.
     """
     bases = {}
-    for parent_path in {_parent_url_path(url_path) for url_path in url_paths}:
-        parent = Page(url_path=parent_path)
-        bases[parent_path] = (parent.get_full_url(request) if full else parent.get_url(request)) or ""
     urls = {}
     for url_path in url_paths:
-        parent_path = _parent_url_path(url_path)
-        url = bases[parent_path].rstrip("/") + "/" + iri_to_uri(url_path[len(parent_path) :].rstrip("/"))
+        parent_path, slug = url_path.rstrip("/").rsplit("/", 1)
+        if parent_path not in bases:
+            parent = Page(url_path=parent_path + "/")
+            bases[parent_path] = ((parent.get_full_url(request) if full else parent.get_url(request)) or "").rstrip("/")
+        url = f"{bases[parent_path]}/{iri_to_uri(slug)}"
         urls[url_path] = f"{url}/" if WAGTAIL_APPEND_SLASH else url
     return urls
-
-
-def _parent_url_path(url_path: str) -> str:
-    return url_path.rstrip("/").rsplit("/", 1)[0] + "/"
-
-
-def _listed_session(row: dict, urls: dict, people: dict, snippets: dict) -> ListedSession:
-    """A ``ListedSession`` from a row of ``SESSION_FIELDS``, its address among ``urls`` and its people among
-    ``people``; ``snippets`` keeps one stage, track and format object per primary key across the rows."""
-    related = {}
-    for name, model in (("stage", Stage), ("track", Track), ("session_format", SessionFormat)):
-        pk = row.pop(f"{name}_id")
-        values = {field: row.pop(f"{name}__{field}") for field in _SNIPPET_FIELDS[name]}
-        if pk is not None and (name, pk) not in snippets:
-            snippets[name, pk] = model(pk=pk, **values)
-        related[name] = snippets.get((name, pk))
-    url = urls[row.pop("url_path")]
-    return ListedSession(url=url, people=tuple(people.get(row["pk"], ())), **row, **related)

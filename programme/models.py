@@ -72,23 +72,20 @@ class SessionPageQuerySet(PageQuerySet):
             .order_by("start", "pk")
         )
 
-    def listed(self, *, request, full_urls: bool = False) -> list[ListedSession]:
-        """These sessions, in this queryset's order, as ``ListedSession`` values, in two queries however many
-        sessions and speakers there are.
-
-        Addresses are for ``request``'s site: absolute with ``full_urls`` (sessions and speakers, for
-        exports), else as ``Page.get_url`` gives them (sessions only: cards do not link their speakers).
-        """
-        rows = list(self.values(*listing.SESSION_FIELDS))
+    def listed(self, *, request, for_export: bool = False) -> list[ListedSession]:
+        """These sessions, in this queryset's order, as ``ListedSession`` values (see ``listing.from_rows``),
+        in two queries however many sessions and speakers there are."""
+        fields = (*listing.CARD_FIELDS, *listing.EXPORT_FIELDS) if for_export else listing.CARD_FIELDS
+        rows = list(self.values(*fields))
         if not rows:
             return []
         links = (
             SessionSpeaker.objects.shown()
             .filter(page_id__in=[row["pk"] for row in rows])
             .order_by("sort_order", "pk")
-            .values_list(*listing.SPEAKER_FIELDS)
+            .values_list(*(listing.EXPORT_SPEAKER_FIELDS if for_export else listing.CARD_SPEAKER_FIELDS))
         )
-        return listing.from_rows(rows, list(links), request=request, full_urls=full_urls)
+        return listing.from_rows(rows, list(links), request=request, for_export=for_export)
 
 
 class SessionSpeakerQuerySet(models.QuerySet):

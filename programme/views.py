@@ -76,7 +76,7 @@ def _render(request, page, name: str) -> HttpResponse:
             return response
         if name == "starred.ics":
             ids = parse_ids(request.GET.get("sessions", ""))
-            sessions = _among(page, ids, seen_from=page).listed(request=request, full_urls=True)
+            sessions = _among(page, ids, seen_from=page).listed(request=request, for_export=True)
             title = f"{festival.title}: my programme"
             return _ical(calendar_for(festival=festival, sessions=sessions, name=title), "my-programme.ics")
         sessions = _whole_programme(page, request)
@@ -86,9 +86,9 @@ def _render(request, page, name: str) -> HttpResponse:
     festival = _festival_of(page)
     if isinstance(page, SessionPage):
         programme = ProgrammePage.objects.ancestor_of(page).first()
-        sessions = _among(programme, [page.pk], seen_from=page).listed(request=request, full_urls=True)
+        sessions = _among(programme, [page.pk], seen_from=page).listed(request=request, for_export=True)
     else:
-        sessions = SessionPage.objects.of_speaker(page).listed(request=request, full_urls=True)
+        sessions = SessionPage.objects.of_speaker(page).listed(request=request, for_export=True)
     return _ical(calendar_for(festival=festival, sessions=sessions, name=page.title), f"{page.slug}.ics")
 
 
@@ -103,7 +103,7 @@ def _among(programme, ids: list[int], *, seen_from):
 
 def _whole_programme(programme, request):
     queryset = SessionPage.objects.in_programme(programme).timed().order_by(*TIME_ORDER)
-    return queryset.listed(request=request, full_urls=True)
+    return queryset.listed(request=request, for_export=True)
 
 
 def _festival_of(page):

@@ -52,7 +52,7 @@ def _room_slug(stage) -> dict:
 def build_schedule(*, programme, sessions: list[ListedSession], programme_url: str) -> dict:
     """The schedule as a dict in the shape of schedule.json; cancelled sessions are left out.
 
-    ``sessions`` are the programme's, listed with absolute addresses; ``programme_url`` is absolute.
+    ``sessions`` are the programme's, listed for export; ``programme_url`` is absolute.
     """
     festival = programme.festival
     tz = festival.tz

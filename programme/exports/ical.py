@@ -19,7 +19,7 @@ def session_uid(session) -> str:
 def calendar_for(*, festival, sessions: list[ListedSession], name: str) -> bytes:
     """An iCalendar file with one event per session, in the festival's time zone; cancelled ones say so.
 
-    ``sessions`` are listed with absolute addresses (``listed(full_urls=True)``).
+    ``sessions`` are listed for export (``listed(for_export=True)``).
     """
     tz = festival.tz
     calendar = icalendar.Calendar()
