@@ -1,5 +1,8 @@
 """Clash checks for a session: times that make sense, inside the festival, no double bookings.
 
+The rules and their messages live here; the session page asks the database (``stage_clash``,
+``speaker_clash``) and calls these from ``clean`` and ``publish``.
+
 A draft may clash (the other session may be about to move); publishing a clash is refused.
 """
 
@@ -53,8 +56,6 @@ def check_session(session, *, clashes: bool = True) -> None:
     """Check a session's times and bookings; raises ValidationError (codes: ends_before_start,
     outside_festival, speaker_twice, and with ``clashes`` against the live programme: stage_clash,
     speaker_clash)."""
-    from programme.models import SessionPage, SessionSpeaker
-
     errors: dict[str, list[ValidationError]] = {}
     speaker_ids = _speaker_ids(session)
     if len(set(speaker_ids)) != len(speaker_ids):
@@ -88,37 +89,24 @@ def check_session(session, *, clashes: bool = True) -> None:
             )
 
     if clashes and not session.cancelled:
-        overlapping = (
-            SessionPage.objects.live()
-            .filter(cancelled=False, start__lt=session.end, end__gt=session.start)
-            .exclude(pk=session.pk)
-            .order_by("start", "pk")
-        )
-        if session.stage_id:
-            other = overlapping.filter(stage_id=session.stage_id).first()
-            if other is not None:
-                errors.setdefault("stage", []).append(
-                    ValidationError(
-                        _("%(stage)s is already booked for “%(other)s” on %(day)s from %(start)s to %(end)s.")
-                        % {"stage": session.stage.name, **_slot(other, tz)},
-                        code="stage_clash",
-                    )
+        other = session.stage_clash()
+        if other is not None:
+            errors.setdefault("stage", []).append(
+                ValidationError(
+                    _("%(stage)s is already booked for “%(other)s” on %(day)s from %(start)s to %(end)s.")
+                    % {"stage": session.stage.name, **_slot(other, tz)},
+                    code="stage_clash",
                 )
-        if speaker_ids:
-            link = (
-                SessionSpeaker.objects.filter(speaker_id__in=speaker_ids, page__in=overlapping)
-                .select_related("page", "speaker")
-                .order_by("page__start", "pk")
-                .first()
             )
-            if link is not None:
-                errors.setdefault("__all__", []).append(
-                    ValidationError(
-                        _("%(speaker)s is already on “%(other)s” on %(day)s from %(start)s to %(end)s.")
-                        % {"speaker": link.speaker.title, **_slot(link.page, tz)},
-                        code="speaker_clash",
-                    )
+        link = session.speaker_clash(speaker_ids) if speaker_ids else None
+        if link is not None:
+            errors.setdefault("__all__", []).append(
+                ValidationError(
+                    _("%(speaker)s is already on “%(other)s” on %(day)s from %(start)s to %(end)s.")
+                    % {"speaker": link.speaker.title, **_slot(link.page, tz)},
+                    code="speaker_clash",
                 )
+            )
     if errors:
         raise ValidationError(errors)
 

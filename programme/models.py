@@ -1,10 +1,11 @@
-"""Stages, tracks and formats (snippets), the programme page and its session pages."""
+"""The programme page and its session pages, with the queries they and the exports use (snippets are in
+``programme.snippets``, the read model of a session in ``programme.listing``)."""
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -14,80 +15,84 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.images import get_image_model
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from programme import clashes, listing
 from programme.caching import cached_response
-from speakers.models import SpeakerPage
-from speakers.privacy import hidden_from, visible_from
+from programme.filters import Filters, parse_filters
+from programme.grid import Schedule, lay_out
+from programme.listing import ListedSession
+from programme.snippets import SessionFormat, Stage, Track
+from speakers.models import SPEAKER_CARD_PHOTO, SpeakerPage
+from speakers.privacy import hidden_from, links_to_visible, visible_from
+
+TIME_ORDER = ("start", "stage__sort_order", "stage__name", "pk")
 
 
-class Stage(models.Model):
-    """A room or stage at the venue; a session happens on one."""
+class SessionPageQuerySet(PageQuerySet):
+    """Sessions as the programme, its exports and the clash checks ask for them."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=False)
-    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
-    accessibility_notes = models.TextField(
-        _("accessibility notes"), blank=True, help_text=_("Step-free route, hearing loop, seating, quiet space.")
-    )
-    guid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
-    sort_order = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    def in_programme(self, programme):
+        """The programme's live sessions, without those behind a view restriction of their own."""
+        return visible_from(self.live().child_of(programme), programme)
 
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("capacity"), FieldPanel("accessibility_notes")]
-    sort_order_field = "sort_order"
+    def timed(self):
+        return self.filter(start__isnull=False, end__isnull=False)
 
-    class Meta:
-        ordering = ["sort_order", "name"]
-        verbose_name = _("stage")
+    def matching(self, filters: Filters, *, tz):
+        """The sessions ``filters`` ask for; a day runs from midnight to midnight in ``tz``."""
+        queryset = self
+        if filters.day:
+            day_start = datetime.combine(filters.day, datetime.min.time(), tzinfo=tz)
+            queryset = queryset.filter(start__gte=day_start, start__lt=day_start + timedelta(days=1))
+        if filters.track:
+            queryset = queryset.filter(track__slug=filters.track)
+        if filters.format:
+            queryset = queryset.filter(session_format__slug=filters.format)
+        for feature in filters.access:
+            queryset = queryset.filter(**{feature: True})
+        return queryset
 
-    def __str__(self):
-        return self.name
+    def of_speaker(self, speaker):
+        """The live sessions ``speaker`` is on that have a start, in any programme (but not those
+        behind a restriction the speaker's page is not behind too), in time order."""
+        on = SessionSpeaker.objects.filter(speaker=speaker).values("page_id")
+        queryset = self.live().filter(pk__in=on, start__isnull=False)
+        return visible_from(queryset, speaker).order_by("start", "pk")
+
+    def going_ahead_during(self, session):
+        """Other live sessions, not cancelled, that overlap ``session``'s time, earliest first."""
+        return (
+            self.live()
+            .filter(cancelled=False, start__lt=session.end, end__gt=session.start)
+            .exclude(pk=session.pk)
+            .order_by("start", "pk")
+        )
+
+    def listed(self, *, request, for_export: bool = False) -> list[ListedSession]:
+        """These sessions, in this queryset's order, as ``ListedSession`` values (see ``listing.from_rows``),
+        in two queries however many sessions and speakers there are."""
+        fields = (*listing.CARD_FIELDS, *listing.EXPORT_FIELDS) if for_export else listing.CARD_FIELDS
+        rows = list(self.values(*fields))
+        if not rows:
+            return []
+        links = (
+            SessionSpeaker.objects.shown()
+            .filter(page_id__in=[row["pk"] for row in rows])
+            .order_by("sort_order", "pk")
+            .values_list(*(listing.EXPORT_SPEAKER_FIELDS if for_export else listing.CARD_SPEAKER_FIELDS))
+        )
+        return listing.from_rows(rows, list(links), request=request, for_export=for_export)
 
 
-class Track(models.Model):
-    """A theme that runs through the programme, such as climate or housing."""
-
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=False)
-    colour = models.CharField(
-        _("colour"),
-        max_length=7,
-        default="#1a1a1a",
-        help_text=_("A six-digit hex colour dark enough for white text on it."),
-    )
-    sort_order = models.PositiveIntegerField(null=True, blank=True, editable=False)
-
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("colour")]
-    sort_order_field = "sort_order"
-
-    class Meta:
-        ordering = ["sort_order", "name"]
-        verbose_name = _("track")
-        constraints = [
-            models.CheckConstraint(condition=Q(colour__regex=r"^#[0-9a-fA-F]{6}$"), name="track_colour_is_hex"),
-        ]
-
-    def __str__(self):
-        return self.name
-
-
-class SessionFormat(models.Model):
-    """What kind of session it is: talk, panel, workshop, film, assembly, social."""
-
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=False)
-    sort_order = models.PositiveIntegerField(null=True, blank=True, editable=False)
-
-    panels = [FieldPanel("name"), FieldPanel("slug")]
-    sort_order_field = "sort_order"
-
-    class Meta:
-        ordering = ["sort_order", "name"]
-        verbose_name = _("session format")
-
-    def __str__(self):
-        return self.name
+class SessionSpeakerQuerySet(models.QuerySet):
+    def shown(self):
+        """Links that may be shown wherever their session is: to live speakers (a draft speaker's page
+        would 404) whose page is not private to whoever sees the session."""
+        return links_to_visible(self.filter(speaker__live=True), linked="speaker", listed_on="page")
 
 
 class ProgrammePage(RoutablePageMixin, Page):
@@ -137,29 +142,20 @@ class ProgrammePage(RoutablePageMixin, Page):
 
     @path("")
     def grid(self, request):
-        from programme.schedule import parse_filters, schedule_for
-
         # Laid out here rather than in get_context, which every view of the page (now, my, changes) calls.
         filters = parse_filters(request.GET, festival=self.festival)
         return self.render(
             request,
-            context_overrides={"filters": filters, "schedule": schedule_for(self, filters=filters, request=request)},
+            context_overrides={"filters": filters, "schedule": self.schedule(filters=filters, request=request)},
         )
 
     @path("now/")
     def now_and_next(self, request):
-        from programme.schedule import now_and_next
-
         return self.render(
             request,
             template="programme/now_and_next.html",
-            context_overrides={"now_next": now_and_next(self, at=timezone.now())},
+            context_overrides={"now_next": self.sessions_around(timezone.now(), request=request)},
         )
-
-    def public_changes(self):
-        """The changes log, without those of sessions now behind a view restriction of their own."""
-        private = hidden_from(SessionPage.objects.child_of(self), self).values("pk")
-        return self.changes.exclude(session__in=private).select_related("session")
 
     @path("changes/")
     def changes_page(self, request):
@@ -171,13 +167,43 @@ class ProgrammePage(RoutablePageMixin, Page):
 
     @path("my/")
     def my_programme(self, request):
-        from programme.schedule import listed_sessions
+        sessions = SessionPage.objects.in_programme(self).timed().order_by(*TIME_ORDER).listed(request=request)
+        return self.render(request, template="programme/my_programme.html", context_overrides={"sessions": sessions})
 
-        return self.render(
-            request,
-            template="programme/my_programme.html",
-            context_overrides={"sessions": listed_sessions(self, request=request)},
+    def schedule(self, *, filters: Filters | None = None, request=None) -> Schedule:
+        """The programme laid out by day and stage; unknown track or format filters are dropped.
+
+        Session links are for ``request``'s site, as ``Page.get_url`` gives them.
+        """
+        tracks, formats = list(Track.objects.all()), list(SessionFormat.objects.all())
+        filters = (filters or Filters()).known(
+            tracks={track.slug for track in tracks}, formats={fmt.slug for fmt in formats}
         )
+        festival = self.festival
+        sessions = (
+            SessionPage.objects.in_programme(self)
+            .timed()
+            .matching(filters, tz=festival.tz)
+            .order_by(*TIME_ORDER)
+            .listed(request=request)
+        )
+        return lay_out(festival, sessions, tracks=tracks, formats=formats, filters=filters)
+
+    def sessions_around(self, at: datetime, *, horizon: timedelta = timedelta(hours=2), request=None) -> dict:
+        """Sessions on at ``at``, and those starting within ``horizon`` (or the next few if nothing is on soon)."""
+        base = SessionPage.objects.in_programme(self).filter(cancelled=False)
+        order = ("start", "stage__sort_order", "pk")
+        on_now = base.filter(start__lte=at, end__gt=at).order_by(*order).listed(request=request)
+        upcoming = base.filter(start__gt=at).order_by(*order)
+        coming_up = upcoming.filter(start__lte=at + horizon).listed(request=request)
+        if not coming_up:
+            coming_up = upcoming[:6].listed(request=request)
+        return {"at": at, "on_now": on_now, "coming_up": coming_up}
+
+    def public_changes(self):
+        """The changes log, without those of sessions now behind a view restriction of their own."""
+        private = hidden_from(SessionPage.objects.child_of(self), self).values("pk")
+        return self.changes.exclude(session__in=private).select_related("session")
 
     @cached_property
     def festival(self):
@@ -236,6 +262,8 @@ class SessionPage(Page):
         _("cancelled"), default=False, help_text=_("A cancelled session stays on the programme, marked as cancelled.")
     )
     guid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+
+    objects = PageManager.from_queryset(SessionPageQuerySet)()
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
@@ -296,9 +324,7 @@ class SessionPage(Page):
         error, so a view such as a workflow approval answers 403, not 500). A scheduled revision that is due
         and clashes is not published: it is unscheduled with a warning (see ``publish_or_unschedule``).
         """
-        from programme.clashes import publish_or_unschedule
-
-        return publish_or_unschedule(
+        return clashes.publish_or_unschedule(
             revision, publish=lambda: super(SessionPage, self).publish(revision, *args, **kwargs)
         )
 
@@ -312,19 +338,69 @@ class SessionPage(Page):
         checked, except while a revision (a draft) is saved.
         """
         super().clean()
-        from programme.clashes import check_session
-
         publishing = getattr(self, "_publishing", None)
         if publishing is None:
             publishing = self.live and not getattr(self, "_saving_draft", False)
-        check_session(self, clashes=publishing)
+        clashes.check_session(self, clashes=publishing)
 
     def get_context(self, request, *args, programme=None, **kwargs):
-        from programme.schedule import session_detail
-
+        """Adds the session's programme (read here unless routing found it), its edition, its speakers
+        with their photos (``people``) and whether it has moved."""
         context = super().get_context(request, *args, **kwargs)
-        context.update(session_detail(self, programme=programme, preview=getattr(request, "is_preview", False)))
+        if programme is None:
+            parent = self.get_parent() if self.path else getattr(self, "_parent_for_clean", None)
+            programme = parent.specific if parent is not None else None
+        try:
+            moved = bool(self.pk) and self.snapshot.moved
+        except SessionSnapshot.DoesNotExist:
+            moved = False
+        context.update(
+            programme=programme,
+            festival=programme.festival if isinstance(programme, ProgrammePage) else None,
+            people=self.people(preview=getattr(request, "is_preview", False)),
+            moved=moved,
+        )
         return context
+
+    def people(self, *, preview: bool = False) -> list[tuple]:
+        """(link, speaker) pairs shown on the page, with photos and renditions loaded: two queries.
+
+        A preview's speaker list lives in memory, not yet in the database."""
+        renditions = get_image_model().get_rendition_model().objects.filter(filter_spec=SPEAKER_CARD_PHOTO)
+        if preview or not self.pk:
+            links = [link for link in self.speaker_links.all() if link.speaker_id]
+            speakers = SpeakerPage.objects.filter(pk__in=[link.speaker_id for link in links]).select_related("photo")
+            speakers = speakers.prefetch_related(
+                Prefetch("photo__renditions", queryset=renditions, to_attr="prefetched_renditions")
+            )
+            by_pk = {speaker.pk: speaker for speaker in speakers}
+            return [(link, by_pk[link.speaker_id]) for link in links if link.speaker_id in by_pk]
+        links = (
+            SessionSpeaker.objects.shown()
+            .filter(page=self)
+            .select_related("speaker", "speaker__photo")
+            .prefetch_related(
+                Prefetch("speaker__photo__renditions", queryset=renditions, to_attr="prefetched_renditions")
+            )
+            .order_by("sort_order", "pk")
+        )
+        return [(link, link.speaker) for link in links]
+
+    def stage_clash(self) -> "SessionPage | None":
+        """The first live session going ahead on this session's stage while it is on, or None."""
+        if not self.stage_id:
+            return None
+        return SessionPage.objects.going_ahead_during(self).filter(stage_id=self.stage_id).first()
+
+    def speaker_clash(self, speaker_ids) -> "SessionSpeaker | None":
+        """The first booking of one of ``speaker_ids`` on a live session going ahead while this one is on."""
+        during = SessionPage.objects.going_ahead_during(self)
+        return (
+            SessionSpeaker.objects.filter(speaker_id__in=speaker_ids, page__in=during)
+            .select_related("page", "speaker")
+            .order_by("page__start", "pk")
+            .first()
+        )
 
     @property
     def speaker_names(self) -> str:
@@ -338,12 +414,6 @@ class SessionPage(Page):
             return ""
         names = dict(visible_from(SpeakerPage.objects.live().filter(pk__in=ids), self).values_list("pk", "title"))
         return " ".join(names[pk] for pk in ids if pk in names)
-
-    @property
-    def duration(self) -> timedelta | None:
-        if self.start and self.end:
-            return self.end - self.start
-        return None
 
 
 class SessionSpeaker(Orderable):
@@ -359,6 +429,8 @@ class SessionSpeaker(Orderable):
         SpeakerPage, verbose_name=_("speaker"), on_delete=models.CASCADE, related_name="session_links"
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.SPEAKER)
+
+    objects = SessionSpeakerQuerySet.as_manager()
 
     panels = [FieldPanel("speaker"), FieldPanel("role")]
 

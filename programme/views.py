@@ -11,15 +11,10 @@ from festival.models import FestivalPage
 from programme.caching import cached_response
 from programme.exports.frab import build_schedule, schedule_xml
 from programme.exports.ical import calendar_for
-from programme.models import ProgrammePage, SessionPage
-from programme.schedule import (
-    absolute_urls,
-    exported_sessions,
-    exported_sessions_by_ids,
-    exported_sessions_for_speaker,
-    parse_ids,
-)
+from programme.filters import parse_ids
+from programme.models import TIME_ORDER, ProgrammePage, SessionPage
 from speakers.models import SpeakerPage
+from speakers.privacy import visible_from
 
 EXPORTS = {
     ProgrammePage: {"schedule.json", "schedule.xml", "calendar.ics", "starred.ics"},
@@ -69,8 +64,8 @@ def _render(request, page, name: str) -> HttpResponse:
         if name in ("schedule.json", "schedule.xml"):
             schedule = build_schedule(
                 programme=page,
-                sessions=exported_sessions(page, request=request),
-                programme_url=absolute_urls(request, {page.pk: page.url_path})[page.pk],
+                sessions=_whole_programme(page, request),
+                programme_url=page.get_full_url(request),
             )
             if name == "schedule.json":
                 body = json.dumps(schedule, ensure_ascii=False, separators=(",", ":"))
@@ -80,20 +75,35 @@ def _render(request, page, name: str) -> HttpResponse:
             response["Access-Control-Allow-Origin"] = "*"
             return response
         if name == "starred.ics":
-            sessions = exported_sessions_by_ids(page, parse_ids(request.GET.get("sessions", "")), request=request)
+            ids = parse_ids(request.GET.get("sessions", ""))
+            sessions = _among(page, ids, seen_from=page).listed(request=request, for_export=True)
             title = f"{festival.title}: my programme"
             return _ical(calendar_for(festival=festival, sessions=sessions, name=title), "my-programme.ics")
-        sessions = exported_sessions(page, request=request)
+        sessions = _whole_programme(page, request)
         return _ical(
             calendar_for(festival=festival, sessions=sessions, name=festival.title), f"{festival.slug}-programme.ics"
         )
     festival = _festival_of(page)
     if isinstance(page, SessionPage):
         programme = ProgrammePage.objects.ancestor_of(page).first()
-        sessions = exported_sessions_by_ids(programme, [page.pk], request=request, seen_from=page)
+        sessions = _among(programme, [page.pk], seen_from=page).listed(request=request, for_export=True)
     else:
-        sessions = exported_sessions_for_speaker(page, request=request)
+        sessions = SessionPage.objects.of_speaker(page).listed(request=request, for_export=True)
     return _ical(calendar_for(festival=festival, sessions=sessions, name=page.title), f"{page.slug}.ics")
+
+
+def _among(programme, ids: list[int], *, seen_from):
+    """The live sessions of ``programme`` among ``ids`` (a starred list, or one session), in time order.
+
+    ``seen_from`` is the page whose export this is (the programme, or the one session), whose
+    restrictions the request has passed."""
+    queryset = SessionPage.objects.live().child_of(programme).filter(pk__in=ids[:500], start__isnull=False)
+    return visible_from(queryset, seen_from).order_by("start", "pk")
+
+
+def _whole_programme(programme, request):
+    queryset = SessionPage.objects.in_programme(programme).timed().order_by(*TIME_ORDER)
+    return queryset.listed(request=request, for_export=True)
 
 
 def _festival_of(page):

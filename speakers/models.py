@@ -121,10 +121,6 @@ class SpeakerPage(Page):
         context["festival"] = index.get_parent().specific if index else None
         return context
 
-    @property
-    def name(self) -> str:
-        return self.title
-
 
 class SpeakerLink(Orderable):
     """A link on a speaker's page: a website, a campaign, a social profile."""

@@ -12,7 +12,7 @@ from django.utils.html import strip_tags
 from django.utils.text import slugify
 from lxml import etree
 
-from programme.schedule import ExportedSession
+from programme.listing import ListedSession
 
 VERSION_FORMAT = "%Y-%m-%d %H:%M"
 GENERATOR = {"name": "festival-of-resistance", "version": "1.0"}
@@ -49,10 +49,10 @@ def _room_slug(stage) -> dict:
     return {"slug": slug} if re.fullmatch(r"[a-z0-9_-]+[a-z0-9]", slug) else {}
 
 
-def build_schedule(*, programme, sessions: list[ExportedSession], programme_url: str) -> dict:
+def build_schedule(*, programme, sessions: list[ListedSession], programme_url: str) -> dict:
     """The schedule as a dict in the shape of schedule.json; cancelled sessions are left out.
 
-    ``sessions`` are the programme's, as ``exported_sessions`` reads them; ``programme_url`` is absolute.
+    ``sessions`` are the programme's, listed for export; ``programme_url`` is absolute.
     """
     festival = programme.festival
     tz = festival.tz
@@ -126,7 +126,7 @@ def _day_spans(festival, sessions) -> list[tuple]:
     return list(zip(festival.days, starts, ends, strict=True))
 
 
-def _event(session: ExportedSession, *, tz, acronym: str) -> dict:
+def _event(session: ListedSession, *, tz, acronym: str) -> dict:
     start = timezone.localtime(session.start, tz)
     links = []
     if session.livestream_url:

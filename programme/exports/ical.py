@@ -6,7 +6,7 @@ import icalendar
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from programme.schedule import ExportedSession
+from programme.listing import ListedSession
 
 UID_DOMAIN = "festival-of-resistance"
 
@@ -16,10 +16,10 @@ def session_uid(session) -> str:
     return f"{session.guid}@{UID_DOMAIN}"
 
 
-def calendar_for(*, festival, sessions: list[ExportedSession], name: str) -> bytes:
+def calendar_for(*, festival, sessions: list[ListedSession], name: str) -> bytes:
     """An iCalendar file with one event per session, in the festival's time zone; cancelled ones say so.
 
-    ``sessions`` are read by one of the ``exported_sessions`` queries.
+    ``sessions`` are listed for export (``listed(for_export=True)``).
     """
     tz = festival.tz
     calendar = icalendar.Calendar()

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from programme import cards
-from programme.schedule import ListedSession, Slot, sessions_for_speaker
+from programme.models import SessionPage
 
 register = template.Library()
 
@@ -95,14 +95,9 @@ def session_jsonld(context, session, festival, people, moved=False):
     return _script(data)
 
 
-@register.simple_tag(takes_context=True)
-def session_cards(context, entries, show_day=False):
-    """The cards (see programme.cards) for grid slots, listed sessions or session pages, in the current time zone."""
-    request = context.get("request")
-    entries = [
-        entry if isinstance(entry, ListedSession | Slot) else ListedSession.from_page(entry, url=entry.get_url(request))
-        for entry in entries
-    ]
+@register.simple_tag
+def session_cards(entries, show_day=False):
+    """The cards (see programme.cards) for grid slots or listed sessions, in the current time zone."""
     return cards.session_cards(entries, tz=timezone.get_current_timezone(), show_day=show_day)
 
 
@@ -111,8 +106,8 @@ def star_button(session):
     return cards.star_button(session)
 
 
-@register.simple_tag
-def speaker_sessions(speaker):
-    """The live sessions ``speaker`` is on, in time order: a speaker's page lists them through the
-    programme, which builds on speakers (not the reverse)."""
-    return sessions_for_speaker(speaker)
+@register.simple_tag(takes_context=True)
+def speaker_sessions(context, speaker):
+    """The live sessions ``speaker`` is on, in time order, as their cards show them: a speaker's page
+    lists them through the programme, which builds on speakers (not the reverse)."""
+    return SessionPage.objects.of_speaker(speaker).listed(request=context.get("request"))

@@ -5,7 +5,6 @@ import re
 import pytest
 
 from programme.models import SessionSpeaker
-from programme.schedule import now_and_next, speaker_links_of
 
 from .conftest import at
 
@@ -217,7 +216,7 @@ def test_the_programmes_other_views_skip_the_grids_queries(client, programme, dj
 
 
 def test_now_and_next_picks_what_is_on_and_what_is_coming(programme, three_sessions):
-    result = now_and_next(programme, at=at(16, 11, 10))
+    result = programme.sessions_around(at(16, 11, 10))
 
     assert [s.title for s in result["on_now"]] == ["Strike school"]
     assert [s.title for s in result["coming_up"]] == ["Closing assembly"]
@@ -256,11 +255,11 @@ def test_draft_speakers_are_left_off_the_cards(
 
     with django_assert_num_queries(PROGRAMME_QUERIES):
         grid = client.get(programme.url)
-    now = now_and_next(programme, at=at(16, 10, 30))
+    now = programme.sessions_around(at(16, 10, 30))
 
     assert '<p class="session-card__people">Ada Okafor</p>' in grid.text
     assert "Cleo Draft" not in grid.text
-    assert [link.speaker.title for link in speaker_links_of(now["on_now"][0])] == ["Ada Okafor"]
+    assert [person.name for person in now["on_now"][0].people] == ["Ada Okafor"]
 
 
 def placed_slots(html: str) -> dict[int, tuple[int, int, int]]:
