@@ -17,6 +17,11 @@ APPS = ("ticketing", "door", "programme", "speakers", "stripe_emulator")
 MAX_LINES = 600
 # The door's SQL is the declared performance boundary; the emulator stands in for Stripe and is no Django app.
 RAW_SQL_ALLOWED = ("door", "stripe_emulator")
+# Hand-written SQL outside the door, each a bypass listed in docs/performance.md with the figure it buys.
+RAW_SQL_BYPASSES = {
+    # The stock every buyer's request reads: without it the sales rush fell below 100 orders a second.
+    ("ticketing/services/capacity.py", ".raw()"),
+}
 # Heavy third-party modules imported where first needed, each with its reason.
 LAZY_IMPORTS_ALLOWED = {
     # WeasyPrint loads Pango, fonts and its CSS machinery (about a second and tens of MB): only the
@@ -247,8 +252,10 @@ def speakers_imports_of_programme(root: Path) -> list[str]:
     ]
 
 
-def raw_sql_outside_the_door(root: Path, packages=PROJECT, allowed=RAW_SQL_ALLOWED) -> list[str]:
-    """(e) ``cursor.execute``, ``.raw(`` and ``RawSQL`` anywhere but the door and the emulator."""
+def raw_sql_outside_the_door(
+    root: Path, packages=PROJECT, allowed=RAW_SQL_ALLOWED, bypasses=RAW_SQL_BYPASSES
+) -> list[str]:
+    """(e) ``cursor.execute``, ``.raw(`` and ``RawSQL`` anywhere but the door, the emulator and the listed bypasses."""
     found = []
     for path in project_files(root, [p for p in packages if p not in allowed]).values():
         for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
@@ -261,7 +268,11 @@ def raw_sql_outside_the_door(root: Path, packages=PROJECT, allowed=RAW_SQL_ALLOW
                 isinstance(node, ast.alias) and node.name == "RawSQL"
             ):
                 found.append((path, node.lineno, "RawSQL"))
-    return [f"{path.relative_to(root)}:{line} {what}" for path, line, what in sorted(found)]
+    return [
+        f"{path.relative_to(root)}:{line} {what}"
+        for path, line, what in sorted(found)
+        if (str(path.relative_to(root)), what) not in bypasses
+    ]
 
 
 # The real tree.

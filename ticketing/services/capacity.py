@@ -16,10 +16,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from django.db import transaction
-from django.db.models import F, IntegerField, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db import connection, transaction
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from festival.models import FestivalPage
@@ -49,20 +49,23 @@ class Stock:
 def stock(festival: FestivalPage, now: datetime | None = None) -> Stock:
     """The edition's ticket types, in shop order, and its open offers, in one query."""
     now = now or timezone.now()
-    promised = (
-        WaitingListEntry.objects.filter(festival_id=OuterRef("festival_id"))
-        .open_offers(now)
-        .order_by()
-        .values("festival_id")
-        .annotate(total=Sum("quantity"))
-        .values("total")
-    )
-    types = list(
-        TicketType.objects.filter(festival=festival)
-        .annotate(promised_to_waiting_list=Coalesce(Subquery(promised), Value(0), output_field=IntegerField()))
-        .order_by("sort_order", "name")
-    )
+    params = [festival.pk, WaitingListEntry.Status.OFFERED, connection.ops.adapt_datetimefield_value(now), festival.pk]
+    types = list(TicketType.objects.raw(_stock_sql(), params))
     return Stock(types=types, promised=types[0].promised_to_waiting_list if types else 0)
+
+
+@cache
+def _stock_sql() -> str:
+    """Bypass (docs/performance.md): every buyer's request reads the stock, so its SQL is written
+    once here. The ORM's annotated subquery, compiled anew on every request, took 1.7 ms of CPU
+    against 0.5 ms, and with it the sales rush fell to 97-107 orders a second (target 100)."""
+    quote = connection.ops.quote_name
+    types, entries = quote(TicketType._meta.db_table), quote(WaitingListEntry._meta.db_table)
+    return (
+        f"SELECT tt.*, COALESCE((SELECT SUM(w.quantity) FROM {entries} w WHERE w.festival_id = %s "  # noqa: S608
+        "AND w.status = %s AND w.offer_expires_at > %s), 0) AS promised_to_waiting_list "
+        f"FROM {types} tt WHERE tt.festival_id = %s ORDER BY tt.sort_order, tt.name"
+    )
 
 
 def sales_state(festival: FestivalPage, *, now: datetime | None = None, snapshot: Stock | None = None) -> str:
