@@ -78,6 +78,12 @@ MESSAGES = {  # lazy, so each request gets its own language
 }
 
 
+def check_nonce(nonce) -> None:
+    """Raise CheckInError('bad_nonce') unless ``nonce`` is 1-64 printable characters: a scan's one-time key."""
+    if not isinstance(nonce, str) or not nonce or len(nonce) > MAX_NONCE_CHARS or not nonce.isprintable():
+        raise CheckInError("bad_nonce")
+
+
 def clean_code(raw) -> str:
     """What was scanned, normalised; anything not shaped like a secret comes back as it is, cut short."""
     if not isinstance(raw, str):
@@ -141,8 +147,7 @@ def check_in(
     door = (door or "").strip()
     if not door or len(door) > MAX_DOOR_CHARS or not door.isprintable():
         raise CheckInError("bad_door")
-    if not isinstance(nonce, str) or not nonce or len(nonce) > MAX_NONCE_CHARS or not nonce.isprintable():
-        raise CheckInError("bad_nonce")
+    check_nonce(nonce)
     if offline and shown_result not in Result.values:
         raise CheckInError("bad_shown_result")
     code = clean_code(code)

@@ -112,6 +112,14 @@ class SpeakerPage(Page):
     def serve(self, request, *args, **kwargs):
         return cached_response(request, self, lambda: super(SpeakerPage, self).serve(request, *args, **kwargs))
 
+    def card_photo(self):
+        """The photo as a card shows it (``SPEAKER_CARD_PHOTO``), or None; uses renditions loaded beforehand."""
+        return self.photo.get_rendition(SPEAKER_CARD_PHOTO) if self.photo else None
+
+    def page_photo(self):
+        """The photo as the speaker's own page shows it (``SPEAKER_PAGE_PHOTO``), or None."""
+        return self.photo.get_rendition(SPEAKER_PAGE_PHOTO) if self.photo else None
+
     def get_context(self, request, *args, index=None, **kwargs):
         # The sessions come from the programme (``{% speaker_sessions %}``): it builds on speakers, not the reverse.
         context = super().get_context(request, *args, **kwargs)

@@ -8,7 +8,7 @@ from wagtail.models import PageViewRestriction
 
 from festival.demo import placeholder_image
 from programme.models import SessionSpeaker
-from speakers.models import SpeakerLink
+from speakers.models import SPEAKER_CARD_PHOTO, SPEAKER_PAGE_PHOTO, SpeakerLink
 from tests.programme.conftest import at
 
 
@@ -111,3 +111,20 @@ def test_a_speaker_behind_a_restriction_is_left_out_of_the_public_speaker_list(c
 
     assert "Ada Okafor" in listed
     assert "Not Announced Yet" not in listed
+
+
+def test_photos_are_shown_at_the_sizes_the_models_name_and_prefetch(client, speaker_index, make_speaker, make_session):
+    """One place names each photo size (speakers.models): the pages show those renditions, the
+    ones their queries load beforehand."""
+    ada = make_speaker("Ada Okafor", photo=placeholder_image("Speaker Ada Okafor", size=(400, 400)))
+    make_session("Rent strikes", start=at(16, 10), end=at(16, 11), speakers=[ada])
+    page_size = SPEAKER_PAGE_PHOTO.removeprefix("fill-")
+    card_size = SPEAKER_CARD_PHOTO.removeprefix("fill-")
+
+    own_page = client.get(ada.url).text
+    index = client.get(speaker_index.url).text
+
+    width, height = page_size.split("x")
+    assert re.search(rf'<img src="[^"]*\.{SPEAKER_PAGE_PHOTO}\.[^"]+" width="{width}" height="{height}"', own_page)
+    width, height = card_size.split("x")
+    assert re.search(rf'<img src="[^"]*\.{SPEAKER_CARD_PHOTO}\.[^"]+" width="{width}" height="{height}"', index)
