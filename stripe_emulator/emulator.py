@@ -79,6 +79,7 @@ class Emulator:
         self.public_url = public_url
         self.deliveries = ThreadPoolExecutor(max_workers=4, thread_name_prefix="stripe-emulator-webhook")
         self.retry_delays = (0.5, 2.0, 5.0)
+        self.outage_status = 0  # while set, every API call answers this HTTP status (see set_outage)
 
     # -- Checkout Sessions -------------------------------------------------
     def create_session(self, params: dict) -> dict:
@@ -170,25 +171,53 @@ class Emulator:
 
     def get_session(self, session_id: str) -> dict:
         with self.state.lock:
-            session = self.state.sessions.get(session_id)
-            if session is None:
-                raise StripeError(
-                    404, f"No such checkout.session: '{session_id}'", param="session", code="resource_missing"
-                )
-            return dict(session)
+            return dict(self._session(session_id))
+
+    def _session(self, session_id: str) -> dict:
+        """The stored session itself (call holding the lock); an unknown id is Stripe's 404 ``resource_missing``."""
+        session = self.state.sessions.get(session_id)
+        if session is None:
+            raise StripeError(
+                404, f"No such checkout.session: '{session_id}'", param="session", code="resource_missing"
+            )
+        return session
+
+    def forget_session(self, session_id: str) -> dict:
+        """Drop a session, as if Stripe had never known it: every call about it then answers 404
+        ``resource_missing``. Sends no event. Answers ``{"forgotten": id}``."""
+        with self.state.lock:
+            self._session(session_id)
+            del self.state.sessions[session_id]
+            self.state.line_items.pop(session_id, None)
+        return {"forgotten": session_id}
+
+    def set_outage(self, status: int) -> dict:
+        """From now on answer every API call with ``status`` (500, 503, 429, ...) as Stripe does in an
+        outage or when limiting the rate; 0 ends the outage. Answers ``{"status": status}``."""
+        if status and not 400 <= status <= 599:
+            raise StripeError(400, "status must be 0 or an HTTP error status.", param="status")
+        self.outage_status = status
+        return {"status": status}
+
+    def outage_error(self) -> StripeError | None:
+        """The error every API call answers during an outage, or None."""
+        status = self.outage_status
+        if not status:
+            return None
+        if status == 429:
+            return StripeError(429, "Too many requests hit the API too quickly.", code="rate_limit")
+        return StripeError(status, "An error occurred with our connection to Stripe.", type_="api_error")
 
     def list_line_items(self, session_id: str) -> dict:
-        self.get_session(session_id)
         with self.state.lock:
+            self._session(session_id)
             items = list(self.state.line_items[session_id])
         return {"object": "list", "data": items, "has_more": False, "url": f"/v1/checkout/sessions/{session_id}"}
 
     def expire_session(self, session_id: str, *, api: bool) -> dict:
         """Expire an open session and send ``checkout.session.expired``."""
         with self.state.lock:
-            session = self.state.sessions.get(session_id)
-            if session is None:
-                raise StripeError(404, f"No such checkout.session: '{session_id}'", code="resource_missing")
+            session = self._session(session_id)
             if session["status"] != "open":
                 if not api:
                     return dict(session)
@@ -215,9 +244,7 @@ class Emulator:
     def pay(self, session_id: str, *, method: str = "card", sync: bool = False) -> dict:
         """The buyer pays: card settles at once, ``delayed`` completes unpaid and settles later."""
         with self.state.lock:
-            session = self.state.sessions.get(session_id)
-            if session is None:
-                raise StripeError(404, f"No such checkout.session: '{session_id}'", code="resource_missing")
+            session = self._session(session_id)
             if session["status"] != "open":
                 raise StripeError(400, f"This Checkout Session is {session['status']}.", code="session_not_open")
             pi_id = _new_id("pi")
@@ -252,9 +279,7 @@ class Emulator:
         if outcome not in {"succeeded", "failed"}:
             raise StripeError(400, "outcome must be succeeded or failed.", param="outcome")
         with self.state.lock:
-            session = self.state.sessions.get(session_id)
-            if session is None:
-                raise StripeError(404, f"No such checkout.session: '{session_id}'", code="resource_missing")
+            session = self._session(session_id)
             if session["status"] != "complete" or session["payment_status"] != "unpaid":
                 raise StripeError(400, "Only a completed, unpaid session can settle.")
             intent = self.state.payment_intents[session["payment_intent"]]

@@ -13,6 +13,8 @@ Test controls (no key needed, JSON answers):
     POST /_emulator/sessions/<id>/pay            ?method=card|delayed &sync=1
     POST /_emulator/sessions/<id>/settle         ?outcome=succeeded|failed &sync=1
     POST /_emulator/sessions/<id>/expire         expiry as the sweep would do it
+    POST /_emulator/sessions/<id>/forget         drop it: the API then answers 404 resource_missing
+    POST /_emulator/outage                       ?status=500|503|429|... every API call fails; 0 ends it
     POST /_emulator/events/<id>/deliver          ?times=N delivered concurrently, answers the statuses
     GET  /_emulator/events                       ?type= &session=
     POST /_emulator/config                       ?webhook_url= &webhook_secret=
@@ -113,6 +115,9 @@ class Handler(BaseHTTPRequestHandler):
                 type_="invalid_request_error",
             )
         emu = self.emulator
+        outage = emu.outage_error()
+        if outage is not None:
+            raise outage
         segments = path.split("/")[2:]
         params = parse_form(body.decode() if method == "POST" else raw_query)
 
@@ -190,6 +195,10 @@ class Handler(BaseHTTPRequestHandler):
                 return self._json(200, emu.settle(sid, outcome=params.get("outcome", ""), sync=sync))
             case "POST", ["sessions", sid, "expire"]:
                 return self._json(200, emu.expire_session(sid, api=False))
+            case "POST", ["sessions", sid, "forget"]:
+                return self._json(200, emu.forget_session(sid))
+            case "POST", ["outage"]:
+                return self._json(200, emu.set_outage(_int(params.get("status", 0), "status")))
             case "POST", ["events", eid, "deliver"]:
                 times = _int(params.get("times", 1), "times", minimum=1)
                 return self._json(200, {"statuses": emu.deliver_concurrently(eid, min(times, 50))})

@@ -105,7 +105,59 @@ def test_unknown_session_is_a_stripe_shaped_404(server):
     status, body, _ = call(server, "GET", "/v1/checkout/sessions/cs_test_missing")
 
     assert status == 404
-    assert body["error"]["code"] == "resource_missing"
+    assert body == {
+        "error": {
+            "type": "invalid_request_error",
+            "code": "resource_missing",
+            "param": "session",
+            "message": "No such checkout.session: 'cs_test_missing'",
+        }
+    }
+
+
+def test_expiring_an_unknown_session_is_a_stripe_shaped_404(server):
+    status, body, _ = call(server, "POST", "/v1/checkout/sessions/cs_test_missing/expire")
+
+    assert status == 404
+    assert (body["error"]["type"], body["error"]["code"]) == ("invalid_request_error", "resource_missing")
+
+
+def test_a_forgotten_session_answers_as_one_stripe_never_knew(server):
+    _, session, _ = call(server, "POST", "/v1/checkout/sessions", session_params())
+
+    forgot = call(server, "POST", f"/_emulator/sessions/{session['id']}/forget", key=None)
+    retrieved = call(server, "GET", f"/v1/checkout/sessions/{session['id']}")
+    expired = call(server, "POST", f"/v1/checkout/sessions/{session['id']}/expire")
+    items = call(server, "GET", f"/v1/checkout/sessions/{session['id']}/line_items")
+
+    assert forgot[:2] == (200, {"forgotten": session["id"]})
+    assert [(r[0], r[1]["error"]["code"]) for r in (retrieved, expired, items)] == [(404, "resource_missing")] * 3
+    assert server.emulator.list_events() == []  # forgetting sends nothing
+
+
+def test_stripe_library_raises_resource_missing_for_a_forgotten_session(server, settings):
+    settings.STRIPE_API_BASE, settings.STRIPE_SECRET_KEY = server.base_url, ""
+    _, session, _ = call(server, "POST", "/v1/checkout/sessions", session_params())
+    server.emulator.forget_session(session["id"])
+
+    with pytest.raises(stripe_gateway.stripe.InvalidRequestError) as raised:
+        stripe_gateway.client().v1.checkout.sessions.retrieve(session["id"])
+
+    assert (raised.value.http_status, raised.value.code) == (404, "resource_missing")
+
+
+def test_an_outage_answers_every_api_call_with_its_status_until_it_ends(server):
+    _, session, _ = call(server, "POST", "/v1/checkout/sessions", session_params())
+
+    began = call(server, "POST", "/_emulator/outage", {"status": "503"}, key=None)
+    during = call(server, "GET", f"/v1/checkout/sessions/{session['id']}")
+    ended = call(server, "POST", "/_emulator/outage", {"status": "0"}, key=None)
+    after = call(server, "GET", f"/v1/checkout/sessions/{session['id']}")
+
+    assert began[:2] == (200, {"status": 503})
+    assert (during[0], during[1]["error"]["type"]) == (503, "api_error")
+    assert ended[:2] == (200, {"status": 0})
+    assert (after[0], after[1]["id"]) == (200, session["id"])
 
 
 def test_same_idempotency_key_and_params_replays_the_first_answer(server):
