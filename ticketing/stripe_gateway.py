@@ -37,6 +37,12 @@ class PaymentProviderError(DomainError):
         return self.message or self.code
 
 
+class UnknownSession(PaymentProviderError):
+    """Stripe answered, and does not know the Checkout Session (404 ``resource_missing``): nobody can pay
+    it, so it is as good as expired. Any other failure, an outage above all, stays a plain
+    PaymentProviderError, to be tried again."""
+
+
 class WebhookSignatureError(Exception):
     """A webhook whose payload or signature does not verify (tampered, replayed or stale)."""
 
@@ -110,6 +116,13 @@ def _wrap(exc: stripe.StripeError) -> PaymentProviderError:
     return PaymentProviderError(str(code), getattr(exc, "user_message", None) or str(exc))
 
 
+def _wrap_session(exc: stripe.StripeError) -> PaymentProviderError:
+    """As ``_wrap``, but a call about one session that Stripe answers with "no such session" is UnknownSession."""
+    if isinstance(exc, stripe.InvalidRequestError) and exc.code == "resource_missing":
+        return UnknownSession(exc.code, getattr(exc, "user_message", None) or str(exc))
+    return _wrap(exc)
+
+
 def create_checkout_session(
     *,
     line_items: list[dict],
@@ -152,19 +165,21 @@ def create_checkout_session(
 
 
 def retrieve_checkout_session(session_id: str) -> CheckoutSession:
-    """The session as Stripe sees it now; raises PaymentProviderError."""
+    """The session as Stripe sees it now; raises UnknownSession if Stripe does not know it, else
+    PaymentProviderError."""
     try:
         return _session(client().v1.checkout.sessions.retrieve(session_id))
     except stripe.StripeError as exc:
-        raise _wrap(exc)
+        raise _wrap_session(exc)
 
 
 def expire_checkout_session(session_id: str) -> CheckoutSession:
-    """Close an open session so it can no longer be paid; raises PaymentProviderError."""
+    """Close an open session so it can no longer be paid; raises UnknownSession if Stripe does not
+    know it, else PaymentProviderError."""
     try:
         return _session(client().v1.checkout.sessions.expire(session_id))
     except stripe.StripeError as exc:
-        raise _wrap(exc)
+        raise _wrap_session(exc)
 
 
 def list_line_items(session_id: str) -> list[dict]:

@@ -302,10 +302,13 @@ def abandon_order(*, order: Order) -> bool:
     if order.stripe_checkout_session_id:
         try:
             session = stripe_gateway.expire_checkout_session(order.stripe_checkout_session_id)
+        except stripe_gateway.UnknownSession:
+            pass  # Stripe does not know the session, so nobody can pay it: release the hold
         except stripe_gateway.PaymentProviderError:
             return False  # it may have just been paid; the webhook will tell
-        if session.status == "complete":
-            return False
+        else:
+            if session.status == "complete":
+                return False
     if release_hold(order=order, to_status=Order.Status.CANCELLED):
         return True
     # Expiring the session sent checkout.session.expired, which may have reached us and released

@@ -211,12 +211,13 @@ def sweep_lapsed_holds(*, now: datetime | None = None, limit: int = 200) -> dict
 def _sweep_one(order: Order) -> Outcome:
     if order.stripe_checkout_session_id:
         try:
-            session = stripe_gateway.expire_checkout_session(order.stripe_checkout_session_id)
+            session = _closed_session(order.stripe_checkout_session_id)
+        except stripe_gateway.UnknownSession:
+            # Stripe answered that it does not know the session: nobody can pay it, so it lapsed.
+            log.warning("order %s: Stripe does not know its session; releasing its hold", order.code)
+            return Outcome.RELEASED if orders.release_hold(order=order) else Outcome.IGNORED
         except stripe_gateway.PaymentProviderError:
-            try:
-                session = stripe_gateway.retrieve_checkout_session(order.stripe_checkout_session_id)
-            except stripe_gateway.PaymentProviderError:
-                return Outcome.STRIPE_UNREACHABLE  # try again on the next sweep
+            return Outcome.STRIPE_UNREACHABLE  # an outage: try again on the next sweep
         if session.status == "complete" and session.payment_status == "paid":
             return fulfil_order(order=order, payment_intent=session.payment_intent, amount_paid=session.amount_total)
         if session.status == "complete":
@@ -225,3 +226,13 @@ def _sweep_one(order: Order) -> Outcome:
             )
             return Outcome.AWAITING_DELAYED_PAYMENT
     return Outcome.RELEASED if orders.release_hold(order=order) else Outcome.IGNORED
+
+
+def _closed_session(session_id: str) -> stripe_gateway.CheckoutSession:
+    """Expire the session, or, if it is no longer open, read how it ended; raises what the gateway raises."""
+    try:
+        return stripe_gateway.expire_checkout_session(session_id)
+    except stripe_gateway.UnknownSession:
+        raise
+    except stripe_gateway.PaymentProviderError:
+        return stripe_gateway.retrieve_checkout_session(session_id)  # complete or expired already
