@@ -14,6 +14,7 @@ from festival.demo import seed_site, upsert_child
 from festival.models import FestivalPage
 from stripe_emulator import EmulatorServer
 from tests.browser import PHONE
+from tests.ticketing.factories import TicketFactory, TicketTypeFactory, UserFactory
 
 
 @pytest.fixture
@@ -143,3 +144,29 @@ def pytest_collection_modifyitems(config, items):
     if len(chosen) != len(items):
         config.hook.pytest_deselected(items=[item for item in items if item not in chosen])
         items[:] = chosen
+
+
+# Tickets of the edition on today and door staff: the door's tests and bulk badge printing's.
+
+
+@pytest.fixture
+def door_staff(groups):
+    user = UserFactory(username="dev", first_name="Dev")
+    user.set_password("door-pass-123")
+    user.save()
+    user.groups.add(groups[roles.DOOR_STAFF])
+    return user
+
+
+@pytest.fixture
+def weekend(live_festival):
+    return TicketTypeFactory(festival=live_festival, name="Weekend")
+
+
+@pytest.fixture
+def make_ticket(weekend):
+    def make(**fields):
+        fields.setdefault("ticket_type", weekend)
+        return TicketFactory(**fields)
+
+    return make

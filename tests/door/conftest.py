@@ -7,8 +7,6 @@ import pytest
 from django.utils import timezone
 
 from door.auth import clear_caches, issue_token
-from festival import roles
-from tests.ticketing.factories import TicketFactory, TicketTypeFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -30,29 +28,6 @@ def _fresh_door_caches():
     clear_caches()
     yield
     clear_caches()
-
-
-@pytest.fixture
-def door_staff(groups):
-    user = UserFactory(username="dev", first_name="Dev")
-    user.set_password("door-pass-123")
-    user.save()
-    user.groups.add(groups[roles.DOOR_STAFF])
-    return user
-
-
-@pytest.fixture
-def weekend(live_festival):
-    return TicketTypeFactory(festival=live_festival, name="Weekend")
-
-
-@pytest.fixture
-def make_ticket(weekend):
-    def make(**fields):
-        fields.setdefault("ticket_type", weekend)
-        return TicketFactory(**fields)
-
-    return make
 
 
 @pytest.fixture

@@ -5,10 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from festival import roles
 from festival.demo import upsert_child
 from festival.models import FestivalPage
-from tests.ticketing.factories import TicketFactory, TicketTypeFactory, UserFactory
 from ticketing.models import TicketType
 
 
@@ -46,27 +44,3 @@ def solidarity(festival):
         capacity=50,
         sort_order=-1,
     )
-
-
-# Bulk badge printing (test_print_badges*.py): tickets of the edition on today, and door staff.
-
-
-@pytest.fixture
-def weekend(live_festival):
-    return TicketTypeFactory(festival=live_festival, name="Weekend")
-
-
-@pytest.fixture
-def make_ticket(weekend):
-    def make(**fields):
-        fields.setdefault("ticket_type", weekend)
-        return TicketFactory(**fields)
-
-    return make
-
-
-@pytest.fixture
-def door_staff(groups):
-    user = UserFactory(username="dev", first_name="Dev")
-    user.groups.add(groups[roles.DOOR_STAFF])
-    return user
