@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .codes import new_access_token, new_order_code, new_ticket_secret
+from .ledger import MadeBy, Payment, Refund  # noqa: F401 (models of this app, found through this module)
 
 
 class ServiceOwnedColumnsModel(models.Model):
