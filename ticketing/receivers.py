@@ -15,7 +15,12 @@ def queue_offer_email(sender, *, entry_id: int, **kwargs) -> None:
     tasks.send_waiting_list_offer.enqueue(entry_id)
 
 
+def queue_refund_notice(sender, *, refund_id: int, **kwargs) -> None:
+    tasks.send_refund_notice.enqueue(refund_id)
+
+
 def connect() -> None:
     signals.order_paid.connect(queue_order_confirmation, dispatch_uid="ticketing.order_paid")
     signals.capacity_freed.connect(queue_waiting_list_offers, dispatch_uid="ticketing.capacity_freed")
     signals.offer_made.connect(queue_offer_email, dispatch_uid="ticketing.offer_made")
+    signals.refund_succeeded.connect(queue_refund_notice, dispatch_uid="ticketing.refund_succeeded")

@@ -18,3 +18,5 @@ order_paid = Signal()
 capacity_freed = Signal()
 # A waiting-list entry has just been offered tickets; sent with ``entry_id``.
 offer_made = Signal()
+# A refund has just gone through; sent with ``refund_id`` (the buyer is told).
+refund_succeeded = Signal()

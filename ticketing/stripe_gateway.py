@@ -26,8 +26,10 @@ class PaymentProviderError(DomainError):
     """Stripe refused or could not be reached. ``code`` is stable (Stripe's); ``message`` is Stripe's own words,
     so this area has no message table."""
 
-    def __init__(self, code: str, message: str = ""):
+    def __init__(self, code: str, message: str = "", *, retryable: bool = False):
         super().__init__(code, detail=message)
+        # No answer, or Stripe's own trouble (5xx, too many requests): the same call may work later.
+        self.retryable = retryable
 
     @property
     def message(self) -> str:
@@ -113,7 +115,8 @@ def _session(obj) -> CheckoutSession:
 
 def _wrap(exc: stripe.StripeError) -> PaymentProviderError:
     code = getattr(exc, "code", None) or type(exc).__name__
-    return PaymentProviderError(str(code), getattr(exc, "user_message", None) or str(exc))
+    retryable = isinstance(exc, (stripe.APIConnectionError, stripe.RateLimitError)) or (exc.http_status or 0) >= 500
+    return PaymentProviderError(str(code), getattr(exc, "user_message", None) or str(exc), retryable=retryable)
 
 
 def _wrap_session(exc: stripe.StripeError) -> PaymentProviderError:

@@ -7,13 +7,18 @@ happened through ``ticketing.signals``; ``ticketing.receivers`` queues these tas
 from django_tasks import task
 
 from festival.models import FestivalPage
-from ticketing.models import Order, WaitingListEntry
+from ticketing.models import Order, Refund, WaitingListEntry
 from ticketing.services import emails, payments, waiting_list
 
 
 @task()
 def send_order_confirmation(order_id: int) -> None:
     emails.send_order_confirmation(Order.objects.select_related("festival").get(pk=order_id))
+
+
+@task()
+def send_refund_notice(refund_id: int) -> None:
+    emails.send_refund_notice(Refund.objects.select_related("order__festival").get(pk=refund_id))
 
 
 @task()

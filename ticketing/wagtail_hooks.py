@@ -17,6 +17,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from ticketing import audit
 from ticketing.forms import NameField
 from ticketing.models import Order, Ticket, TicketType, Voucher, WaitingListEntry
 from ticketing.services import refunds
@@ -193,6 +194,11 @@ class TicketingGroup(ModelViewSetGroup):
              WaitingListViewSet("waiting_list"))  # fmt: skip
 
 
+@hooks.register("register_log_actions")
+def register_audit_actions(actions):
+    audit.register(actions)
+
+
 @hooks.register("register_admin_viewset")
 def register_ticketing_viewsets():
     return TicketingGroup()
@@ -221,22 +227,22 @@ def order_actions(request, pk):
         action = request.POST.get("action")
         try:
             if action == "refund_all":
-                amount = refunds.refund_order(order=order)
-                messages.success(request, _("Refunded %(amount)s.") % {"amount": pounds(amount)})
+                refund = refunds.refund_order(order=order, user=request.user)
+                _say_refunded(request, refund)
             elif action == "refund_selected":
                 ids = [t.pk for t in form.cleaned_data["tickets"]]
-                amount = refunds.refund_tickets(order=order, ticket_ids=ids)
-                messages.success(request, _("Refunded %(amount)s.") % {"amount": pounds(amount)})
+                refund = refunds.refund_tickets(order=order, ticket_ids=ids, user=request.user)
+                _say_refunded(request, refund)
             elif action == "cancel_selected":
                 ids = [t.pk for t in form.cleaned_data["tickets"]]
-                count = refunds.cancel_tickets(order=order, ticket_ids=ids)
+                count = refunds.cancel_tickets(order=order, ticket_ids=ids, user=request.user)
                 messages.success(
                     request,
                     ngettext("%(count)s ticket cancelled. No money was moved.",
                              "%(count)s tickets cancelled. No money was moved.", count) % {"count": count},
                 )  # fmt: skip
             elif action == "cancel":
-                if refunds.cancel_order(order=order):
+                if refunds.cancel_order(order=order, user=request.user):
                     messages.success(request, _("Order cancelled. No money was moved."))
                 else:
                     messages.error(request, _("This order can no longer be cancelled."))
@@ -247,6 +253,17 @@ def order_actions(request, pk):
         return redirect("ticketing_order_actions", pk=order.pk)
     context = {"order": order, "form": form, "tickets": order.tickets.select_related("ticket_type")}
     return TemplateResponse(request, "ticketing/admin/order_actions.html", context)
+
+
+def _say_refunded(request, refund) -> None:
+    if refund.state == refund.State.SUCCEEDED:
+        messages.success(request, _("Refunded %(amount)s.") % {"amount": pounds(refund.amount)})
+    else:
+        messages.warning(
+            request,
+            _("Stripe has not answered yet. The refund of %(amount)s is recorded and will be asked for again "
+              "within a few minutes; the tickets no longer admit.") % {"amount": pounds(refund.amount)},
+        )  # fmt: skip
 
 
 @hooks.register("register_admin_urls")

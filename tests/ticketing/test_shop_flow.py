@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from door.checkin import check_in
 from ticketing import codes
-from ticketing.models import Order, Ticket, TicketType
+from ticketing.models import Order, Refund, Ticket, TicketType
 from ticketing.services import payments, refunds
 from ticketing.services.errors import ShopError
 
@@ -296,12 +296,13 @@ def test_partial_refund_refunds_one_ticket_and_frees_its_place(
     pay(order)
     first, second = order.tickets.order_by("pk")
 
-    amount = refunds.refund_tickets(order=order, ticket_ids=[first.pk])
+    refund = refunds.refund_tickets(order=order, ticket_ids=[first.pk])
 
     order.refresh_from_db()
     first.refresh_from_db()
     intent = stripe_emulator.emulator.get_payment_intent(order.stripe_payment_intent_id)
-    assert amount == 3500
+    assert (refund.amount, refund.state) == (3500, Refund.State.SUCCEEDED)
+    assert list(refund.tickets.all()) == [first]
     assert first.status == Ticket.Status.REFUNDED
     assert order.status == Order.Status.PAID
     assert order.refunded_amount == 3500
@@ -313,13 +314,13 @@ def test_full_refund_refunds_everything_once(client, festival, standard, live_si
     _, order = place(client, festival, standard, 2, donation="5")
     pay(order)
 
-    amount = refunds.refund_order(order=order)
+    refund = refunds.refund_order(order=order)
     with pytest.raises(ShopError) as again:
         refunds.refund_order(order=order)
 
     order.refresh_from_db()
     intent = stripe_emulator.emulator.get_payment_intent(order.stripe_payment_intent_id)
-    assert amount == 7500
+    assert (refund.amount, refund.includes_donation, refund.state) == (7500, True, Refund.State.SUCCEEDED)
     assert again.value.code == "not_refundable"
     assert order.status == Order.Status.REFUNDED
     assert intent["amount_refunded"] == 7500

@@ -7,7 +7,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from ticketing.models import Order, WaitingListEntry
+from ticketing.models import Order, Refund, WaitingListEntry
 
 from . import badges, orders
 
@@ -35,6 +35,29 @@ def build_order_confirmation(order: Order) -> EmailMultiAlternatives:
 def send_order_confirmation(order: Order) -> None:
     """Send the confirmation email; raises whatever the mail backend raises."""
     build_order_confirmation(order).send()
+
+
+def build_refund_notice(refund: Refund) -> EmailMultiAlternatives:
+    """Tell the buyer what was refunded, for which tickets, and that those tickets no longer admit."""
+    order = refund.order
+    context = {
+        "order": order,
+        "refund": refund,
+        "amount": orders.pounds(refund.amount),
+        "tickets": list(refund.tickets.select_related("ticket_type")),
+        "festival": order.festival,
+        "order_url": settings.SITE_URL + orders.order_url(order),
+    }
+    return EmailMultiAlternatives(
+        subject=f"Your refund from {order.festival.title} ({order.code})",
+        body=render_to_string("ticketing/email/refund_notice.txt", context),
+        to=[order.buyer_email],
+    )
+
+
+def send_refund_notice(refund: Refund) -> None:
+    """Send the refund notice; raises whatever the mail backend raises."""
+    build_refund_notice(refund).send()
 
 
 def send_waiting_list_offer(entry: WaitingListEntry) -> None:

@@ -25,6 +25,7 @@ MESSAGES = {
     "not_refundable": _("Only paid tickets can be refunded."),
     "not_cancellable": _("Choose tickets of this paid order that are still valid."),
     "refund_failed": _("The refund did not go through: %(detail)s"),
+    "refund_too_large": _("That would refund %(amount)s, but only %(left)s of this order is left to refund."),
     "already_waiting": _("You are already on the waiting list."),
     "sold_out_none_left": _("Sorry, %(name)s tickets have just sold out."),
     "not_sold_out": _("There are still tickets left, so you can buy one now."),

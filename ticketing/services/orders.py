@@ -18,8 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from festival.models import FestivalPage
-from ticketing import codes, stripe_gateway
-from ticketing.models import Order, Ticket, TicketType, Voucher, WaitingListEntry
+from ticketing import audit, codes, stripe_gateway
+from ticketing.ledger import OPEN_STATES, LedgerState, MadeBy
+from ticketing.models import Order, Payment, Ticket, TicketType, Voucher, WaitingListEntry
 
 from .capacity import Stock, announce_freed, release, reserve, sales_state, stock
 from .errors import ShopError
@@ -258,8 +259,9 @@ def order_counts(order: Order, statuses=(Ticket.Status.PENDING,)) -> Counter:
     )
 
 
-def release_hold(*, order: Order, to_status: str = Order.Status.EXPIRED) -> bool:
-    """Give a pending order's tickets back to sale; False if it was no longer pending. Raises nothing."""
+def release_hold(*, order: Order, to_status: str = Order.Status.EXPIRED, user=None, by: str = MadeBy.SITE) -> bool:
+    """Give a pending order's tickets back to sale and close its payment; False if it was no longer
+    pending. ``user`` or ``by`` is who released it, for the audit trail. Raises nothing."""
     with transaction.atomic():
         moved = Order.objects.filter(pk=order.pk, status=Order.Status.PENDING).update(
             status=to_status, updated_at=timezone.now()
@@ -273,6 +275,10 @@ def release_hold(*, order: Order, to_status: str = Order.Status.EXPIRED) -> bool
         Ticket.objects.filter(order=order, status=Ticket.Status.PENDING).update(
             status=Ticket.Status.CANCELLED, updated_at=timezone.now()
         )
+        Payment.objects.filter(order=order, state__in=OPEN_STATES).update(
+            state=LedgerState.FAILED, finished_at=timezone.now(), updated_at=timezone.now()
+        )
+        audit.record(order, "ticketing.order.hold_released", user=user, by=by, status=to_status)
         announce_freed(order.festival_id)
     log.info("released hold of order %s (%s)", order.code, to_status)
     return True
@@ -295,8 +301,9 @@ def retake_capacity(order: Order) -> bool:
     return True
 
 
-def abandon_order(*, order: Order) -> bool:
-    """The buyer gives up before paying: close the session, release the hold. Raises nothing."""
+def abandon_order(*, order: Order, user=None) -> bool:
+    """The buyer (or ``user``, a member of staff) gives up before paying: close the session, release
+    the hold. Raises nothing."""
     if order.status != Order.Status.PENDING:
         return False
     if order.stripe_checkout_session_id:
@@ -309,7 +316,7 @@ def abandon_order(*, order: Order) -> bool:
         else:
             if session.status == "complete":
                 return False
-    if release_hold(order=order, to_status=Order.Status.CANCELLED):
+    if release_hold(order=order, to_status=Order.Status.CANCELLED, user=user, by=MadeBy.BUYER):
         return True
     # Expiring the session sent checkout.session.expired, which may have reached us and released
     # the hold first: nothing was charged and the places are back, as the buyer asked. Record it

@@ -15,8 +15,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from ticketing import signals, stripe_gateway
-from ticketing.models import Order, Ticket
+from ticketing import audit, signals, stripe_gateway
+from ticketing.ledger import LedgerState, MadeBy
+from ticketing.models import Order, Payment, Ticket
 
 from . import orders, refunds, waiting_list
 from .outcomes import Outcome
@@ -29,6 +30,23 @@ ORDER_ID = re.compile(r"[0-9]{1,18}")  # our client_reference_id: an order's pk,
 
 def currency() -> str:
     return settings.STRIPE_CURRENCY
+
+
+def _payment_succeeded(order: Order, *, payment_intent: str, now: datetime) -> None:
+    """Record in the ledger that the order's payment went through (also a late one, whose payment the
+    lapsed hold had marked failed). An order paid before the ledger gains its record. Call inside atomic()."""
+    if not order.total:
+        return
+    fields = {"state": LedgerState.SUCCEEDED, "stripe_payment_intent_id": payment_intent, "finished_at": now}
+    latest = Payment.objects.filter(order_id=order.pk).exclude(state=LedgerState.SUCCEEDED).order_by("-pk")[:1]
+    if not Payment.objects.filter(pk__in=latest).update(updated_at=now, **fields):
+        Payment.objects.create(
+            order_id=order.pk,
+            amount=order.total,
+            currency=order.currency,
+            stripe_checkout_session_id=order.stripe_checkout_session_id,
+            **fields,
+        )
 
 
 def _announce_paid(order_id: int) -> None:
@@ -53,6 +71,8 @@ def fulfil_order(*, order: Order, payment_intent: str, amount_paid: int) -> Outc
             Ticket.objects.filter(order_id=order.pk, status=Ticket.Status.PENDING).update(
                 status=Ticket.Status.VALID, updated_at=now
             )
+            _payment_succeeded(order, payment_intent=payment_intent, now=now)
+            audit.record(order, "ticketing.order.paid", by=MadeBy.BUYER, amount=amount_paid)
             _announce_paid(order.pk)
             log.info("order %s paid", order.code)
             return Outcome.FULFILLED
@@ -81,12 +101,15 @@ def _late_payment(order: Order, *, payment_intent: str, now: datetime) -> Outcom
                 Ticket.objects.filter(order=locked, status=Ticket.Status.CANCELLED).update(
                     status=Ticket.Status.VALID, updated_at=now
                 )
+                _payment_succeeded(locked, payment_intent=payment_intent, now=now)
+                audit.record(locked, "ticketing.order.paid_late", by=MadeBy.BUYER, amount=locked.total)
                 _announce_paid(locked.pk)
                 log.warning("order %s paid after its hold lapsed; there was room, so honoured", locked.code)
                 return Outcome.LATE_HONOURED
             Order.objects.filter(pk=locked.pk).update(
                 problem=Order.Problem.LATE_PAYMENT_NO_ROOM, stripe_payment_intent_id=payment_intent, updated_at=now
             )
+            _payment_succeeded(locked, payment_intent=payment_intent, now=now)
         elif locked.problem not in (Order.Problem.LATE_PAYMENT_NO_ROOM, Order.Problem.LATE_REFUND_FAILED):
             return Outcome.IGNORED
     return _refund_late_payment(order, payment_intent=payment_intent)
@@ -110,12 +133,14 @@ def _refund_late_payment(order: Order, *, payment_intent: str) -> Outcome:
             )
             return Outcome.LATE_REFUND_FAILED
         # Refunded already, by hand in Stripe's dashboard: the buyer has their money; stop retrying.
-    Order.objects.filter(pk=order.pk, refunded_amount=0).update(
-        refunded_amount=order.total,
-        status=Order.Status.REFUNDED,
-        problem=Order.Problem.LATE_PAYMENT_NO_ROOM,
-        updated_at=timezone.now(),
-    )
+    with transaction.atomic():
+        if Order.objects.filter(pk=order.pk, refunded_amount=0).update(
+            refunded_amount=order.total,
+            status=Order.Status.REFUNDED,
+            problem=Order.Problem.LATE_PAYMENT_NO_ROOM,
+            updated_at=timezone.now(),
+        ):
+            refunds.record_late_refund(order, payment_intent=payment_intent, made_by=MadeBy.SITE)
     log.warning("order %s paid after its hold lapsed with no room left; refunded", order.code)
     return Outcome.LATE_REFUNDED
 
@@ -204,6 +229,7 @@ def sweep_lapsed_holds(*, now: datetime | None = None, limit: int = 200) -> dict
     for order in _unrefunded_late_payments().order_by("updated_at")[:limit]:
         outcome = _refund_late_payment(order, payment_intent=order.stripe_payment_intent_id)
         results[str(outcome)] = results.get(outcome, 0) + 1
+    results.update(refunds.retry_open_refunds(now=now, limit=limit))
     results.update((k, n) for k, n in waiting_list.pass_on_lapsed_offers(now=now).items() if n)
     return results
 
