@@ -26,12 +26,14 @@ SHOP_MANAGE = [
     for action in ("add", "change", "view")
 ] + ["ticketing.refund_order"]
 SHOP_VIEW = ["ticketing.view_order", "ticketing.view_tickettype", "ticketing.view_voucher"]
+# The ledger and the lists of tickets and check-ins (issue 19): read by box office, finance and organisers.
+LEDGER_VIEW = ["ticketing.view_payment", "ticketing.view_refund", "ticketing.view_ticket", "ticketing.view_checkin"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     EDITOR: [ADMIN_ACCESS, *PROGRAMME_SNIPPETS],
-    BOX_OFFICE: [ADMIN_ACCESS, "ticketing.manage_badges", *SHOP_MANAGE],
+    BOX_OFFICE: [ADMIN_ACCESS, "ticketing.manage_badges", *SHOP_MANAGE, *LEDGER_VIEW],
     DOOR_STAFF: ["ticketing.scan_badges"],
-    FINANCE: [ADMIN_ACCESS, *SHOP_VIEW],
+    FINANCE: [ADMIN_ACCESS, *SHOP_VIEW, *LEDGER_VIEW],
     ORGANISER: [
         ADMIN_ACCESS,
         *PROGRAMME_SNIPPETS,
@@ -40,6 +42,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "ticketing.scan_badges",
         "ticketing.manage_badges",
         *SHOP_MANAGE,
+        *LEDGER_VIEW,
         "ticketing.delete_tickettype",
         "ticketing.delete_voucher",
     ],
