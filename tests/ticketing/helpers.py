@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from ticketing.models import Order
+from ticketing.models import Order, TicketType
 
 
 def order_form(ticket_type, quantity=1, *, names=None, **extra):
@@ -29,3 +29,8 @@ def place(client, festival, ticket_type, quantity=1, **extra):
     """POST an order; answer (response, the newest order or None)."""
     response = client.post(shop_url(festival), order_form(ticket_type, quantity, **extra))
     return response, Order.objects.order_by("-pk").first()
+
+
+def reserved(ticket_type):
+    """The type's places taken (paid, held or awaiting payment), as the database has it now."""
+    return TicketType.objects.get(pk=ticket_type.pk).reserved
