@@ -10,6 +10,7 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -110,7 +111,6 @@ def open_checkout(*, order: Order, quote: orders.Quote, expires_at: datetime) ->
         items.append({"name": "Donation to the festival", "quantity": 1, "unit_amount": quote.donation})
     items = [item for item in items if item["unit_amount"] > 0]
     order_path = orders.order_url(order)
-    payment = Payment.objects.create(order=order, amount=order.total, currency=order.currency)
     try:
         session = stripe_gateway.create_checkout_session(
             line_items=items,
@@ -126,12 +126,12 @@ def open_checkout(*, order: Order, quote: orders.Quote, expires_at: datetime) ->
         )
     except stripe_gateway.PaymentProviderError as exc:
         log.warning("checkout for %s failed: %s %s", order.code, exc.code, exc.message)
-        Payment.objects.filter(pk=payment.pk).update(state=LedgerState.FAILED, finished_at=timezone.now())
-        raise ShopError("payment_unavailable")
-    Order.objects.filter(pk=order.pk).update(stripe_checkout_session_id=session.id, stripe_checkout_url=session.url)
-    Payment.objects.filter(pk=payment.pk, state=LedgerState.CREATED).update(
-        state=LedgerState.SENT, stripe_checkout_session_id=session.id
-    )
+        raise ShopError("payment_unavailable")  # the caller releases the hold, which fails the payment
+    with transaction.atomic():
+        Order.objects.filter(pk=order.pk).update(stripe_checkout_session_id=session.id, stripe_checkout_url=session.url)
+        Payment.objects.filter(order=order, state=LedgerState.CREATED).update(
+            state=LedgerState.SENT, stripe_checkout_session_id=session.id
+        )
     order.stripe_checkout_session_id = session.id
     order.stripe_checkout_url = session.url
 

@@ -247,6 +247,8 @@ def _hold(*, code, fields, quote, names, region_group, counts, offer, now) -> Or
                     )
                 )
         Ticket.objects.bulk_create(tickets)
+        if order.total:  # the ledger's record of the payment to come, "created" until Checkout opens
+            Payment.objects.create(order=order, amount=order.total, currency=order.currency)
         # Last, so the hot row of the ticket type stays locked only until the commit; a sold-out
         # answer rolls the order and tickets back with it.
         reserve(counts)
