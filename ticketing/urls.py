@@ -10,6 +10,7 @@ urlpatterns = [
     path("stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
     path("orders/<str:token>/", views.order_page, name="order"),
     path("orders/<str:token>/confirmed/", views.order_confirmed, name="order_confirmed"),
+    path("orders/<str:token>/receipt.pdf", views.order_receipt, name="order_receipt"),
     path("orders/<str:token>/cancel/", views.abandon_order, name="order_abandon"),
     path("orders/<str:token>/badges/<int:ticket_id>.pdf", badge_views.badge_download, name="badge_download"),
     path("orders/<str:token>/badges/<int:ticket_id>/name/", badge_views.badge_rename, name="badge_rename"),

@@ -30,6 +30,7 @@ MESSAGES = {
     "sold_out_none_left": _("Sorry, %(name)s tickets have just sold out."),
     "not_sold_out": _("There are still tickets left, so you can buy one now."),
     "offer_invalid": _("That offer link has expired or has already been used."),
+    "receipt_unavailable": _("This order was never paid, so it has no receipt."),
 }
 
 
