@@ -26,10 +26,12 @@ SHOP_MANAGE = [
     for action in ("add", "change", "view")
 ] + ["ticketing.refund_order"]
 SHOP_VIEW = ["ticketing.view_order", "ticketing.view_tickettype", "ticketing.view_voucher"]
+# Outgoing email (issue 19): box office and organisers see it and retry what failed.
+OUTBOX = ["outbox.view_outgoingemail", "outbox.retry_outgoingemail"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     EDITOR: [ADMIN_ACCESS, *PROGRAMME_SNIPPETS],
-    BOX_OFFICE: [ADMIN_ACCESS, "ticketing.manage_badges", *SHOP_MANAGE],
+    BOX_OFFICE: [ADMIN_ACCESS, "ticketing.manage_badges", *SHOP_MANAGE, *OUTBOX],
     DOOR_STAFF: ["ticketing.scan_badges"],
     FINANCE: [ADMIN_ACCESS, *SHOP_VIEW],
     ORGANISER: [
@@ -42,6 +44,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *SHOP_MANAGE,
         "ticketing.delete_tickettype",
         "ticketing.delete_voucher",
+        *OUTBOX,
     ],
 }
 

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from festival import site_cache
 from festival.models import FestivalPage
 from ticketing import stripe_gateway, tasks
-from ticketing.forms import AttendeesForm, ShopForm, WaitingListForm
+from ticketing.forms import AttendeesForm, OrderLinksForm, ShopForm, WaitingListForm
 from ticketing.models import Order, WaitingListEntry
-from ticketing.services import capacity, checkout, orders, payments, waiting_list
+from ticketing.services import capacity, checkout, order_links, orders, payments, waiting_list
 from ticketing.services.errors import ShopError
 
 MAX_WEBHOOK_BYTES = 512 * 1024
@@ -162,6 +162,20 @@ def join_waiting_list(request, slug):
     context = {"page": festival, "festival": festival, "festival_url": festival_url, "waiting_form": form,
                "sold_out": True, "form": None}  # fmt: skip
     return render(request, "ticketing/shop.html", context, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def resend_order_links(request):
+    """ "Send me my order links again": the same answer whatever the address, so nobody learns who bought."""
+    form = OrderLinksForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        email = form.cleaned_data["email"]
+        if order_links.allow_request(email=email, client_ip=request.META.get("REMOTE_ADDR", "")):
+            tasks.send_order_links.enqueue(email)
+        messages.success(request, _("If we have orders under that address, we've sent the links to it."))
+        return redirect("ticketing:order_links")
+    status = 400 if form.is_bound else 200
+    return render(request, "ticketing/order_links.html", {"form": form}, status=status)
 
 
 def _order(token: str) -> Order:
