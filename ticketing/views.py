@@ -164,13 +164,23 @@ def join_waiting_list(request, slug):
     return render(request, "ticketing/shop.html", context, status=400)
 
 
+def _client_ip(request) -> str:
+    """The visitor's address. Behind a proxy on this machine (README, *Production*), the last address
+    in X-Forwarded-For, which that proxy wrote (a client can only put addresses before it)."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded and remote in ("127.0.0.1", "::1"):
+        return forwarded.rsplit(",", 1)[-1].strip()
+    return remote
+
+
 @require_http_methods(["GET", "POST"])
 def resend_order_links(request):
     """ "Send me my order links again": the same answer whatever the address, so nobody learns who bought."""
     form = OrderLinksForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         email = form.cleaned_data["email"]
-        if order_links.allow_request(email=email, client_ip=request.META.get("REMOTE_ADDR", "")):
+        if order_links.allow_request(email=email, client_ip=_client_ip(request)):
             tasks.send_order_links.enqueue(email)
         messages.success(request, _("If we have orders under that address, we've sent the links to it."))
         return redirect("ticketing:order_links")

@@ -25,9 +25,9 @@ URL = reverse("ticketing:order_links")
 ANSWER = "If we have orders under that address, we&#x27;ve sent the links to it."
 
 
-def ask(client, email, *, ip="203.0.113.7"):
+def ask(client, email, *, ip="203.0.113.7", **headers):
     """POST the form, follow to the answer; the page with its CSRF token blanked, to compare pages."""
-    response = client.post(URL, {"email": email}, follow=True, REMOTE_ADDR=ip)
+    response = client.post(URL, {"email": email}, follow=True, REMOTE_ADDR=ip, **headers)
     return response.status_code, re.sub(r'value="[^"]{64}"', 'value=""', response.content.decode())
 
 
@@ -121,6 +121,21 @@ def test_one_client_asking_for_many_addresses_is_limited_too(client, festival, d
 
     assert over == elsewhere
     assert [m.to for m in mail.outbox] == [["rosa@example.org"]]  # from the other client only
+
+
+def test_behind_the_local_proxy_each_visitor_is_limited_by_their_own_address(
+    client, festival, django_capture_on_commit_callbacks
+):
+    OrderFactory(festival=festival, buyer_email="rosa@example.org")
+    others = [f"stranger{n}@example.org" for n in range(order_links.PER_CLIENT_PER_HOUR)]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for email in others:  # one visitor, whose address the proxy appended after a forged one
+            ask(client, email, ip="127.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.99, 198.51.100.1")
+        ask(client, "rosa@example.org", ip="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.1")
+        ask(client, "rosa@example.org", ip="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.2")
+
+    assert [m.to for m in mail.outbox] == [["rosa@example.org"]]  # the second visitor's
 
 
 def test_a_malformed_address_gets_a_clear_error_and_nothing_is_sent(client, festival):
