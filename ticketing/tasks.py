@@ -27,6 +27,12 @@ def send_waiting_list_offer(entry_id: int) -> None:
 
 
 @task()
+def send_order_links(email: str) -> None:
+    """A task, so that asking for a known address and an unknown one take the same time to answer."""
+    emails.send_order_links(email=email)
+
+
+@task()
 def offer_waiting_list(festival_id: int) -> None:
     festival = FestivalPage.objects.filter(pk=festival_id).first()
     if festival is not None:

@@ -8,6 +8,7 @@ app_name = "ticketing"
 
 urlpatterns = [
     path("stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
+    path("orders/lost-link/", views.resend_order_links, name="order_links"),
     path("orders/<str:token>/", views.order_page, name="order"),
     path("orders/<str:token>/confirmed/", views.order_confirmed, name="order_confirmed"),
     path("orders/<str:token>/receipt.pdf", views.order_receipt, name="order_receipt"),

@@ -15,9 +15,9 @@ from festival import site_cache
 from festival.downloads import attachment
 from festival.models import FestivalPage
 from ticketing import stripe_gateway, tasks
-from ticketing.forms import AttendeesForm, ShopForm, WaitingListForm
+from ticketing.forms import AttendeesForm, OrderLinksForm, ShopForm, WaitingListForm
 from ticketing.models import Order, WaitingListEntry
-from ticketing.services import capacity, checkout, orders, payments, receipts, waiting_list
+from ticketing.services import capacity, checkout, order_links, orders, payments, receipts, waiting_list
 from ticketing.services.errors import ShopError
 
 MAX_WEBHOOK_BYTES = 512 * 1024
@@ -163,6 +163,30 @@ def join_waiting_list(request, slug):
     context = {"page": festival, "festival": festival, "festival_url": festival_url, "waiting_form": form,
                "sold_out": True, "form": None}  # fmt: skip
     return render(request, "ticketing/shop.html", context, status=400)
+
+
+def _client_ip(request) -> str:
+    """The visitor's address. Behind a proxy on this machine (README, *Production*), the last address
+    in X-Forwarded-For, which that proxy wrote (a client can only put addresses before it)."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded and remote in ("127.0.0.1", "::1"):
+        return forwarded.rsplit(",", 1)[-1].strip()
+    return remote
+
+
+@require_http_methods(["GET", "POST"])
+def resend_order_links(request):
+    """ "Send me my order links again": the same answer whatever the address, so nobody learns who bought."""
+    form = OrderLinksForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        email = form.cleaned_data["email"]
+        if order_links.allow_request(email=email, client_ip=_client_ip(request)):
+            tasks.send_order_links.enqueue(email)
+        messages.success(request, _("If we have orders under that address, we've sent the links to it."))
+        return redirect("ticketing:order_links")
+    status = 400 if form.is_bound else 200
+    return render(request, "ticketing/order_links.html", {"form": form}, status=status)
 
 
 def _order(token: str) -> Order:
