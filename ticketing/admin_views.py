@@ -264,8 +264,9 @@ def rename(request, pk):
 
 
 class CheckInForm(forms.Form):
-    door = forms.CharField(max_length=60, initial=boxoffice.BOX_OFFICE_DOOR, label=gettext_lazy("Door"),
-                           help_text=gettext_lazy("Where they are coming in."))  # fmt: skip
+    door = forms.CharField(max_length=60, required=False, initial=boxoffice.BOX_OFFICE_DOOR,
+                           label=gettext_lazy("Door"),
+                           help_text=gettext_lazy("Where they are coming in; left empty, “Box office”."))  # fmt: skip
 
 
 RESULT_WORDS = {
