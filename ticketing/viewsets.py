@@ -323,7 +323,7 @@ class TicketViewSet(ModelViewSet):
     form_fields = ["attendee_name"]
 
 
-def _staff_choices():
+def _staff_choices(request):
     return get_user_model().objects.filter(pk__in=CheckIn.objects.values("staff_id")).order_by("username")
 
 
