@@ -148,27 +148,41 @@ def _refunded(request, order: Order, done) -> HttpResponseRedirect:
 
 @action(REFUND_ORDER)
 def cancel(request, pk):
-    """Cancel a paid order's chosen tickets, or all of them, without moving money: choose, confirm."""
+    """Cancel a paid order, or its chosen tickets, without moving money: choose, confirm."""
     order = _order(pk)
-    step = request.POST.get("step", "")
-    form = TicketsForm(request.POST or None, order=order)
-    if request.method == "POST" and step in ("review", "confirm") and form.is_valid():
+    step, whole = request.POST.get("step", ""), request.POST.get("whole") == "on"
+    data = request.POST or None
+    if step == "review_all" or whole:  # the whole order: every valid ticket
+        valid = order.tickets.filter(status=Ticket.Status.VALID).values_list("pk", flat=True)
+        data, whole = {"tickets": list(valid)}, True
+    form = TicketsForm(data, order=order)
+    if request.method == "POST" and step in ("review", "review_all", "confirm") and form.is_valid():
         tickets = _chosen(form)
         if step == "confirm":
-            try:
-                count = refunds.cancel_tickets(order=order, ticket_ids=[t.pk for t in tickets], user=request.user)
-            except ShopError as error:
-                messages.error(request, error.message)
-                return HttpResponseRedirect(reverse("ticketing_order_cancel", args=[order.pk]))
-            messages.success(
-                request,
-                ngettext("%(count)s ticket cancelled. No money was moved.",
-                         "%(count)s tickets cancelled. No money was moved.", count) % {"count": count},
-            )  # fmt: skip
-            return _to_order(order.pk)
+            return _cancelled(request, order, tickets, whole=whole)
         return _render(request, "ticketing/admin/cancel_confirm.html", title=_("Confirm the cancellation"),
-                       order=order, tickets=tickets)  # fmt: skip
+                       order=order, tickets=tickets, whole=whole)  # fmt: skip
     return _render(request, "ticketing/admin/cancel.html", title=_("Cancel without a refund"), order=order, form=form)
+
+
+def _cancelled(request, order: Order, tickets: list[Ticket], *, whole: bool) -> HttpResponseRedirect:
+    if whole:
+        if refunds.cancel_order(order=order, user=request.user):
+            messages.success(request, _("Order cancelled. No money was moved."))
+        else:
+            messages.error(request, _("This order can no longer be cancelled."))
+        return _to_order(order.pk)
+    try:
+        count = refunds.cancel_tickets(order=order, ticket_ids=[t.pk for t in tickets], user=request.user)
+    except ShopError as error:
+        messages.error(request, error.message)
+        return HttpResponseRedirect(reverse("ticketing_order_cancel", args=[order.pk]))
+    messages.success(
+        request,
+        ngettext("%(count)s ticket cancelled. No money was moved.",
+                 "%(count)s tickets cancelled. No money was moved.", count) % {"count": count},
+    )  # fmt: skip
+    return _to_order(order.pk)
 
 
 @action(CHANGE_ORDER)

@@ -186,7 +186,9 @@ def test_only_a_complimentary_type_of_the_chosen_edition_is_issued(festival, sta
 
 def test_complimentary_form_offers_only_complimentary_types(client, box_office, festival, standard, carers):
     page = client.get(reverse("ticketing_complimentary"))
+    orders_page = client.get(reverse("orders:index"))
 
+    assert reverse("ticketing_complimentary") in orders_page.text
     assert page.status_code == 200
     assert f'<option value="{carers.pk}">' in page.text
     assert f'<option value="{standard.pk}">' not in page.text

@@ -300,3 +300,31 @@ def _pending(festival, ticket_type):
         festival=festival, buyer_name="Keir Hardie", buyer_email="keir@example.org",
         lines=[orders.LineRequest(ticket_type_id=ticket_type.pk, quantity=1)], attendee_names=["Keir Hardie"],
     )  # fmt: skip
+
+
+def test_the_whole_order_is_cancelled_after_a_confirmation(client, box_office, festival, standard, paid):
+    order = paid(festival, standard, 2)
+    url = reverse("ticketing_order_cancel", args=[order.pk])
+
+    review = client.post(url, {"step": "review_all"})
+    unchanged = Order.objects.get(pk=order.pk).status
+    client.post(url, {"step": "confirm", "whole": "on"})
+
+    order.refresh_from_db()
+    assert f"You are about to cancel the whole order {order.code}, with no refund" in review.text
+    assert unchanged == Order.Status.PAID
+    assert (order.status, order.refunded_amount) == (Order.Status.CANCELLED, 0)
+    assert set(order.tickets.values_list("status", flat=True)) == {Ticket.Status.CANCELLED}
+    assert actions(order)[-1] == ("ticketing.order.cancelled", "bex")
+
+
+def test_a_hold_whose_payment_stripe_has_taken_is_not_released(client, box_office, festival, standard, stripe_emulator):
+    order = _pending(festival, standard)
+    stripe_emulator.emulator.pay(order.stripe_checkout_session_id)  # paid; the webhook not arrived yet
+
+    page = client.post(reverse("ticketing_order_release", args=[order.pk]), follow=True)
+
+    order.refresh_from_db()
+    assert "Stripe says the buyer has completed this payment" in page.text
+    assert order.status == Order.Status.PENDING
+    assert TicketType.objects.get(pk=standard.pk).reserved == 1
