@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from festival import roles
 from tests.browser import LAPTOP, PHONE, serious_axe_violations
-from ticketing.models import Order, Ticket
+from ticketing.models import Order, Ticket, TicketType
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -71,4 +71,23 @@ def test_the_order_page_fits_a_phone_and_has_no_serious_axe_violations(
 
     assert not too_wide
     assert page.get_by_role("region", name="Tickets").get_by_role("link", name="Jennie Lee", exact=True).is_visible()
+    assert violations == []
+
+
+def test_a_wrong_line_in_the_complimentary_form_is_named_accessibly_on_a_phone(open_browser, staff_member, festival):
+    carers = TicketType.objects.create(festival=festival, name="Carer", capacity=5, is_complimentary=True)
+    page = open_browser(viewport=PHONE, user=staff_member(roles.BOX_OFFICE, "bex")).new_page()
+
+    page.goto(reverse("ticketing_complimentary"))
+    page.get_by_label("Edition").select_option(str(festival.pk))
+    page.get_by_label("Complimentary ticket type").select_option(str(carers.pk))
+    page.get_by_label("People").fill("Tony Benn <tony@example.org>\nBarbara Castle")
+    page.get_by_role("button", name="Issue the tickets").click()
+    error = page.get_by_role("alert").inner_text()
+    too_wide = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+    violations = settled_axe(page)
+
+    assert "Line 2 (“Barbara Castle”)" in error and "No tickets were issued." in error
+    assert Order.objects.count() == 0
+    assert not too_wide
     assert violations == []
