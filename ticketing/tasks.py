@@ -17,6 +17,12 @@ def send_order_confirmation(order_id: int) -> None:
 
 
 @task()
+def resend_order_confirmation(order_id: int) -> None:
+    """Staff asked for the confirmation again: a new email, not the first one's."""
+    emails.send_order_confirmation(Order.objects.select_related("festival").get(pk=order_id), resend=True)
+
+
+@task()
 def send_refund_notice(refund_id: int) -> None:
     emails.send_refund_notice(Refund.objects.select_related("order__festival").get(pk=refund_id))
 

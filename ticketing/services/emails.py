@@ -10,12 +10,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-<<<<<<< HEAD
-from ticketing.models import Order, Refund, WaitingListEntry
-=======
 from outbox import services as outbox
-from ticketing.models import Order, WaitingListEntry
->>>>>>> h-outbox
+from ticketing.models import Order, Refund, WaitingListEntry
 
 from . import badges, orders
 
@@ -73,8 +69,8 @@ def build_refund_notice(refund: Refund) -> EmailMultiAlternatives:
 
 
 def send_refund_notice(refund: Refund) -> None:
-    """Send the refund notice; raises whatever the mail backend raises."""
-    build_refund_notice(refund).send()
+    """Queue the refund notice in the outbox, once per refund. Raises nothing of its own."""
+    outbox.queue(build_refund_notice(refund), key=f"refund-notice:{refund.pk}", about=f"order {refund.order.code}")
 
 
 def send_waiting_list_offer(entry: WaitingListEntry) -> None:
