@@ -28,12 +28,24 @@ SHOP_MANAGE = [
 SHOP_VIEW = ["ticketing.view_order", "ticketing.view_tickettype", "ticketing.view_voucher"]
 # The ledger and the lists of tickets and check-ins (issue 19): read by box office, finance and organisers.
 LEDGER_VIEW = ["ticketing.view_payment", "ticketing.view_refund", "ticketing.view_ticket", "ticketing.view_checkin"]
+# Exports and the admin home's dashboard panels (issue 19): each role sees the figures it works with.
+EXPORT = "reports.export_sales"
+CAPACITY, REVENUE, SALES, ARRIVALS = (f"reports.view_{name}" for name in ("capacity", "revenue", "sales", "arrivals"))
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     EDITOR: [ADMIN_ACCESS, *PROGRAMME_SNIPPETS],
-    BOX_OFFICE: [ADMIN_ACCESS, "ticketing.manage_badges", *SHOP_MANAGE, *LEDGER_VIEW],
+    BOX_OFFICE: [
+        ADMIN_ACCESS,
+        "ticketing.manage_badges",
+        *SHOP_MANAGE,
+        *LEDGER_VIEW,
+        EXPORT,
+        CAPACITY,
+        SALES,
+        ARRIVALS,
+    ],  # fmt: skip
     DOOR_STAFF: ["ticketing.scan_badges"],
-    FINANCE: [ADMIN_ACCESS, *SHOP_VIEW, *LEDGER_VIEW],
+    FINANCE: [ADMIN_ACCESS, *SHOP_VIEW, *LEDGER_VIEW, EXPORT, REVENUE, SALES],
     ORGANISER: [
         ADMIN_ACCESS,
         *PROGRAMME_SNIPPETS,
@@ -45,6 +57,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *LEDGER_VIEW,
         "ticketing.delete_tickettype",
         "ticketing.delete_voucher",
+        EXPORT,
+        CAPACITY,
+        REVENUE,
+        SALES,
+        ARRIVALS,
     ],
 }
 

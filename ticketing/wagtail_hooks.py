@@ -11,13 +11,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic.models import IndexView, InspectView
+from wagtail.admin.views.generic.models import InspectView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from ticketing import audit
+from ticketing.admin_lists import ListedExportsIndexView
 from ticketing.forms import NameField
 from ticketing.models import Order, Ticket, TicketType, Voucher, WaitingListEntry
 from ticketing.services import refunds
@@ -48,7 +49,7 @@ class MoneyColumn(Column):
         return pounds(super().get_value(instance) or 0)
 
 
-class FestivalIndexView(IndexView):
+class FestivalIndexView(ListedExportsIndexView):
     """Lists whose rows name their edition: fetch the edition with the row, not once per row."""
 
     def get_base_queryset(self):

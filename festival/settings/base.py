@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "speakers",
     "ticketing",
     "door",
+    "reports",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
