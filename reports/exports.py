@@ -13,6 +13,8 @@ every number into text.
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -21,7 +23,8 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
-from import_export.formats import base_formats
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from festival.models import FestivalPage
 from ticketing.models import CheckIn, Order, Payment, Refund, Ticket
@@ -52,17 +55,29 @@ class EditionResource(resources.ModelResource):
         super().__init__()
         self.festival = festival
         self.tz = festival.tz
+        # Worked out once, not for every cell as import-export does: a tenth of an export's time.
+        self.columns = self.get_export_fields()
+        self.dehydrators = {
+            field.column_name: getattr(self, field.get_dehydrate_method(self.get_field_name(field)), None)
+            for field in self.columns
+        }
 
     def rows(self) -> QuerySet:
         """This edition's rows, with what the columns name fetched alongside."""
         raise NotImplementedError
 
+    def export_resource(self, instance, selected_fields=None, **kwargs):
+        return [self.export_field(field, instance) for field in self.columns]
+
     def export_field(self, field, instance, **kwargs):
-        if getattr(self, field.get_dehydrate_method(self.get_field_name(field)), None):
-            value = super().export_field(field, instance, **kwargs)
-        else:
-            value = self.cell(field.attribute, field.get_value(instance))
+        dehydrate = self.dehydrators[field.column_name]
+        value = dehydrate(instance) if dehydrate else self.cell(field.attribute, field.get_value(instance))
         return neutralise(value)
+
+    def records(self):
+        """The rows of cells, one per record, as the files hold them."""
+        for instance in self.iter_queryset(self.rows()):
+            yield self.export_resource(instance)
 
     def cell(self, name: str, value):
         """A value as the files show it: money in pounds, times in the edition's zone, yes or no."""
@@ -168,6 +183,11 @@ class TicketResource(EditionResource):
         return (
             Ticket.objects.filter(order__festival=self.festival)
             .select_related("order", "ticket_type")
+            .only(
+                *[f.attribute.removeprefix("get_").removesuffix("_display") for f in self.columns],
+                "order",
+                "ticket_type",
+            )  # fmt: skip
             .order_by("order__created_at", "pk")
         )
 
@@ -208,6 +228,13 @@ class CheckInResource(EditionResource):
         return (
             CheckIn.objects.filter(festival=self.festival)
             .select_related("ticket__ticket_type", "ticket__order", "staff")
+            .only(
+                *[f.attribute.removeprefix("get_").removesuffix("_display") for f in self.columns],
+                "ticket",
+                "ticket__ticket_type",
+                "ticket__order",
+                "staff",
+            )  # fmt: skip
             .order_by("scanned_at", "pk")
         )
 
@@ -312,7 +339,7 @@ DATASETS = {
     "payments": Dataset(_("Payments"), PaymentResource),
     "refunds": Dataset(_("Refunds"), RefundResource),
 }
-FORMATS = {"csv": base_formats.CSV, "xlsx": base_formats.XLSX}
+CONTENT_TYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 @dataclass(frozen=True)
@@ -324,17 +351,41 @@ class ExportFile:
 
 def export(*, festival: FestivalPage, dataset: str, file_format: str) -> ExportFile:
     """One edition's ``dataset`` (a key of ``DATASETS``) as a file in ``file_format`` ("csv" or
-    "xlsx"): a heading row, then one row per record. Raises KeyError for an unknown name."""
+    "xlsx"): a heading row, then one row per record. Raises KeyError for an unknown name.
+
+    The rows go straight from the resource into the file: through tablib (import-export's
+    formats) 10,000 tickets took 11 s to XLSX, over the 10 s target, most of it in a workbook
+    kept whole in memory and its columns measured for width.
+    """
     resource = DATASETS[dataset].resource(festival=festival)
-    kind = FORMATS[file_format]()
-    table = resource.export(resource.rows())
-    content = kind.export_data(table)
-    if isinstance(content, str):
-        # With a byte order mark, so Excel reads names like "Zoë" as UTF-8.
-        content = content.encode("utf-8-sig")
+    write = _write_csv if file_format == "csv" else _write_xlsx
+    content = write(resource.get_export_headers(), resource.records(), title=str(DATASETS[dataset].label))
     today = timezone.localdate(timezone=festival.tz).isoformat()
     return ExportFile(
         content=content,
-        content_type=kind.get_content_type(),
-        filename=f"{festival.slug}-{dataset}-{today}.{kind.get_extension()}",
+        content_type=CONTENT_TYPES[file_format],
+        filename=f"{festival.slug}-{dataset}-{today}.{file_format}",
     )
+
+
+def _write_csv(headers: list[str], rows, *, title: str) -> bytes:
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # a byte order mark, so Excel reads names like "Zoë" as UTF-8
+    writer = csv.writer(buffer)
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _write_xlsx(headers: list[str], rows, *, title: str) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.freeze_panes = "A2"
+    sheet.append(headers)
+    for row in rows:
+        # Control characters have no place in XLSX (openpyxl refuses the file); tab and CR do.
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("\N{REPLACEMENT CHARACTER}", v) if isinstance(v, str) else v
+                      for v in row])  # fmt: skip
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
