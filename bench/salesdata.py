@@ -53,20 +53,21 @@ def edition(slug: str, title: str) -> FestivalPage:
     )  # fmt: skip
 
 
-def sell(festival: FestivalPage, *, tickets: int, check_ins: int, staff) -> None:
+def sell(festival: FestivalPage, *, tickets: int, check_ins: int, staff, prefix: str = "") -> None:
     """Paid orders of two tickets each (``tickets`` in all) over the 30 days before the edition, a
     succeeded payment for each, a refund for one order in 50, and ``check_ins`` door scans:
-    admissions yesterday and today (at most one per ticket a day), the rest refused scans."""
+    admissions yesterday and today (at most one per ticket a day), the rest refused scans. Call
+    again with another ``prefix`` to add more to the same edition."""
     tz = festival.tz
     types = [
-        TicketType.objects.create(festival=festival, name=name, price=price, capacity=tickets, sort_order=n)
+        TicketType.objects.create(festival=festival, name=prefix + name, price=price, capacity=tickets, sort_order=n)
         for n, (name, price) in enumerate([("Weekend", 4500), ("Day", 2000), ("Solidarity", 1500)])
     ]
     first_day = festival.start_date - timedelta(days=30)
     orders = [
         Order(
             festival=festival,
-            code=f"B{festival.pk}-{n}",
+            code=f"B{prefix}{festival.pk}-{n}",
             buyer_name=f"Buyer {n}",
             buyer_email=f"buyer{n}@example.org",
             status=Order.Status.PAID,
@@ -77,7 +78,7 @@ def sell(festival: FestivalPage, *, tickets: int, check_ins: int, staff) -> None
         for n in range(tickets // 2)
     ]
     Order.objects.bulk_create(orders, batch_size=BATCH)
-    orders = list(Order.objects.filter(festival=festival).order_by("pk"))
+    orders = list(Order.objects.filter(festival=festival, code__startswith=f"B{prefix}{festival.pk}-").order_by("pk"))
     Ticket.objects.bulk_create(
         [
             Ticket(
@@ -93,17 +94,18 @@ def sell(festival: FestivalPage, *, tickets: int, check_ins: int, staff) -> None
         ],
         batch_size=BATCH,
     )
+    done = LedgerState.SUCCEEDED
     Payment.objects.bulk_create(
-        [Payment(order=order, amount=order.total, state=LedgerState.SUCCEEDED, stripe_payment_intent_id=f"pi_{o}")
+        [Payment(order=order, amount=order.total, state=done, stripe_payment_intent_id=f"pi_{prefix}{o}")
          for o, order in enumerate(orders)],
         batch_size=BATCH,
     )  # fmt: skip
     Refund.objects.bulk_create(
-        [Refund(order=order, amount=1500, state=LedgerState.SUCCEEDED, idempotency_key=f"bench-{festival.pk}-{o}")
+        [Refund(order=order, amount=1500, state=done, idempotency_key=f"bench-{prefix}{festival.pk}-{o}")
          for o, order in enumerate(orders) if o % 50 == 0],
         batch_size=BATCH,
     )  # fmt: skip
-    ticket_ids = list(Ticket.objects.filter(order__festival=festival).order_by("pk").values_list("pk", flat=True))
+    ticket_ids = list(Ticket.objects.filter(ticket_type__in=types).order_by("pk").values_list("pk", flat=True))
     today = timezone.localdate(timezone=tz)
     yesterday = today - timedelta(days=1)
     scans = []
@@ -119,7 +121,7 @@ def sell(festival: FestivalPage, *, tickets: int, check_ins: int, staff) -> None
                 day=day,
                 door=DOORS[n % len(DOORS)],
                 staff=staff,
-                nonce=f"{festival.pk}-{n}",
+                nonce=f"{prefix}{festival.pk}-{n}",
                 scanned_at=when,
             )  # fmt: skip
         )

@@ -9,11 +9,12 @@ A ticket is sold when it is valid and its order is paid.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
-from django.db.models.functions import Coalesce, TruncDate, TruncHour
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
 
 from festival.models import FestivalPage
 from ticketing.ledger import OPEN_STATES, LedgerState
@@ -76,22 +77,44 @@ def revenue(festival: FestivalPage) -> Revenue:
     return Revenue(gross=gross, refunded=refunds["done"], refunds_pending=refunds["pending"], donations=donations)
 
 
-def sales_per_day(festival: FestivalPage, *, today: date) -> list[tuple[date, int]]:
-    """Tickets sold per day of payment, in the edition's time zone, from the first sale (at most
-    ``SALES_DAYS_SHOWN`` days back) to the last sale or today, days without sales as 0. One query."""
-    rows = dict(
-        sold_tickets(festival)
-        .filter(order__paid_at__isnull=False)
-        .annotate(paid_on=TruncDate("order__paid_at", tzinfo=festival.tz))
-        .values("paid_on")
-        .annotate(count=Count("pk"))
-        .values_list("paid_on", "count")
+def _local_starts(tz, first: datetime, count: int, step: timedelta) -> list[datetime]:
+    """``count + 1`` boundaries from ``first`` (local wall time in ``tz``), ``step`` apart on the
+    wall clock, as aware times: a day or an hour in the edition's zone, across clock changes too."""
+    return [(first.replace(tzinfo=None) + n * step).replace(tzinfo=tz) for n in range(count + 1)]
+
+
+def _counts_by_interval(queryset, field: str, starts: list[datetime], *, by: tuple[str, ...] = ()):
+    """Rows of ``queryset`` with ``field`` in [starts[0], starts[-1]), counted per interval between
+    consecutive ``starts`` (and per ``by``): dicts with "interval" (its index), ``by`` and "count".
+
+    The interval is found by comparisons in the database (one CASE), not by converting each row's
+    time to the edition's zone, which SQLite does by calling Python once a row: 20,000 tickets took
+    some 400 ms that way."""
+    interval = Case(
+        *[When(**{f"{field}__lt": end}, then=Value(n)) for n, end in enumerate(starts[1:])],
+        output_field=IntegerField(),
     )
-    if not rows:
-        return []
-    last = max(max(rows), min(today, festival.end_date))
-    first = max(min(rows), last - timedelta(days=SALES_DAYS_SHOWN - 1))
-    return [(day, rows.get(day, 0)) for day in (first + timedelta(days=n) for n in range((last - first).days + 1))]
+    return (
+        queryset.filter(**{f"{field}__gte": starts[0], f"{field}__lt": starts[-1]})
+        .annotate(interval=interval)
+        .values("interval", *by)
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+
+
+def sales_per_day(festival: FestivalPage, *, today: date) -> list[tuple[date, int]]:
+    """Tickets sold per day of payment, in the edition's time zone, over the ``SALES_DAYS_SHOWN``
+    days up to today (or the edition's last day, once it is over), from the first of those days
+    with a sale. One query."""
+    last = min(today, festival.end_date)
+    first = last - timedelta(days=SALES_DAYS_SHOWN - 1)
+    starts = _local_starts(festival.tz, datetime.combine(first, time()), SALES_DAYS_SHOWN, timedelta(days=1))
+    counts = [0] * SALES_DAYS_SHOWN
+    for row in _counts_by_interval(sold_tickets(festival), "order__paid_at", starts):
+        counts[row["interval"]] = row["count"]
+    days = [(first + timedelta(days=n), count) for n, count in enumerate(counts)]
+    return list(itertools.dropwhile(lambda day: day[1] == 0, days))
 
 
 @dataclass(frozen=True)
@@ -116,21 +139,17 @@ def not_arrived(festival: FestivalPage, day: date):
 
 
 def arrivals(festival: FestivalPage, *, day: date) -> Arrivals:
-    """Admissions per hour and door on ``day``, and how many sold tickets for that day have not
-    come in yet. Three queries."""
-    rows = (
-        admissions_on(festival, day)
-        .annotate(hour=TruncHour("scanned_at", tzinfo=festival.tz))
-        .values("hour", "door")
-        .annotate(count=Count("pk"))
-        .values_list("hour", "door", "count")
-    )
-    by_hour: dict[datetime, dict[str, int]] = {}
-    for hour, door, count in rows:
-        by_hour.setdefault(hour, {})[door] = count
-    doors = sorted({door for counts in by_hour.values() for door in counts})
+    """Admissions per hour and door on ``day`` (in the edition's time zone), and how many sold
+    tickets for that day have not come in yet. Three queries."""
+    starts = _local_starts(festival.tz, datetime.combine(day, time()), 24, timedelta(hours=1))
+    counts: dict[str, list[int]] = {}
+    for row in _counts_by_interval(admissions_on(festival, day), "scanned_at", starts, by=("door",)):
+        counts.setdefault(row["door"], [0] * 24)[row["interval"]] = row["count"]
+    doors = sorted(counts)
     hours = [
-        (hour, [by_hour[hour].get(door, 0) for door in doors], sum(by_hour[hour].values())) for hour in sorted(by_hour)
+        (starts[h], [counts[door][h] for door in doors], sum(counts[door][h] for door in doors))
+        for h in range(24)
+        if any(counts[door][h] for door in doors)
     ]
     return Arrivals(
         day=day,
