@@ -31,12 +31,14 @@ class Bar:
     label: str  # the figure it shows, for the bar's own title
 
 
-def bars(values: list[int], labels: list[str], *, width: int = CHART_WIDTH, height: int = CHART_HEIGHT) -> list[Bar]:
-    """Vertical bars for ``values``, scaled to the largest, a gap between each."""
+def bars(values: list[int], labels: list[str], *, width: int = CHART_WIDTH, height: int = CHART_HEIGHT,
+         slots: int = 12) -> list[Bar]:  # fmt: skip
+    """Vertical bars for ``values``, scaled to the largest, a gap between each, from the left; at
+    least ``slots`` wide each, so two days of sales are not two slabs."""
     if not values:
         return []
     top = max(max(values), 1)
-    step = width / len(values)
+    step = width / max(len(values), slots)
     gap = min(step * 0.2, 4)
     return [
         Bar(x=round(n * step + gap / 2, 2), y=round(height - value * height / top, 2),
@@ -130,9 +132,15 @@ class ArrivalsPanel(DashboardPanel):
         if not self.festival.start_date <= today <= self.festival.end_date:
             return {**context, "on_today": False}
         seen = figures.arrivals(self.festival, day=today)
-        chart = bars([total for _, _, total in seen.hours], [f"{hour:%H:00}: {total}" for hour, _, total in seen.hours])
-        return {**context, "on_today": True, "arrivals": seen, "bars": chart, "chart_width": CHART_WIDTH,
-                "chart_height": CHART_HEIGHT, "not_arrived_url": reverse("reports_not_arrived")}  # fmt: skip
+        # The hours as the edition's clocks show them, not in the site's time zone.
+        hours = [
+            {"label": f"{hour:%H:%M}", "iso": hour.isoformat(), "counts": counts, "total": total}
+            for hour, counts, total in seen.hours
+        ]
+        chart = bars([h["total"] for h in hours], [f"{h['label']}: {h['total']}" for h in hours])
+        return {**context, "on_today": True, "arrivals": seen, "hours": hours, "bars": chart,
+                "chart_width": CHART_WIDTH, "chart_height": CHART_HEIGHT,
+                "not_arrived_url": reverse("reports_not_arrived")}  # fmt: skip
 
 
 PANELS = (CapacityPanel, RevenuePanel, SalesPanel, ArrivalsPanel)

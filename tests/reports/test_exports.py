@@ -276,3 +276,13 @@ def test_wagtails_list_downloads_are_refused_or_have_their_rows_filled(client, s
         rows = rows_of(response)
         assert len(rows) > 1, url
         assert all(any(cell not in ("", None) for cell in row) for row in rows[1:]), url
+
+
+def test_a_control_character_does_not_break_the_xlsx_file(client, signed_in, festival):
+    order = OrderFactory(festival=festival, buyer_name="Bell\x07 Hooks")
+    TicketFactory(ticket_type=TicketTypeFactory(festival=festival), order=order)
+    signed_in(roles.FINANCE)
+
+    rows = rows_of(download(client, festival, "orders", "xlsx"))
+
+    assert rows[1][rows[0].index("Buyer name")] == "Bell\N{REPLACEMENT CHARACTER} Hooks"
