@@ -286,3 +286,17 @@ def test_a_control_character_does_not_break_the_xlsx_file(client, signed_in, fes
     rows = rows_of(download(client, festival, "orders", "xlsx"))
 
     assert rows[1][rows[0].index("Buyer name")] == "Bell\N{REPLACEMENT CHARACTER} Hooks"
+
+
+def test_an_unknown_dataset_or_edition_gives_the_form_with_its_error_and_no_file(client, signed_in, festival):
+    signed_in(roles.FINANCE)
+
+    responses = [
+        client.get(URL, {"edition": festival.pk, "dataset": "passwords", "file_format": "csv"}),
+        client.get(URL, {"edition": "999999", "dataset": "orders", "file_format": "csv"}),
+        client.get(URL, {"edition": festival.pk, "dataset": "orders", "file_format": "exe"}),
+    ]
+
+    assert [r.status_code for r in responses] == [200, 200, 200]
+    assert not any("Content-Disposition" in r for r in responses)
+    assert all("Select a valid choice" in r.content.decode() for r in responses)
