@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "ticketing",
     "door",
     "outbox",
+    "reports",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
