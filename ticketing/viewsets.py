@@ -23,6 +23,7 @@ from ticketing.admin_lists import ListedExportsIndexView
 from ticketing.forms import NameField
 from ticketing.ledger import MadeBy
 from ticketing.models import CheckIn, Order, Ticket, TicketType, Voucher, WaitingListEntry
+from ticketing.services import receipts
 from ticketing.services.orders import pounds
 
 # What each box-office action needs; the views check the same names (``admin_views.ACTION_PERMISSIONS``).
@@ -187,6 +188,9 @@ class OrderInspectView(InspectView):
         if order.status == Order.Status.PAID and self.can(REFUND_ORDER):
             url = reverse("ticketing_order_cancel", args=[order.pk])
             buttons.append(Button(_("Cancel without a refund"), url=url, icon_name="cross", priority=40))
+        if receipts.has_receipt(order=order):
+            url = reverse("ticketing:order_receipt", kwargs={"token": order.access_token})
+            buttons.append(Button(_("Download the receipt (PDF)"), url=url, icon_name="doc-full", priority=50))
         return buttons
 
     def get_context_data(self, **kwargs):
