@@ -7,7 +7,7 @@ PORT ?= 8000
 only ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-deps run test lint format bench clean
+.PHONY: help install system-deps run test lint format bench prod-check clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -30,6 +30,9 @@ run: install ## Migrate SQLite, load the demo festival and serve it at http://HO
 
 test: install system-deps ## Run lint, checks and every test on SQLite and PostgreSQL
 	PY=$(PY) bash scripts/test.sh
+
+prod-check: install ## Django's deployment checks under the production settings, failing on any warning
+	PY=$(PY) bash scripts/prod-check.sh
 
 lint: install ## ruff check and format check
 	$(PY) -m ruff check .

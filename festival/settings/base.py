@@ -257,6 +257,10 @@ STRIPE_SECRET_KEY = _read("STRIPE_SECRET_KEY", env.str, "")
 STRIPE_WEBHOOK_SECRET = _read("STRIPE_WEBHOOK_SECRET", env.str, "whsec_festival_emulator")
 STRIPE_API_BASE = _read("STRIPE_API_BASE", env.str, "" if STRIPE_SECRET_KEY else "http://127.0.0.1:8420")
 STRIPE_CURRENCY = _read("STRIPE_CURRENCY", env.str, "gbp")
+# How long a call to Stripe may take, in seconds, before the buyer is told to try again: short, so a
+# slow Stripe cannot hold every server thread (and the door's scans behind them).
+STRIPE_CONNECT_TIMEOUT = _read("STRIPE_CONNECT_TIMEOUT", env.float, 3.0)
+STRIPE_READ_TIMEOUT = _read("STRIPE_READ_TIMEOUT", env.float, 10.0)
 
 LOGGING = {
     "version": 1,
