@@ -11,6 +11,7 @@ from festival import views
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
+    path("admin/password_reset/", views.password_reset),  # Wagtail's own view, throttled; before its URLs
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", views.search, name="search"),

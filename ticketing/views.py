@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from festival import site_cache
+from festival import site_cache, throttle
 from festival.models import FestivalPage
 from ticketing import stripe_gateway, tasks
 from ticketing.forms import AttendeesForm, ShopForm, WaitingListForm
@@ -45,6 +45,10 @@ def _kick_sweep() -> None:
         tasks.sweep_lapsed_holds.enqueue()
 
 
+# Wrong voucher codes per client address: enough for typos, too few to guess codes by trying.
+VOUCHER_GUESSES = throttle.Limit(10, 15 * 60)
+
+
 @require_http_methods(["GET", "POST"])
 def shop(request, slug):
     festival, festival_url = _festival(slug)
@@ -53,10 +57,14 @@ def shop(request, slug):
     offer_token = ((data or request.GET).get("offer") or "")[:64]
     voucher, voucher_error = None, ""
     if voucher_code:
+        ip = throttle.client_ip(request)
+        if throttle.used_up("voucher-guess", ip, VOUCHER_GUESSES):
+            return throttle.too_many(request, VOUCHER_GUESSES, what=_("voucher codes that didn't work"))
         try:
             voucher = orders.find_voucher(festival=festival, code=voucher_code)
         except ShopError as exc:
             voucher_error = exc.message
+            throttle.allow("voucher-guess", ip, VOUCHER_GUESSES)
     now = timezone.now()
     offer = WaitingListEntry.objects.open_offer(offer_token, festival, now)
     snapshot = capacity.stock(festival, now)

@@ -5,6 +5,7 @@ Every value that differs between machines comes from an environment variable (or
 that names the variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -140,6 +141,7 @@ INSTALLED_APPS = [
     "taggit",
     "import_export",
     "django_tasks",
+    "axes",
     "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -162,7 +164,21 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "programme.caching.CachedProgrammeMiddleware",  # cached programme pages, before Wagtail's routing
+    "axes.middleware.AxesMiddleware",  # last: answers a locked-out sign-in with the 429 page
 ]
+
+# Sign-in throttle (django-axes) for the admin's, Django admin's and the door's sign-in pages.
+# Failures are counted per account and address together, in the shared cache, so one person
+# mistyping at a venue that shares one address locks out only that account from there, and
+# only for a while.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = _read("AXES_FAILURE_LIMIT", env.int, 5)
+AXES_COOLOFF_TIME = timedelta(minutes=_read("AXES_COOLOFF_MINUTES", env.int, 15))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "festival/locked_out.html"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "festival.urls"
 
