@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from festival.demo import upsert_child
 from festival.models import FestivalPage
-from ticketing.models import TicketType, Voucher
 from tests.ticketing.factories import UserFactory
+from ticketing.models import TicketType, Voucher
 
 PASSWORD = "a-long-correct-password"
 
