@@ -153,6 +153,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "festival.headers.permissions_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -166,6 +167,12 @@ MIDDLEWARE = [
     "programme.caching.CachedProgrammeMiddleware",  # cached programme pages, before Wagtail's routing
     "axes.middleware.AxesMiddleware",  # last: answers a locked-out sign-in with the 429 page
 ]
+
+# What the browser may let pages use: nothing powerful, but the door page's camera (door/views.py).
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "display-capture=(), browsing-topics=()"
+)
 
 # Sign-in throttle (django-axes) for the admin's, Django admin's and the door's sign-in pages.
 # Failures are counted per account and address together, in the shared cache, so one person
