@@ -38,8 +38,8 @@ from door.auth import (
     issue_token,
 )
 from door.errors import ApiRefusal, CheckInError
-from festival.headers import policy_allowing
 from festival.editions import requested_edition
+from festival.headers import policy_allowing
 from festival.models import FestivalPage
 
 NO_STORE = "no-store, private"
