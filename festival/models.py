@@ -138,6 +138,19 @@ class FestivalSettings(BaseSiteSetting):
     accent_colour = models.CharField(max_length=7, default="#f5c518")
     logo = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     contact_email = models.EmailField(default="hello@festival.invalid")
+    organisation_name = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=_("The organisation that sells the tickets, as receipts name it. Blank: the site's name."),
+    )
+    organisation_address = models.TextField(
+        blank=True, help_text=_("Its postal address, one line per line, as receipts show it.")
+    )
+    receipt_note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text=_('A line at the foot of every receipt, e.g. "Not a VAT invoice." or a charity number.'),
+    )
     mastodon_url = models.URLField(blank=True)
     bluesky_url = models.URLField(blank=True)
     instagram_url = models.URLField(blank=True)
@@ -149,6 +162,10 @@ class FestivalSettings(BaseSiteSetting):
             heading=_("Branding"),
         ),
         FieldPanel("contact_email"),
+        MultiFieldPanel(
+            [FieldPanel("organisation_name"), FieldPanel("organisation_address"), FieldPanel("receipt_note")],
+            heading=_("Receipts"),
+        ),
         MultiFieldPanel(
             [
                 FieldPanel("mastodon_url"),
@@ -168,6 +185,11 @@ class FestivalSettings(BaseSiteSetting):
         for field in ("primary_colour", "accent_colour"):
             if not re.fullmatch(r"#[0-9a-fA-F]{6}", getattr(self, field) or ""):
                 raise ValidationError({field: _("Use a six-digit hex colour such as #b0172b.")})
+
+    @property
+    def receipt_issuer(self) -> str:
+        """Who receipts say sold the tickets: the organisation's name, else the site's."""
+        return self.organisation_name or self.site_name
 
     @property
     def social_links(self):

@@ -28,10 +28,12 @@ SHOP_MANAGE = [
 SHOP_VIEW = ["ticketing.view_order", "ticketing.view_tickettype", "ticketing.view_voucher"]
 # The ledger and the lists of tickets and check-ins (issue 19): read by box office, finance and organisers.
 LEDGER_VIEW = ["ticketing.view_payment", "ticketing.view_refund", "ticketing.view_ticket", "ticketing.view_checkin"]
+# Outgoing email (issue 19): box office and organisers see it and retry what failed.
+OUTBOX = ["outbox.view_outgoingemail", "outbox.retry_outgoingemail"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     EDITOR: [ADMIN_ACCESS, *PROGRAMME_SNIPPETS],
-    BOX_OFFICE: [ADMIN_ACCESS, "ticketing.manage_badges", *SHOP_MANAGE, *LEDGER_VIEW],
+    BOX_OFFICE: [ADMIN_ACCESS, "ticketing.manage_badges", *SHOP_MANAGE, *LEDGER_VIEW, *OUTBOX],
     DOOR_STAFF: ["ticketing.scan_badges"],
     FINANCE: [ADMIN_ACCESS, *SHOP_VIEW, *LEDGER_VIEW],
     ORGANISER: [
@@ -45,6 +47,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *LEDGER_VIEW,
         "ticketing.delete_tickettype",
         "ticketing.delete_voucher",
+        *OUTBOX,
     ],
 }
 

@@ -43,10 +43,15 @@ def used_up(scope: str, key: str, limit: Limit) -> bool:
     return (cache.get(_cache_key(scope, key)) or 0) >= limit.count
 
 
-def client_ip(request) -> str:
-    """The address the request came from, as the server saw it (a proxy in front must pass the
-    client's address as REMOTE_ADDR, e.g. gunicorn's --forwarded-allow-ips with the proxy's headers)."""
-    return request.META.get("REMOTE_ADDR", "")
+def client_ip(request, *args) -> str:
+    """The visitor's address. Behind a proxy on this machine (README, *Production*), the last address
+    in X-Forwarded-For, which that proxy wrote (a client can only put addresses before it).
+    (django-axes calls it with more arguments: AXES_CLIENT_IP_CALLABLE.)"""
+    remote = request.META.get("REMOTE_ADDR", "")
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded and remote in ("127.0.0.1", "::1"):
+        return forwarded.rsplit(",", 1)[-1].strip()
+    return remote
 
 
 def too_many(request, limit: Limit, *, what: str):

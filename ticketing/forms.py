@@ -214,3 +214,17 @@ class BadgeNameForm(forms.Form):
     pronouns = NameField(
         max_length=40, required=False, error_messages={"max_length": _("Give pronouns of up to 40 characters.")}
     )
+
+
+class OrderLinksForm(ShopFormBase):
+    """ "Send me my order links again": the one address to send them to."""
+
+    email = forms.EmailField(
+        label=_("The email address you ordered with"),
+        max_length=254,
+        widget=_email(),
+        error_messages={
+            "required": _("Give the email address you used for your order."),
+            "invalid": _("Enter an email address like name@example.org."),
+        },
+    )

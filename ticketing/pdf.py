@@ -1,4 +1,4 @@
-"""Badge PDFs as documents: WeasyPrint lays HTML out, pikepdf joins the pieces.
+"""Badge and receipt PDFs as documents: WeasyPrint lays HTML out, pikepdf joins the pieces.
 
 The only module that imports WeasyPrint or pikepdf. It imports nothing from Django, so the
 worker processes of a bulk render start with WeasyPrint alone and take plain data: an HTML
@@ -145,7 +145,8 @@ def text_lines(
 
 
 def render(html: str, *, stylesheet: str, base_url: str) -> bytes:
-    """One HTML document as tagged PDF bytes, styled by the CSS file at ``stylesheet``."""
+    """One HTML document (a badge sheet, a receipt) as tagged PDF bytes, styled by the CSS file at
+    ``stylesheet``. It fetches nothing from outside but ``qr:`` codes."""
     from weasyprint import HTML
 
     return HTML(string=html, base_url=base_url, url_fetcher=_fetcher()).write_pdf(

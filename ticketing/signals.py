@@ -14,6 +14,8 @@ from django.dispatch import Signal
 
 # An order has just become paid (fulfilled, or a late payment honoured); sent with ``order_id``.
 order_paid = Signal()
+# Staff asked for a paid order's confirmation to be sent again; sent with ``order_id``.
+confirmation_requested = Signal()
 # Tickets of an edition went back on sale (a hold released, a refund, a cancellation); sent with ``festival_id``.
 capacity_freed = Signal()
 # A waiting-list entry has just been offered tickets; sent with ``entry_id``.

@@ -17,6 +17,12 @@ def send_order_confirmation(order_id: int) -> None:
 
 
 @task()
+def resend_order_confirmation(order_id: int) -> None:
+    """Staff asked for the confirmation again: a new email, not the first one's."""
+    emails.send_order_confirmation(Order.objects.select_related("festival").get(pk=order_id), resend=True)
+
+
+@task()
 def send_refund_notice(refund_id: int) -> None:
     emails.send_refund_notice(Refund.objects.select_related("order__festival").get(pk=refund_id))
 
@@ -24,6 +30,12 @@ def send_refund_notice(refund_id: int) -> None:
 @task()
 def send_waiting_list_offer(entry_id: int) -> None:
     emails.send_waiting_list_offer(WaitingListEntry.objects.select_related("festival").get(pk=entry_id))
+
+
+@task()
+def send_order_links(email: str) -> None:
+    """A task, so that asking for a known address and an unknown one take the same time to answer."""
+    emails.send_order_links(email=email)
 
 
 @task()

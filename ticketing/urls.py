@@ -8,8 +8,10 @@ app_name = "ticketing"
 
 urlpatterns = [
     path("stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
+    path("orders/lost-link/", views.resend_order_links, name="order_links"),
     path("orders/<str:token>/", views.order_page, name="order"),
     path("orders/<str:token>/confirmed/", views.order_confirmed, name="order_confirmed"),
+    path("orders/<str:token>/receipt.pdf", views.order_receipt, name="order_receipt"),
     path("orders/<str:token>/cancel/", views.abandon_order, name="order_abandon"),
     path("orders/<str:token>/badges/<int:ticket_id>.pdf", badge_views.badge_download, name="badge_download"),
     path("orders/<str:token>/badges/<int:ticket_id>/name/", badge_views.badge_rename, name="badge_rename"),

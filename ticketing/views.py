@@ -12,11 +12,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from festival import site_cache, throttle
+from festival.downloads import attachment
 from festival.models import FestivalPage
 from ticketing import stripe_gateway, tasks
-from ticketing.forms import AttendeesForm, ShopForm, WaitingListForm
+from ticketing.forms import AttendeesForm, OrderLinksForm, ShopForm, WaitingListForm
 from ticketing.models import Order, WaitingListEntry
-from ticketing.services import capacity, checkout, orders, payments, waiting_list
+from ticketing.services import capacity, checkout, order_links, orders, payments, receipts, waiting_list
 from ticketing.services.errors import ShopError
 
 MAX_WEBHOOK_BYTES = 512 * 1024
@@ -172,6 +173,20 @@ def join_waiting_list(request, slug):
     return render(request, "ticketing/shop.html", context, status=400)
 
 
+@require_http_methods(["GET", "POST"])
+def resend_order_links(request):
+    """ "Send me my order links again": the same answer whatever the address, so nobody learns who bought."""
+    form = OrderLinksForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        email = form.cleaned_data["email"]
+        if order_links.allow_request(email=email, client_ip=throttle.client_ip(request)):
+            tasks.send_order_links.enqueue(email)
+        messages.success(request, _("If we have orders under that address, we've sent the links to it."))
+        return redirect("ticketing:order_links")
+    status = 400 if form.is_bound else 200
+    return render(request, "ticketing/order_links.html", {"form": form}, status=status)
+
+
 def _order(token: str) -> Order:
     if not token or len(token) > 64:
         raise Http404
@@ -182,12 +197,34 @@ def _order(token: str) -> Order:
 def order_page(request, token):
     order = _order(token)
     tickets = order.tickets.select_related("ticket_type").order_by("pk")
-    context = {"page": order.festival, "order": order, "tickets": tickets, "cancelled": "cancelled" in request.GET}
+    context = {
+        "page": order.festival,
+        "order": order,
+        "tickets": tickets,
+        "cancelled": "cancelled" in request.GET,
+        "has_receipt": receipts.has_receipt(order=order),
+    }
     response = render(request, "ticketing/order.html", context)
     # The address holds the order's secret: no other site is sent it. Not "no-referrer": under it
     # a browser sends "Origin: null" with the page's own forms, and the CSRF check refuses them.
     response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def order_receipt(request, token):
+    """The order's receipt as a PDF download; an order never paid has none (404)."""
+    order = _order(token)
+    try:
+        data = receipts.render_receipt(order=order)
+    except ShopError as exc:
+        raise Http404(exc.message) from exc
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = attachment(receipts.receipt_filename(order), default="receipt")
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"  # its address holds the order's secret
+    response["X-Robots-Tag"] = "noindex"
     return response
 
 

@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "speakers",
     "ticketing",
     "door",
+    "outbox",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -186,6 +187,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=_read("AXES_COOLOFF_MINUTES", env.int, 15)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "festival/locked_out.html"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "festival.throttle.client_ip"  # the one rule for a visitor's address
 
 ROOT_URLCONF = "festival.urls"
 
@@ -231,6 +233,14 @@ else:
 vars().update(email_from_url(_read("EMAIL_URL", env.str, "consolemail://")))
 DEFAULT_FROM_EMAIL = _read("DEFAULT_FROM_EMAIL", env.str, "Festival of Resistance <tickets@festival.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The outbox (outbox/delivery.py): a waiting email is tried at least every OUTBOX_MAX_BACKOFF_SECONDS,
+# the worker sweeps every OUTBOX_SWEEP_SECONDS, and a send cut off mid-way is taken back after
+# OUTBOX_LEASE_SECONDS. Together: once mail works again, a waiting email goes out within two minutes.
+EMAIL_TIMEOUT = _read("EMAIL_TIMEOUT", env.float, 20.0)  # seconds per SMTP socket operation
+OUTBOX_RETRY_SECONDS = _read("OUTBOX_RETRY_SECONDS", env.float, 10.0)
+OUTBOX_MAX_BACKOFF_SECONDS = _read("OUTBOX_MAX_BACKOFF_SECONDS", env.float, 60.0)
+OUTBOX_LEASE_SECONDS = _read("OUTBOX_LEASE_SECONDS", env.float, 90.0)
+OUTBOX_SWEEP_SECONDS = _read("OUTBOX_SWEEP_SECONDS", env.float, 15.0)
 
 TASKS = {
     "default": {

@@ -5,9 +5,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from festival import roles
 from festival.demo import upsert_child
 from festival.models import FestivalPage
-from ticketing.models import TicketType
+from ticketing.models import Order, TicketType
+from ticketing.services import checkout, orders, payments
+
+from .factories import UserFactory
 
 
 @pytest.fixture
@@ -44,3 +48,49 @@ def solidarity(festival):
         capacity=50,
         sort_order=-1,
     )
+
+
+# The box office (issue 19): staff of each role, signed in, and an order paid through the emulator.
+
+
+@pytest.fixture
+def staff_member(groups):
+    """A member of staff in the named role: ``staff_member(roles.BOX_OFFICE, "bex")``."""
+
+    def make(role, username, **fields):
+        user = UserFactory(username=username, **fields)
+        user.groups.add(groups[role])
+        return user
+
+    return make
+
+
+@pytest.fixture
+def box_office(staff_member, client):
+    """Box office, signed in on ``client``."""
+    user = staff_member(roles.BOX_OFFICE, "bex", first_name="Bex", last_name="Okafor")
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def paid(stripe_emulator):
+    """Place an order for ``quantity`` tickets of a type and pay it through the emulator (the success
+    page's check, no webhook): ``paid(festival, standard, 2, donation=500)``."""
+
+    def pay(festival, ticket_type, quantity=1, *, donation=0, names=None):
+        order = checkout.place_order(
+            festival=festival,
+            buyer_name="Sylvia Pankhurst",
+            buyer_email="sylvia@example.org",
+            lines=[orders.LineRequest(ticket_type_id=ticket_type.pk, quantity=quantity)],
+            attendee_names=names or [f"Attendee {n + 1}" for n in range(quantity)],
+            donation=donation,
+        )
+        stripe_emulator.emulator.pay(order.stripe_checkout_session_id)
+        payments.confirm_from_success_page(order=order, session_id=order.stripe_checkout_session_id)
+        order.refresh_from_db()
+        assert order.status == Order.Status.PAID
+        return order
+
+    return pay

@@ -302,12 +302,13 @@ def test_badge_pdf_image_is_small(ticket):
     assert io.BytesIO(badges.render_badge_pdf(ticket)).read(5) == b"%PDF-"
 
 
-def test_confirmation_email_carries_one_valid_pdf_per_ticket(ticket, mailoutbox):
+def test_confirmation_email_carries_one_valid_pdf_per_ticket(ticket, mailoutbox, django_capture_on_commit_callbacks):
     from ticketing.services.emails import send_order_confirmation
 
     second = TicketFactory(ticket_type=ticket.ticket_type, order=ticket.order, attendee_name="Bayard Rustin")
 
-    send_order_confirmation(ticket.order)
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends once the queuing commits
+        send_order_confirmation(ticket.order)
 
     message = mailoutbox[0]
     pdfs = [a for a in message.attachments if a[2] == "application/pdf"]

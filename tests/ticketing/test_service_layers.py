@@ -16,6 +16,7 @@ LAYERS = {
     "refunds": {"capacity", "orders"},
     "payments": {"capacity", "orders", "refunds", "waiting_list"},
     "checkout": {"capacity", "orders", "payments"},
+    "boxoffice": {"capacity", "orders", "badges"},
 }
 SHARED = {"errors", "outcomes"}  # leaves every service may use
 

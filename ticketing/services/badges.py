@@ -32,8 +32,9 @@ from wagtail.models import Site
 from festival.downloads import filename_part
 from festival.errors import DomainError
 from festival.models import FestivalSettings
-from ticketing import pdf
+from ticketing import audit, pdf
 from ticketing.codes import new_ticket_secret
+from ticketing.ledger import MadeBy
 from ticketing.models import BadgePrintJob, Order, RetiredSecret, Ticket
 from ticketing.names import clean_name
 
@@ -324,9 +325,17 @@ def queue_order_badges(*, order: Order) -> None:
     transaction.on_commit(lambda: render_order_badges.enqueue(order_id))
 
 
-def reissue_badge(*, ticket: Ticket, attendee_name: str | None = None, pronouns: str | None = None) -> Ticket:
+def reissue_badge(
+    *,
+    ticket: Ticket,
+    attendee_name: str | None = None,
+    pronouns: str | None = None,
+    user=None,
+    by: str = MadeBy.BUYER,
+) -> Ticket:
     """Give ``ticket`` a new secret (voiding the old one) and a fresh badge, with its name or pronouns
-    changed when given (cleaned as every name is); raises BadgeError('name_needed', 'not_valid')."""
+    changed when given (cleaned as every name is); audited as done by ``user`` (staff) or ``by`` (the
+    buyer, from the order page). Raises BadgeError('name_needed', 'not_valid')."""
     if attendee_name is not None:
         attendee_name = clean_name(attendee_name)[:200]
         if not attendee_name:
@@ -339,6 +348,7 @@ def reissue_badge(*, ticket: Ticket, attendee_name: str | None = None, pronouns:
             raise BadgeError("not_valid")
         RetiredSecret.objects.create(ticket=locked, secret=locked.secret)
         locked.secret = new_ticket_secret()
+        old_name = locked.attendee_name
         if attendee_name is not None:
             locked.attendee_name = attendee_name
         if pronouns is not None:
@@ -348,6 +358,12 @@ def reissue_badge(*, ticket: Ticket, attendee_name: str | None = None, pronouns:
         locked.badge_rendered_at = None
         locked.badge_printed_at = None
         locked.save()
+        audit.record(
+            locked.order, "ticketing.ticket.reissued", user=user, by=by, ticket=locked.pk, name=locked.attendee_name
+        )
+        if locked.attendee_name != old_name:
+            audit.record(locked.order, "ticketing.ticket.renamed", user=user, by=by, ticket=locked.pk,
+                         old_name=old_name, new_name=locked.attendee_name)  # fmt: skip
         if old_file:
             storage = locked.badge_pdf.storage
             transaction.on_commit(lambda: storage.delete(old_file))

@@ -1,4 +1,6 @@
-"""Emails to buyers: the order confirmation and waiting-list offers, plain text with an HTML part."""
+"""Emails to buyers: the order confirmation, waiting-list offers and "your order links", plain text
+(with an HTML part for the confirmation). Each is built here and queued through the outbox, which
+sends it with retries (``outbox.services.queue``)."""
 
 from __future__ import annotations
 
@@ -6,7 +8,9 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from outbox import services as outbox
 from ticketing.models import Order, Refund, WaitingListEntry
 
 from . import badges, orders
@@ -32,9 +36,18 @@ def build_order_confirmation(order: Order) -> EmailMultiAlternatives:
     return message
 
 
-def send_order_confirmation(order: Order) -> None:
-    """Send the confirmation email; raises whatever the mail backend raises."""
-    build_order_confirmation(order).send()
+def confirmation_key(order: Order) -> str:
+    """The outbox key of an order's confirmation: one per order, however often it is paid."""
+    return f"order-confirmation:{order.pk}"
+
+
+def send_order_confirmation(order: Order, *, resend: bool = False) -> None:
+    """Queue the confirmation email (badges attached) in the outbox, once per order; ``resend=True``
+    queues another one (staff resending it). Raises nothing of its own."""
+    key = None if resend else confirmation_key(order)
+    if key is not None and outbox.is_queued(key):
+        return  # queued already: don't draw the badges again for nothing
+    outbox.queue(build_order_confirmation(order), key=key, about=f"order {order.code}")
 
 
 def build_refund_notice(refund: Refund) -> EmailMultiAlternatives:
@@ -56,12 +69,13 @@ def build_refund_notice(refund: Refund) -> EmailMultiAlternatives:
 
 
 def send_refund_notice(refund: Refund) -> None:
-    """Send the refund notice; raises whatever the mail backend raises."""
-    build_refund_notice(refund).send()
+    """Queue the refund notice in the outbox, once per refund. Raises nothing of its own."""
+    outbox.queue(build_refund_notice(refund), key=f"refund-notice:{refund.pk}", about=f"order {refund.order.code}")
 
 
 def send_waiting_list_offer(entry: WaitingListEntry) -> None:
-    """Tell the next person on the list that tickets are theirs to buy, for a while."""
+    """Queue the email telling the next person on the list that tickets are theirs to buy, for a while;
+    once per offer."""
     url = (
         settings.SITE_URL
         + reverse("ticketing:shop", kwargs={"slug": entry.festival.slug})
@@ -73,4 +87,24 @@ def send_waiting_list_offer(entry: WaitingListEntry) -> None:
         body=render_to_string("ticketing/email/waiting_list_offer.txt", context),
         to=[entry.email],
     )
-    message.send()
+    outbox.queue(message, key=f"waiting-list-offer:{entry.pk}:{entry.offer_token}", about=entry.festival.title)
+
+
+def send_order_links(*, email: str) -> bool:
+    """Queue one email listing the links of every order under ``email`` (any edition, paid or
+    pending, newest first), if there are any; whether one was queued. Raises nothing."""
+    orders_found = list(
+        Order.objects.filter(buyer_email__iexact=email.strip(), status__in=[Order.Status.PAID, Order.Status.PENDING])
+        .select_related("festival")
+        .order_by("-created_at", "-pk")
+    )
+    if not orders_found:
+        return False
+    links = [(order, settings.SITE_URL + orders.order_url(order)) for order in orders_found]
+    message = EmailMultiAlternatives(
+        subject=_("Your order links"),
+        body=render_to_string("ticketing/email/order_links.txt", {"links": links}),
+        to=[orders_found[0].buyer_email],
+    )
+    outbox.queue(message, key=None, about=f"order links ({len(links)} orders)")
+    return True

@@ -26,10 +26,30 @@ MESSAGES = {
     "not_cancellable": _("Choose tickets of this paid order that are still valid."),
     "refund_failed": _("The refund did not go through: %(detail)s"),
     "refund_too_large": _("That would refund %(amount)s, but only %(left)s of this order is left to refund."),
+    "not_paid": _("Only a paid order has a confirmation to send."),
+    "not_pending": _("This order is no longer waiting for payment, so there is no hold to release."),
+    "hold_being_paid": _(
+        "Stripe says the buyer has completed this payment; the order will turn paid when Stripe tells us. "
+        "Nothing was released."
+    ),
+    "stripe_unreachable": _(
+        "Stripe could not be reached, so the payment page could not be closed. Nothing was released."
+    ),
+    "not_complimentary": _("Choose a complimentary ticket type of this edition."),
+    "people_needed": _("Give at least one person, one a line, as a name and an email address."),
+    "too_many_people": _("Issue at most %(limit)s tickets at once."),
+    "bad_person_line": _(
+        "Line %(line)s (“%(text)s”) is not a name and an email address, like Ada Lovelace <ada@example.org>. "
+        "No tickets were issued."
+    ),
+    "complimentary_no_room": _(
+        "You asked for %(wanted)s %(name)s tickets but only %(left)s are left, so no tickets were issued."
+    ),
     "already_waiting": _("You are already on the waiting list."),
     "sold_out_none_left": _("Sorry, %(name)s tickets have just sold out."),
     "not_sold_out": _("There are still tickets left, so you can buy one now."),
     "offer_invalid": _("That offer link has expired or has already been used."),
+    "receipt_unavailable": _("This order was never paid, so it has no receipt."),
 }
 
 

@@ -15,7 +15,8 @@ from django.core.management.base import BaseCommand
 def companion_commands() -> list[tuple[str, list[str]]]:
     """The processes that run beside the web server in development."""
     python = sys.executable
-    commands = [("worker", [python, "manage.py", "db_worker", "--interval", "0.5"])]
+    # run_worker: django-tasks' db_worker plus the outbox's sweep, which retries emails that wait.
+    commands = [("worker", [python, "manage.py", "run_worker", "--interval", "0.5"])]
     if not settings.STRIPE_SECRET_KEY and settings.STRIPE_API_BASE.startswith("http://127.0.0.1"):
         port = settings.STRIPE_API_BASE.rsplit(":", 1)[-1].strip("/")
         commands.append(("stripe-emulator", [python, "manage.py", "stripe_emulator", "--port", port]))

@@ -1,0 +1,59 @@
+"""A stored message as Django's mail backends take it: the same bytes on every attempt.
+
+The backends ask an ``EmailMessage`` for ``recipients()``, ``from_email`` and ``message()``, and
+the SMTP backend sends ``message().as_bytes(linesep="\\r\\n")``. ``StoredMessage`` answers with
+the bytes stored when the email was queued (Message-ID and Date included), and carries the body,
+the HTML alternative and the attachments read back from them, for the in-memory test backend.
+"""
+
+from __future__ import annotations
+
+from email import message_from_bytes, policy
+
+from django.core.mail import EmailMessage
+
+
+class RawMIME:
+    """The stored bytes, answering what the backends ask of a built message."""
+
+    def __init__(self, raw: bytes):
+        self.raw = raw
+
+    def as_bytes(self, unixfrom: bool = False, linesep: str = "\n", **kwargs) -> bytes:
+        return self.raw if linesep == "\r\n" else self.raw.replace(b"\r\n", linesep.encode())
+
+    def as_string(self, unixfrom: bool = False, linesep: str = "\n", **kwargs) -> str:
+        return self.as_bytes(linesep=linesep).decode("utf-8", "replace")
+
+    def get_charset(self):
+        return None  # the console backend then decodes the bytes as UTF-8
+
+    def __getitem__(self, name: str):
+        return message_from_bytes(self.raw, policy=policy.default)[name]
+
+
+class StoredMessage(EmailMessage):
+    """An email rebuilt from its stored bytes; ``message()`` gives those bytes unchanged."""
+
+    def __init__(self, *, raw: bytes, from_email: str, recipients: list[str]):
+        parsed = message_from_bytes(raw, policy=policy.default)
+        body, alternatives, attachments = "", [], []
+        for part in parsed.walk():
+            if part.is_multipart():
+                continue
+            if part.get_filename() or part.get_content_disposition() == "attachment":
+                attachments.append((part.get_filename(), part.get_content(), part.get_content_type()))
+            elif part.get_content_type() == "text/plain" and not body:
+                body = part.get_content()
+            else:
+                alternatives.append((part.get_content(), part.get_content_type()))
+        super().__init__(subject=str(parsed["Subject"] or ""), body=body, from_email=from_email, to=recipients)
+        self.alternatives = alternatives
+        self.attachments = attachments
+        self.raw = raw
+
+    def message(self, *, policy=None):
+        return RawMIME(self.raw)
+
+    def recipients(self) -> list[str]:
+        return list(self.to)

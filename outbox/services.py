@@ -1,0 +1,79 @@
+"""The outbox's contract: queue an email with the work that caused it, retry one that failed.
+
+Everything that sends mail goes through ``queue``; ``outbox.delivery`` sends, and the worker
+(``manage.py run_worker``) sweeps for what is due.
+"""
+
+from __future__ import annotations
+
+from email.utils import make_msgid, parseaddr
+
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from outbox import tasks
+from outbox.models import OutgoingEmail
+
+
+def _message_id(from_email: str) -> str:
+    """A fresh Message-ID in the sender's domain (not the machine's name)."""
+    domain = parseaddr(from_email)[1].rpartition("@")[2] or "festival.invalid"
+    return make_msgid(idstring="festival", domain=domain)
+
+
+def _enqueue_on_commit(email_id: int) -> None:
+    # robust: if queuing the task fails, the row is committed all the same and the sweep sends it.
+    transaction.on_commit(lambda: tasks.deliver_email.enqueue(email_id), robust=True)
+
+
+def queue(message: EmailMessage, *, key: str | None, about: str) -> OutgoingEmail:
+    """Store ``message`` in the current transaction, to be sent once it commits; the stored row.
+
+    The message is built now, with a fixed Message-ID and Date, and every attempt sends exactly
+    these bytes. With a ``key``, an email already stored under that key is returned instead and
+    nothing new is queued: an order's confirmation uses ``order-confirmation:<order id>``, so a
+    repeated "paid" queues it once. A deliberate second sending (staff resending a confirmation)
+    passes ``key=None``, or a key of its own such as ``order-confirmation:<id>:resend:<n>``.
+    Raises nothing of its own; database errors propagate."""
+    if key is not None:
+        existing = OutgoingEmail.objects.filter(key=key).first()
+        if existing is not None:
+            return existing
+    message.extra_headers = {**message.extra_headers, "Message-ID": _message_id(message.from_email)}
+    raw = message.message().as_bytes(linesep="\r\n")
+    recipients = message.recipients()
+    try:
+        with transaction.atomic():
+            email = OutgoingEmail.objects.create(
+                key=key,
+                about=about[:200],
+                message_id=message.extra_headers["Message-ID"],
+                from_email=message.from_email,
+                recipients=recipients,
+                to=", ".join(recipients)[:1000],
+                subject=str(message.subject)[:998],
+                mime=raw,
+            )
+    except IntegrityError:
+        if key is None:
+            raise
+        return OutgoingEmail.objects.get(key=key)  # queued meanwhile by a concurrent transaction
+    _enqueue_on_commit(email.pk)
+    return email
+
+
+def is_queued(key: str) -> bool:
+    """Whether an email under ``key`` is stored already (in any state): building it again is needless."""
+    return OutgoingEmail.objects.filter(key=key).exists()
+
+
+def retry_now(*, email: OutgoingEmail) -> bool:
+    """Put a failed email back in the queue, due now; False if it was not failed. Raises nothing."""
+    with transaction.atomic():
+        retried = OutgoingEmail.objects.filter(pk=email.pk, state=OutgoingEmail.State.FAILED).update(
+            state=OutgoingEmail.State.QUEUED, next_attempt_at=timezone.now()
+        )
+        if retried:
+            _enqueue_on_commit(email.pk)
+    return bool(retried)

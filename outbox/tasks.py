@@ -1,0 +1,10 @@
+"""The delivery task, queued when an email is committed; ``deliver_due`` catches whatever it misses."""
+
+from django_tasks import task
+
+from outbox import delivery
+
+
+@task()
+def deliver_email(email_id: int) -> str | None:
+    return delivery.deliver(email_id)
