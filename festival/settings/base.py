@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "ticketing",
     "door",
     "outbox",
+    "worker",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -241,6 +242,10 @@ OUTBOX_RETRY_SECONDS = _read("OUTBOX_RETRY_SECONDS", env.float, 10.0)
 OUTBOX_MAX_BACKOFF_SECONDS = _read("OUTBOX_MAX_BACKOFF_SECONDS", env.float, 60.0)
 OUTBOX_LEASE_SECONDS = _read("OUTBOX_LEASE_SECONDS", env.float, 90.0)
 OUTBOX_SWEEP_SECONDS = _read("OUTBOX_SWEEP_SECONDS", env.float, 15.0)
+# Each worker beats every WORKER_HEARTBEAT_SECONDS; a task whose workers have not beaten for
+# WORKER_STALE_SECONDS was left by a dead one and is queued again (worker/recovery.py).
+WORKER_HEARTBEAT_SECONDS = _read("WORKER_HEARTBEAT_SECONDS", env.float, 10.0)
+WORKER_STALE_SECONDS = _read("WORKER_STALE_SECONDS", env.float, 60.0)
 
 TASKS = {
     "default": {
