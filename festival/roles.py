@@ -30,12 +30,25 @@ SHOP_VIEW = ["ticketing.view_order", "ticketing.view_tickettype", "ticketing.vie
 LEDGER_VIEW = ["ticketing.view_payment", "ticketing.view_refund", "ticketing.view_ticket", "ticketing.view_checkin"]
 # Outgoing email (issue 19): box office and organisers see it and retry what failed.
 OUTBOX = ["outbox.view_outgoingemail", "outbox.retry_outgoingemail"]
+# Exports and the admin home's dashboard panels (issue 19): each role sees the figures it works with.
+EXPORT = "reports.export_sales"
+CAPACITY, REVENUE, SALES, ARRIVALS = (f"reports.view_{name}" for name in ("capacity", "revenue", "sales", "arrivals"))
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     EDITOR: [ADMIN_ACCESS, *PROGRAMME_SNIPPETS],
-    BOX_OFFICE: [ADMIN_ACCESS, "ticketing.manage_badges", *SHOP_MANAGE, *LEDGER_VIEW, *OUTBOX],
+    BOX_OFFICE: [
+        ADMIN_ACCESS,
+        "ticketing.manage_badges",
+        *SHOP_MANAGE,
+        *LEDGER_VIEW,
+        *OUTBOX,
+        EXPORT,
+        CAPACITY,
+        SALES,
+        ARRIVALS,
+    ],  # fmt: skip
     DOOR_STAFF: ["ticketing.scan_badges"],
-    FINANCE: [ADMIN_ACCESS, *SHOP_VIEW, *LEDGER_VIEW],
+    FINANCE: [ADMIN_ACCESS, *SHOP_VIEW, *LEDGER_VIEW, EXPORT, REVENUE, SALES],
     ORGANISER: [
         ADMIN_ACCESS,
         *PROGRAMME_SNIPPETS,
@@ -48,6 +61,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "ticketing.delete_tickettype",
         "ticketing.delete_voucher",
         *OUTBOX,
+        EXPORT,
+        CAPACITY,
+        REVENUE,
+        SALES,
+        ARRIVALS,
     ],
 }
 

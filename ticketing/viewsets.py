@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn
-from wagtail.admin.views.generic.models import IndexView, InspectView
+from wagtail.admin.views.generic.models import InspectView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets import AdminDateInput
 from wagtail.admin.widgets.button import Button, HeaderButton
@@ -19,9 +19,11 @@ from wagtail.permissions import register_permission_policy
 
 from festival.models import FestivalPage
 from ticketing import audit
+from ticketing.admin_lists import ListedExportsIndexView
 from ticketing.forms import NameField
 from ticketing.ledger import MadeBy
 from ticketing.models import CheckIn, Order, Ticket, TicketType, Voucher, WaitingListEntry
+from ticketing.services import receipts
 from ticketing.services.orders import pounds
 
 # What each box-office action needs; the views check the same names (``admin_views.ACTION_PERMISSIONS``).
@@ -60,7 +62,7 @@ class MoneyColumn(Column):
         return pounds(super().get_value(instance) or 0)
 
 
-class FestivalIndexView(IndexView):
+class FestivalIndexView(ListedExportsIndexView):
     """Lists whose rows name their edition: fetch the edition with the row, not once per row."""
 
     def get_base_queryset(self):
@@ -186,6 +188,9 @@ class OrderInspectView(InspectView):
         if order.status == Order.Status.PAID and self.can(REFUND_ORDER):
             url = reverse("ticketing_order_cancel", args=[order.pk])
             buttons.append(Button(_("Cancel without a refund"), url=url, icon_name="cross", priority=40))
+        if receipts.has_receipt(order=order):
+            url = reverse("ticketing:order_receipt", kwargs={"token": order.access_token})
+            buttons.append(Button(_("Download the receipt (PDF)"), url=url, icon_name="doc-full", priority=50))
         return buttons
 
     def get_context_data(self, **kwargs):
@@ -262,7 +267,7 @@ class TicketFilterSet(WagtailFilterSet):
         fields = ["festival", "ticket_type", "status"]
 
 
-class TicketIndexView(IndexView):
+class TicketIndexView(ListedExportsIndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("order", "ticket_type__festival")
 
@@ -339,7 +344,7 @@ class CheckInFilterSet(WagtailFilterSet):
         fields = ["festival", "day", "door", "result", "staff"]
 
 
-class CheckInIndexView(IndexView):
+class CheckInIndexView(ListedExportsIndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("ticket__order", "ticket__ticket_type", "staff", "festival")
 

@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "door",
     "outbox",
     "worker",
+    "reports",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

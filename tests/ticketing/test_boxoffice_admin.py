@@ -73,11 +73,13 @@ def test_box_office_sees_the_action_buttons_and_finance_does_not(client, staff_m
     client.force_login(finance)
     as_finance = client.get(inspect_url(order))
 
+    receipt = reverse("ticketing:order_receipt", kwargs={"token": order.access_token})
     assert refund_url(order) in as_box_office
     assert reverse("ticketing_order_resend", args=[order.pk]) in as_box_office
     assert as_finance.status_code == 200
     assert order.code in as_finance.text
     assert refund_url(order) not in as_finance.text
+    assert receipt in as_box_office and receipt in as_finance.text  # finance may look, and print a receipt
     assert reverse("ticketing_order_resend", args=[order.pk]) not in as_finance.text
 
 
