@@ -163,6 +163,7 @@ PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "festival.settings.production",
     "SECRET_KEY": PRODUCTION_KEY,
     "ALLOWED_HOSTS": "festival.example.org",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",  # the shared cache the sign-in throttle counts in
     "STRIPE_SECRET_KEY": "sk_live_the_account_s_secret_key",
     "STRIPE_WEBHOOK_SECRET": "whsec_the_endpoint_signing_secret_from_the_stripe_dashboard",
 }
@@ -197,6 +198,18 @@ def test_production_starts_with_what_it_requires_and_hsts_preload_off_until_aske
 
     assert (off.returncode, off.stdout.strip()) == (0, "False"), off.stderr
     assert (on.returncode, on.stdout.strip()) == (0, "True"), on.stderr
+
+
+def test_check_deploy_warns_when_the_sign_in_throttle_has_no_shared_cache():
+    env = clean_environ()
+    env.update({k: v for k, v in PRODUCTION_ENV.items() if k != "REDIS_URL"})
+    env.pop("REDIS_URL", None)
+
+    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+                            cwd=ROOT, env=env, capture_output=True, text=True)  # fmt: skip
+
+    assert result.returncode != 0
+    assert "axes.W001" in result.stdout + result.stderr
 
 
 def test_production_settings_pass_check_deploy():
