@@ -7,7 +7,9 @@ PORT ?= 8000
 only ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-deps run test lint format bench clean
+.PHONY: help install system-deps run test lint format bench prod-check backup restore clean
+to ?=
+from ?=
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -30,6 +32,16 @@ run: install ## Migrate SQLite, load the demo festival and serve it at http://HO
 
 test: install system-deps ## Run lint, checks and every test on SQLite and PostgreSQL
 	PY=$(PY) bash scripts/test.sh
+
+backup: install ## Back up the database and media files into a new folder (make backup to=DIR; default backups/DATE)
+	$(PY) manage.py backup $(if $(to),--to $(to))
+
+restore: install ## Restore a backup into an empty database and media folder (make restore from=DIR)
+	@test -n "$(from)" || (echo "Say which backup: make restore from=backups/2026-10-16-080000" && exit 2)
+	$(PY) manage.py restore --from $(from)
+
+prod-check: install ## Django's deployment checks under the production settings, failing on any warning
+	PY=$(PY) bash scripts/prod-check.sh
 
 lint: install ## ruff check and format check
 	$(PY) -m ruff check .

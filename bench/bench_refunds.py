@@ -88,7 +88,7 @@ def main():
         "SECRET_KEY": "bench-refunds-" + "k" * 50,
         "SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": f"{PG}/{DB_NAME}",
-        "STRIPE_SECRET_KEY": "",
+        "STRIPE_SECRET_KEY": "sk_test_bench_emulator",  # production needs a key; the emulator takes any
         "STRIPE_API_BASE": emulator,
         "STRIPE_WEBHOOK_SECRET": "whsec_bench_refunds",
         "SITE_URL": "http://127.0.0.1:8000",

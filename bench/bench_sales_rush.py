@@ -229,7 +229,7 @@ def main():
         "SECURE_SSL_REDIRECT": "false",
         "STATIC_ROOT": os.environ.get("BENCH_STATIC_ROOT", "/tmp/festival-bench/static"),
         "DATABASE_URL": f"{PG}/{DB_NAME}",
-        "STRIPE_SECRET_KEY": "",
+        "STRIPE_SECRET_KEY": "sk_test_bench_emulator",  # production needs a key; the emulator takes any
         "STRIPE_API_BASE": f"http://127.0.0.1:{STRIPE_PORT}",
         # The emulator (started with this environment) signs webhooks with it; the site checks them with it.
         "STRIPE_WEBHOOK_SECRET": "whsec_bench_sales_rush",

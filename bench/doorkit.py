@@ -46,6 +46,7 @@ def env() -> dict:
         "DATABASE_URL": BENCH_DB,
         "SECRET_KEY": "bench-" + "k" * 60,
         "STRIPE_WEBHOOK_SECRET": "whsec_bench_door",  # production settings refuse the public default
+        "STRIPE_SECRET_KEY": "sk_test_bench_door",  # and start only with a key (the door makes no Stripe calls)
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "false",
         "DEBUG": "false",

@@ -39,6 +39,7 @@ from door.auth import (
 )
 from door.errors import ApiRefusal, CheckInError
 from festival.editions import requested_edition
+from festival.headers import policy_allowing
 from festival.models import FestivalPage
 
 NO_STORE = "no-store, private"
@@ -318,11 +319,13 @@ def door_page(request):
             "stopCamera": _("Stop camera"),
         },
     }
-    return render(
+    response = render(
         request,
         "door/door.html",
         {"festival": festival, "door_config": config, "can_manage": request.user.has_perm(MANAGE_PERMISSION)},
     )
+    response["Permissions-Policy"] = policy_allowing("camera")  # the scanner's camera, on this page only
+    return response
 
 
 @never_cache

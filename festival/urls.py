@@ -11,6 +11,8 @@ from festival import views
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
+    # Wagtail's own view, throttled; before its URLs. The name keeps it open to signed-in staff without admin access.
+    path("admin/password_reset/", views.password_reset, name="wagtailadmin_password_reset_throttled"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", views.search, name="search"),

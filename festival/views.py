@@ -1,7 +1,17 @@
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.views.account import PasswordResetView
 from wagtail.models import Page
+
+from festival import throttle
+
+# Password reset emails: a few per address and a handful per client address an hour, so the form
+# cannot be used to flood someone's inbox or to probe for accounts.
+RESET_PER_EMAIL = throttle.Limit(3, 3600)
+RESET_PER_IP = throttle.Limit(10, 3600)
+password_reset_form = PasswordResetView.as_view()
 
 
 def search(request):
@@ -15,6 +25,17 @@ def healthz(request):
     """For the load balancer: the app answers and the database answers."""
     Page.objects.exists()  # raises when the database does not answer
     return JsonResponse({"ok": True})
+
+
+def password_reset(request, *args, **kwargs):
+    """Wagtail's password reset, throttled per address asked for and per client (429 once over)."""
+    if request.method == "POST":
+        email = request.POST.get("email", "").strip().lower()[:254]
+        ip_ok = throttle.allow("password-reset-ip", throttle.client_ip(request), RESET_PER_IP)
+        email_ok = throttle.allow("password-reset-email", email, RESET_PER_EMAIL)
+        if not (ip_ok and email_ok):
+            return throttle.too_many(request, RESET_PER_IP, what=_("password reset requests"))
+    return password_reset_form(request, *args, **kwargs)
 
 
 def page_not_found(request, exception=None):

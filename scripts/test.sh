@@ -15,6 +15,7 @@ $PY -m ruff format --check . || exit 1
 step "django checks"
 DJANGO_SETTINGS_MODULE=festival.settings.test $PY manage.py check || exit 1
 DJANGO_SETTINGS_MODULE=festival.settings.test $PY manage.py makemigrations --check --dry-run || exit 1
+PY=$PY bash scripts/prod-check.sh || exit 1
 
 step "pytest on SQLite"
 env -u DATABASE_URL $PY -m pytest "$@" || status=1

@@ -81,19 +81,26 @@ MAX_AMOUNT = 99_999_999  # the largest amount Stripe takes, in pence
 
 
 @functools.cache
-def _client(api_key: str, api_base: str, thread_id: int) -> stripe.StripeClient:
+def _client(api_key: str, api_base: str, timeouts: tuple[float, float], thread_id: int) -> stripe.StripeClient:
     # One client (and one kept-alive HTTP session) per thread. trust_env=False: the proxy
     # settings are not re-read from the environment on every request, which costs ~1 ms.
     session = requests.Session()
     session.trust_env = False
-    http_client = stripe.RequestsClient(session=session, timeout=(5, 30))
+    http_client = stripe.RequestsClient(session=session, timeout=timeouts)
     base = {"api": api_base} if api_base else None
-    return stripe.StripeClient(api_key, base_addresses=base, max_network_retries=2, http_client=http_client)
+    # No retries by the library: a slow Stripe would hold a buyer's request (and the worker thread
+    # serving it) for every retry. A buyer presses Pay again; the sweep asks again for the rest,
+    # and every call that changes anything carries an idempotency key.
+    return stripe.StripeClient(api_key, base_addresses=base, max_network_retries=0, http_client=http_client)
 
 
 def client() -> stripe.StripeClient:
-    """The client for the configured key and base address (the emulator's when no key is set)."""
-    return _client(settings.STRIPE_SECRET_KEY or EMULATOR_KEY, settings.STRIPE_API_BASE, threading.get_ident())
+    """The client for the configured key and base address (the emulator's when no key is set), with
+    the configured time limits (``STRIPE_CONNECT_TIMEOUT``, ``STRIPE_READ_TIMEOUT``, seconds)."""
+    timeouts = (settings.STRIPE_CONNECT_TIMEOUT, settings.STRIPE_READ_TIMEOUT)
+    return _client(
+        settings.STRIPE_SECRET_KEY or EMULATOR_KEY, settings.STRIPE_API_BASE, timeouts, threading.get_ident()
+    )
 
 
 def _session(obj) -> CheckoutSession:

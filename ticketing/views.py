@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from festival import site_cache
+from festival import site_cache, throttle
 from festival.downloads import attachment
 from festival.models import FestivalPage
 from ticketing import stripe_gateway, tasks
@@ -46,6 +46,10 @@ def _kick_sweep() -> None:
         tasks.sweep_lapsed_holds.enqueue()
 
 
+# Wrong voucher codes per client address: enough for typos, too few to guess codes by trying.
+VOUCHER_GUESSES = throttle.Limit(10, 15 * 60)
+
+
 @require_http_methods(["GET", "POST"])
 def shop(request, slug):
     festival, festival_url = _festival(slug)
@@ -54,10 +58,14 @@ def shop(request, slug):
     offer_token = ((data or request.GET).get("offer") or "")[:64]
     voucher, voucher_error = None, ""
     if voucher_code:
+        ip = throttle.client_ip(request)
+        if throttle.used_up("voucher-guess", ip, VOUCHER_GUESSES):
+            return throttle.too_many(request, VOUCHER_GUESSES, what=_("voucher codes that didn't work"))
         try:
             voucher = orders.find_voucher(festival=festival, code=voucher_code)
         except ShopError as exc:
             voucher_error = exc.message
+            throttle.allow("voucher-guess", ip, VOUCHER_GUESSES)
     now = timezone.now()
     offer = WaitingListEntry.objects.open_offer(offer_token, festival, now)
     snapshot = capacity.stock(festival, now)
@@ -165,23 +173,13 @@ def join_waiting_list(request, slug):
     return render(request, "ticketing/shop.html", context, status=400)
 
 
-def _client_ip(request) -> str:
-    """The visitor's address. Behind a proxy on this machine (README, *Production*), the last address
-    in X-Forwarded-For, which that proxy wrote (a client can only put addresses before it)."""
-    remote = request.META.get("REMOTE_ADDR", "")
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and remote in ("127.0.0.1", "::1"):
-        return forwarded.rsplit(",", 1)[-1].strip()
-    return remote
-
-
 @require_http_methods(["GET", "POST"])
 def resend_order_links(request):
     """ "Send me my order links again": the same answer whatever the address, so nobody learns who bought."""
     form = OrderLinksForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         email = form.cleaned_data["email"]
-        if order_links.allow_request(email=email, client_ip=_client_ip(request)):
+        if order_links.allow_request(email=email, client_ip=throttle.client_ip(request)):
             tasks.send_order_links.enqueue(email)
         messages.success(request, _("If we have orders under that address, we've sent the links to it."))
         return redirect("ticketing:order_links")

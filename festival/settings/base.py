@@ -5,6 +5,7 @@ Every value that differs between machines comes from an environment variable (or
 that names the variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -125,6 +126,7 @@ INSTALLED_APPS = [
     "ticketing",
     "door",
     "outbox",
+    "worker",
     "reports",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -142,6 +144,7 @@ INSTALLED_APPS = [
     "taggit",
     "import_export",
     "django_tasks",
+    "axes",
     "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -153,6 +156,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "festival.headers.permissions_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -164,7 +168,28 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "programme.caching.CachedProgrammeMiddleware",  # cached programme pages, before Wagtail's routing
+    "axes.middleware.AxesMiddleware",  # last: answers a locked-out sign-in with the 429 page
 ]
+
+# What the browser may let pages use: nothing powerful, but the door page's camera (door/views.py).
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "display-capture=(), browsing-topics=()"
+)
+
+# Sign-in throttle (django-axes) for the admin's, Django admin's and the door's sign-in pages.
+# Failures are counted per account and address together, in the shared cache, so one person
+# mistyping at a venue that shares one address locks out only that account from there, and
+# only for a while.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = _read("AXES_FAILURE_LIMIT", env.int, 5)
+AXES_COOLOFF_TIME = timedelta(minutes=_read("AXES_COOLOFF_MINUTES", env.int, 15))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "festival/locked_out.html"
+AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "festival.throttle.client_ip"  # the one rule for a visitor's address
 
 ROOT_URLCONF = "festival.urls"
 
@@ -218,6 +243,10 @@ OUTBOX_RETRY_SECONDS = _read("OUTBOX_RETRY_SECONDS", env.float, 10.0)
 OUTBOX_MAX_BACKOFF_SECONDS = _read("OUTBOX_MAX_BACKOFF_SECONDS", env.float, 60.0)
 OUTBOX_LEASE_SECONDS = _read("OUTBOX_LEASE_SECONDS", env.float, 90.0)
 OUTBOX_SWEEP_SECONDS = _read("OUTBOX_SWEEP_SECONDS", env.float, 15.0)
+# Each worker beats every WORKER_HEARTBEAT_SECONDS; a task whose workers have not beaten for
+# WORKER_STALE_SECONDS was left by a dead one and is queued again (worker/recovery.py).
+WORKER_HEARTBEAT_SECONDS = _read("WORKER_HEARTBEAT_SECONDS", env.float, 10.0)
+WORKER_STALE_SECONDS = _read("WORKER_STALE_SECONDS", env.float, 60.0)
 
 TASKS = {
     "default": {
@@ -267,6 +296,10 @@ STRIPE_SECRET_KEY = _read("STRIPE_SECRET_KEY", env.str, "")
 STRIPE_WEBHOOK_SECRET = _read("STRIPE_WEBHOOK_SECRET", env.str, "whsec_festival_emulator")
 STRIPE_API_BASE = _read("STRIPE_API_BASE", env.str, "" if STRIPE_SECRET_KEY else "http://127.0.0.1:8420")
 STRIPE_CURRENCY = _read("STRIPE_CURRENCY", env.str, "gbp")
+# How long a call to Stripe may take, in seconds, before the buyer is told to try again: short, so a
+# slow Stripe cannot hold every server thread (and the door's scans behind them).
+STRIPE_CONNECT_TIMEOUT = _read("STRIPE_CONNECT_TIMEOUT", env.float, 3.0)
+STRIPE_READ_TIMEOUT = _read("STRIPE_READ_TIMEOUT", env.float, 10.0)
 
 LOGGING = {
     "version": 1,

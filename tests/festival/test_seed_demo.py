@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
+from django.http import HttpRequest
 from django.utils import timezone
 from wagtail.models import Page, Site
 
@@ -127,16 +128,16 @@ def test_seed_demo_creates_one_user_per_role_who_can_log_in(db, client):
     for role in (roles.EDITOR, roles.BOX_OFFICE, roles.DOOR_STAFF, roles.FINANCE, roles.ORGANISER):
         members = User.objects.filter(groups__name=role)
         assert members.count() == 1
-        assert client.login(username=members.get().username, password=DEMO_PASSWORD)
+        assert client.login(request=HttpRequest(), username=members.get().username, password=DEMO_PASSWORD)
 
 
 def test_editor_reaches_the_admin_and_door_staff_do_not(db, client):
     call_command("seed_demo", verbosity=0)
 
-    client.login(username="editor", password=DEMO_PASSWORD)
+    client.login(request=HttpRequest(), username="editor", password=DEMO_PASSWORD)
     assert client.get("/admin/").status_code == 200
     client.logout()
-    client.login(username="door", password=DEMO_PASSWORD)
+    client.login(request=HttpRequest(), username="door", password=DEMO_PASSWORD)
     response = client.get("/admin/")
     assert response.status_code == 403
     assert "isn't for your account" in response.content.decode()

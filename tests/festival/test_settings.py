@@ -159,14 +159,62 @@ def test_production_settings_refuse_the_public_emulator_webhook_secret(secret):
     assert "ImproperlyConfigured: STRIPE_WEBHOOK_SECRET" in result.stderr
 
 
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "festival.settings.production",
+    "SECRET_KEY": PRODUCTION_KEY,
+    "ALLOWED_HOSTS": "festival.example.org",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",  # the shared cache the sign-in throttle counts in
+    "STRIPE_SECRET_KEY": "sk_live_the_account_s_secret_key",
+    "STRIPE_WEBHOOK_SECRET": "whsec_the_endpoint_signing_secret_from_the_stripe_dashboard",
+}
+
+
+def start_production(**changes) -> subprocess.CompletedProcess:
+    """Load the production settings with PRODUCTION_ENV changed by ``changes`` (None drops a variable)."""
+    env = clean_environ(*PRODUCTION_ENV)
+    env.update({k: v for k, v in {**PRODUCTION_ENV, **changes}.items() if v is not None})
+    code = "import django; django.setup(); from django.conf import settings; print(settings.SECURE_HSTS_PRELOAD)"
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("key", [None, "", "pk_live_a_publishable_key", "whatever"])
+def test_production_refuses_to_start_without_a_stripe_secret_key(key):
+    result = start_production(STRIPE_SECRET_KEY=key)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: STRIPE_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize("hosts", [None, "*", "festival.example.org,*"])
+def test_production_refuses_to_start_without_its_host_names(hosts):
+    result = start_production(ALLOWED_HOSTS=hosts)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_starts_with_what_it_requires_and_hsts_preload_off_until_asked():
+    off, on = start_production(), start_production(SECURE_HSTS_PRELOAD="true")
+
+    assert (off.returncode, off.stdout.strip()) == (0, "False"), off.stderr
+    assert (on.returncode, on.stdout.strip()) == (0, "True"), on.stderr
+
+
+def test_check_deploy_warns_when_the_sign_in_throttle_has_no_shared_cache():
+    env = clean_environ()
+    env.update({k: v for k, v in PRODUCTION_ENV.items() if k != "REDIS_URL"})
+    env.pop("REDIS_URL", None)
+
+    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+                            cwd=ROOT, env=env, capture_output=True, text=True)  # fmt: skip
+
+    assert result.returncode != 0
+    assert "axes.W001" in result.stdout + result.stderr
+
+
 def test_production_settings_pass_check_deploy():
     env = clean_environ()
-    env.update(
-        DJANGO_SETTINGS_MODULE="festival.settings.production",
-        SECRET_KEY=PRODUCTION_KEY,
-        ALLOWED_HOSTS="festival.example.org",
-        STRIPE_WEBHOOK_SECRET="whsec_the_endpoint_signing_secret_from_the_stripe_dashboard",
-    )
+    env.update(PRODUCTION_ENV)
 
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

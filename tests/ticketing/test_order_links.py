@@ -105,13 +105,13 @@ def test_an_address_gets_three_emails_an_hour_and_the_fourth_ask_the_same_answer
         spellings = ["rosa@example.org", "ROSA@example.org", "rosa@EXAMPLE.org", "rosa@example.org"]
         answers = [ask(client, email, ip=f"198.51.100.{n}") for n, email in enumerate(spellings)]
 
-    assert len(mail.outbox) == order_links.PER_ADDRESS_PER_HOUR == 3
+    assert len(mail.outbox) == order_links.PER_ADDRESS.count == 3
     assert len(set(answers)) == 1
 
 
 def test_one_client_asking_for_many_addresses_is_limited_too(client, festival, django_capture_on_commit_callbacks):
     OrderFactory(festival=festival, buyer_email="rosa@example.org")
-    others = [f"stranger{n}@example.org" for n in range(order_links.PER_CLIENT_PER_HOUR)]
+    others = [f"stranger{n}@example.org" for n in range(order_links.PER_CLIENT.count)]
 
     with django_capture_on_commit_callbacks(execute=True):
         for email in others:
@@ -127,7 +127,7 @@ def test_behind_the_local_proxy_each_visitor_is_limited_by_their_own_address(
     client, festival, django_capture_on_commit_callbacks
 ):
     OrderFactory(festival=festival, buyer_email="rosa@example.org")
-    others = [f"stranger{n}@example.org" for n in range(order_links.PER_CLIENT_PER_HOUR)]
+    others = [f"stranger{n}@example.org" for n in range(order_links.PER_CLIENT.count)]
 
     with django_capture_on_commit_callbacks(execute=True):
         for email in others:  # one visitor, whose address the proxy appended after a forged one

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand
 def companion_commands() -> list[tuple[str, list[str]]]:
     """The processes that run beside the web server in development."""
     python = sys.executable
-    # run_worker: django-tasks' db_worker plus the outbox's sweep, which retries emails that wait.
+    # run_worker: django-tasks' db_worker, plus requeuing tasks of dead workers and the outbox's sweep.
     commands = [("worker", [python, "manage.py", "run_worker", "--interval", "0.5"])]
     if not settings.STRIPE_SECRET_KEY and settings.STRIPE_API_BASE.startswith("http://127.0.0.1"):
         port = settings.STRIPE_API_BASE.rsplit(":", 1)[-1].strip("/")
