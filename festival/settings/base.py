@@ -219,6 +219,9 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = _read("REDIS_URL", env.str, "")
+# Without Redis the sign-in throttle counts in each process alone: right for one development server,
+# wrong for production, whose own silenced checks (production.py) leave axes' warning on.
+SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["axes.W001"]
 if REDIS_URL:
     if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured(f"REDIS_URL is malformed: expected redis://host:port/db, got {REDIS_URL!r}")
