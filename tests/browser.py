@@ -3,7 +3,10 @@
 Chromium comes from Debian's package (/usr/bin/chromium); Playwright drives it.
 """
 
+import time
 from pathlib import Path
+
+from playwright.sync_api import Error as PlaywrightError
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -68,6 +71,26 @@ class CspWatchedBrowser:
 
     def __getattr__(self, name):
         return getattr(self._browser, name)
+
+
+def wait_for(page, expression: str, *, arg=None, timeout: float = 30_000) -> None:
+    """Wait until ``expression`` (or the function, given ``arg``) is true in the page.
+
+    Playwright's ``wait_for_function`` builds its predicate with ``new Function`` inside the page,
+    which the site's CSP refuses (no eval); this asks through the DevTools protocol, which the
+    page's CSP does not govern, every 50 ms.
+    """
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        try:
+            if page.evaluate(expression, arg):
+                return
+        except PlaywrightError as error:
+            if "context was destroyed" not in str(error):  # a navigation mid-question: ask again
+                raise
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{page.url}: still false after {timeout:.0f} ms: {expression}")
+        page.wait_for_timeout(50)
 
 
 def inject_axe(page) -> None:

@@ -159,6 +159,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "festival.headers.permissions_policy",
     "festival.csp.ContentSecurityPolicyMiddleware",  # outside XFrameOptionsMiddleware, whose header it follows
+    "door.middleware.api_policy",  # /door/api/ only: the JSON API's own constant policy
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
