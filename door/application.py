@@ -40,7 +40,8 @@ class DoorApplication:
         # URLconf (the admin's, the shop's and Wagtail's routes) on every request.
         self.views = {reverse(f"door:{name}"): view for name, view in API_VIEWS.items()}
         handler = convert_exception_to_response(self._dispatch)
-        # Bypass: three layers, not the site's twelve (a median 579 µs of CPU a scan against 735 µs).
+        # Bypass: four layers, not the site's sixteen (measured with three against twelve: a median
+        # 579 µs of CPU a scan against 735 µs; the fourth, the API's CSP, sets one constant header).
         for factory in reversed(DOOR_API_MIDDLEWARE):
             handler = convert_exception_to_response(factory(handler))
         self.handler = handler

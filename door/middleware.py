@@ -1,5 +1,6 @@
-"""The check-in API's middleware: the body limit on every /door/api/ path (in the site's stack as
-well), and the whole chain the door's own WSGI application (door.application) runs."""
+"""The check-in API's middleware: its Content-Security-Policy and body limit on every /door/api/
+path (in the site's stack as well), and the whole chain the door's own WSGI application
+(door.application) runs."""
 
 from django.middleware.security import SecurityMiddleware
 from django.urls import reverse
@@ -31,6 +32,27 @@ def api_body_limit(get_response):
     return middleware
 
 
+# The API answers JSON, which no browser renders as a page (and nosniff is set), so the site's policy
+# has nothing to guard here; this one says so in a constant header: nothing may load, nothing may frame.
+API_POLICY = "default-src 'none'; frame-ancestors 'none'"
+
+
+def api_policy(get_response):
+    """The API's Content-Security-Policy on every /door/api/ answer, refusals and errors included.
+
+    Set before the site's CSP middleware sees the answer, so both stacks send the same header.
+    """
+    api = reverse("door:page") + "api/"
+
+    def middleware(request):
+        response = get_response(request)
+        if request.path_info.startswith(api):
+            response.headers["Content-Security-Policy"] = API_POLICY
+        return response
+
+    return middleware
+
+
 def allowed_host_only(get_response):
     """Refuse a Host not in ALLOWED_HOSTS (400), as the site's CommonMiddleware does on every other path."""
 
@@ -42,6 +64,7 @@ def allowed_host_only(get_response):
 
 
 # The door application's chain, outermost first, in the order the site's MIDDLEWARE runs them:
-# the HTTPS redirect and security headers, the Host check, the body limit. Sessions, CSRF,
+# the API's CSP (outermost, so every refusal carries it), the HTTPS redirect and security headers,
+# the Host check, the body limit. Sessions, CSRF,
 # sign-in, messages, static files and the page cache do nothing for a bearer-token JSON API.
-DOOR_API_MIDDLEWARE = [SecurityMiddleware, allowed_host_only, api_body_limit]
+DOOR_API_MIDDLEWARE = [api_policy, SecurityMiddleware, allowed_host_only, api_body_limit]

@@ -1,11 +1,12 @@
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 from wagtail.admin.views.account import PasswordResetView
 from wagtail.models import Page
 
-from festival import throttle
+from festival import chrome, throttle
 
 # Password reset emails: a few per address and a handful per client address an hour, so the form
 # cannot be used to flood someone's inbox or to probe for accounts.
@@ -25,6 +26,20 @@ def healthz(request):
     """For the load balancer: the app answers and the database answers."""
     Page.objects.exists()  # raises when the database does not answer
     return JsonResponse({"ok": True})
+
+
+@require_GET
+def brand_css(request):
+    """The site's colours (its settings) as CSS custom properties: a stylesheet, since the
+    Content-Security-Policy refuses inline styles. Pages link it with the colours in the query, so a
+    browser keeps it until they change."""
+    colours = chrome.for_request(request)
+    response = HttpResponse(
+        f":root {{ --brand: {colours.primary_colour}; --accent: {colours.accent_colour}; }}\n",
+        content_type="text/css; charset=utf-8",
+    )
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
 
 
 def password_reset(request, *args, **kwargs):

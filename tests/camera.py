@@ -9,7 +9,7 @@ import pypdfium2
 import qrcode
 from PIL import Image
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, CspWatchedBrowser
 
 WIDTH, HEIGHT = 640, 480
 FPS = 10
@@ -26,8 +26,8 @@ def camera_args(video: Path) -> list[str]:
 
 
 def launch_with_camera(chromium, video: Path):
-    """A second Chromium, from the session's Playwright, whose camera films ``video``."""
-    return chromium.browser_type.launch(executable_path=CHROMIUM, args=camera_args(video))
+    """A second Chromium, from the session's Playwright, whose camera films ``video`` (its pages' CSP watched)."""
+    return CspWatchedBrowser(chromium.browser_type.launch(executable_path=CHROMIUM, args=camera_args(video)))
 
 
 def blank_frame() -> Image.Image:

@@ -13,7 +13,7 @@ from festival import roles
 from festival.demo import seed_site, upsert_child
 from festival.models import FestivalPage
 from stripe_emulator import EmulatorServer
-from tests.browser import PHONE
+from tests.browser import CSP_VIOLATIONS, PHONE
 from tests.ticketing.factories import TicketFactory, TicketTypeFactory, UserFactory
 
 
@@ -67,15 +67,25 @@ def chromium():
     """One headless Chromium for the whole run (Debian's, driven by Playwright)."""
     from playwright.sync_api import sync_playwright
 
-    from tests.browser import CHROMIUM, CHROMIUM_ARGS
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS, CspWatchedBrowser
 
     # Playwright's sync API refuses to run inside an event loop; Django's ORM calls from
     # the test thread are safe here because the browser runs in its own process.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
+        yield CspWatchedBrowser(browser)
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations():
+    """A test whose browser pages broke the site's Content-Security-Policy fails (tests/browser.py)."""
+    CSP_VIOLATIONS.clear()
+    yield
+    found, CSP_VIOLATIONS[:] = list(CSP_VIOLATIONS), []
+    if found:
+        pytest.fail("Content-Security-Policy violations in the browser:\n" + "\n".join(found), pytrace=False)
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 from festival.log_filters import not_a_conflict
@@ -145,6 +146,7 @@ INSTALLED_APPS = [
     "import_export",
     "django_tasks",
     "axes",
+    "csp",
     "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -157,6 +159,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "festival.headers.permissions_policy",
+    "festival.csp.ContentSecurityPolicyMiddleware",  # outside XFrameOptionsMiddleware, whose header it follows
+    "door.middleware.api_policy",  # /door/api/ only: the JSON API's own constant policy
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -176,6 +180,37 @@ PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
     "display-capture=(), browsing-topics=()"
 )
+
+# Content-Security-Policy (django-csp), on every response in every environment, so the browser
+# tests prove each page keeps to it (tests/browser.py fails a test on any violation). No inline
+# script and no eval on the site; style attributes only, for the programme grid's positions and
+# track colours, which come from the data. festival/csp.py adds Stripe Checkout's origin to
+# form-action (the shop's "Pay" is answered with a redirect there) and makes frame-ancestors follow
+# X-Frame-Options ('self' only where Wagtail's preview panel frames a page).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "connect-src": [SELF],
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+        "form-action": [SELF],
+    },
+}
+# Wagtail's admin (under CSP_ADMIN_PATH) still writes inline <script>s: every chooser widget's
+# (image, page, snippet), date and time widget's and InlinePanel's, and jQuery runs those in the
+# HTML it puts into modals; its bundled libraries add <style> elements. Those widgets render
+# without the request, so a nonce cannot reach them: the admin alone allows inline scripts and
+# styles (never eval), and only signed-in staff reach its pages.
+CSP_ADMIN_PATH = "/admin/"
+CSP_ADMIN_DIRECTIVES = {"script-src": [SELF, UNSAFE_INLINE], "style-src": [SELF, UNSAFE_INLINE]}
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # staff avatars from the site, not gravatar.com (no third party, no CDN)
 
 # Sign-in throttle (django-axes) for the admin's, Django admin's and the door's sign-in pages.
 # Failures are counted per account and address together, in the shared cache, so one person

@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.browser import wait_for
 from ticketing.models import CheckIn
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,7 +19,7 @@ def door_page(chromium, live_server, client, door_staff, live_festival):
         page = context.new_page()
         page.goto(live_server.url + "/door/")
         page.wait_for_selector("html[data-door-ready]")
-        page.wait_for_function(f"document.getElementById('list-size').textContent === '{expected_tickets}'")
+        wait_for(page, f"document.getElementById('list-size').textContent === '{expected_tickets}'")
         return context, page
 
     return open_page
@@ -66,7 +67,7 @@ def test_offline_door_decides_locally_then_syncs(door_page, make_ticket):
     queued = page.text_content("#queue-count")
     in_database_while_offline = CheckIn.objects.count()
     context.set_offline(False)
-    page.wait_for_function("document.getElementById('queue-count').textContent === '0'", timeout=10000)
+    wait_for(page, "document.getElementById('queue-count').textContent === '0'", timeout=10000)
     scan(page, second.secret, "admitted")
     context.close()
 
@@ -131,7 +132,7 @@ def test_a_code_scanned_while_the_last_is_still_being_checked_is_kept(door_page,
     focused = page.evaluate("document.activeElement.id")
     page.keyboard.type(second.secret[10:])
     page.keyboard.press("Enter")
-    page.wait_for_function("document.getElementById('result-detail').textContent.startsWith('Bayard')", timeout=5000)
+    wait_for(page, "document.getElementById('result-detail').textContent.startsWith('Bayard')", timeout=5000)
     context.close()
 
     assert (kept, focused) == (second.secret[:10], "scan-code")

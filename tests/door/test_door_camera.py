@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.browser import wait_for
 from tests.camera import launch_with_camera, qr_frame, write_y4m
 from ticketing.models import CheckIn
 
@@ -27,7 +28,7 @@ def camera_page(chromium, live_server, client, door_staff, live_festival, tmp_pa
         page = context.new_page()
         page.goto(live_server.url + "/door/")
         page.wait_for_selector("html[data-door-ready]")
-        page.wait_for_function(f"document.getElementById('list-size').textContent === '{expected_tickets}'")
+        wait_for(page, f"document.getElementById('list-size').textContent === '{expected_tickets}'")
         return page
 
     yield open_page
@@ -61,7 +62,7 @@ def test_a_badge_held_in_front_of_the_camera_is_scanned_once(camera_page, make_t
     page.wait_for_selector("#result[data-result='admitted']")
     admitted_at = camera_seconds(page)
     # The badge stays in view for five seconds more: still one scan, still "Welcome in".
-    page.wait_for_function(f"document.getElementById('camera-video').currentTime > {admitted_at + 5}")
+    wait_for(page, f"document.getElementById('camera-video').currentTime > {admitted_at + 5}")
     shown = page.get_attribute("#result", "data-result")
 
     assert shown == "admitted"
@@ -106,7 +107,7 @@ def test_without_a_camera_the_page_says_so_and_keeps_the_scanner_hint(
     page.wait_for_selector("html[data-door-ready]")
 
     page.click("#camera-toggle")
-    page.wait_for_function("document.getElementById('camera-status').textContent !== ''")
+    wait_for(page, "document.getElementById('camera-status').textContent !== ''")
     shown = {name: page.is_visible(selector) for name, selector in [("view", "#camera-video"), ("hint", "#scan-hint")]}
     status = page.text_content("#camera-status")
     context.close()

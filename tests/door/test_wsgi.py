@@ -12,6 +12,7 @@ from django.urls import URLPattern, get_resolver, reverse
 import festival.wsgi
 from door import views
 from door.application import DoorApplication
+from door.middleware import API_POLICY
 from ticketing.models import CheckIn
 
 pytestmark = pytest.mark.django_db
@@ -214,7 +215,8 @@ def test_the_door_application_answers_a_scan_as_the_full_stack_does(application,
             status, response_headers, content = response.status_code, response.headers, response.content
         payload = json.loads(content)
         payload.pop("check_in", None)  # each side logs its own row
-        kept = ("Content-Type", "Cache-Control", "WWW-Authenticate", "X-Content-Type-Options", "Referrer-Policy")
+        kept = ("Content-Type", "Cache-Control", "WWW-Authenticate", "X-Content-Type-Options", "Referrer-Policy",
+                "Content-Security-Policy")  # fmt: skip
         answers[side] = (status, payload, {name: response_headers.get(name) for name in kept})
 
     assert answers["door"] == answers["site"]
@@ -274,3 +276,16 @@ def test_an_error_in_the_door_application_is_logged_and_answered_with_the_sites_
     assert b"the database fell over" not in content
     assert headers["Cache-Control"] == "no-store, private"
     assert any(r.name == "django.request" and r.exc_info for r in caplog.records)
+
+
+def test_the_door_api_sends_one_constant_policy_through_either_stack(application, client, token):
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+    _, scan_headers, _ = call(application, "POST", reverse("door:scan"), body=b"{}", headers=auth)
+    _, refusal_headers, _ = call(application, "POST", reverse("door:scan"), body=b"{}")
+    _, missing_headers, _ = call(application, "GET", "/door/api/nothing/")
+    site = client.post(reverse("door:scan"), data=b"{}", content_type="application/json", **auth)
+
+    assert scan_headers["Content-Security-Policy"] == API_POLICY == "default-src 'none'; frame-ancestors 'none'"
+    assert refusal_headers["Content-Security-Policy"] == missing_headers["Content-Security-Policy"] == API_POLICY
+    assert site["Content-Security-Policy"] == API_POLICY

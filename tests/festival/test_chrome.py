@@ -34,9 +34,12 @@ def test_saved_settings_show_on_the_next_page(client, festival, home):
     brand.save()
 
     page = client.get("/").text
+    colours = client.get("/brand.css")
 
     assert "Red Sky Gathering" in page
-    assert "--brand: #123456" in page
+    assert 'href="/brand.css?colours=123456f5c518"' in page  # a new address, so no browser keeps the old colours
+    assert "--brand: #123456;" in colours.text
+    assert colours["Content-Type"] == "text/css; charset=utf-8"
     assert 'href="https://social.example/@festival"' in page
 
 

@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from door.auth import clear_caches, issue_token
 from festival import roles
-from tests.browser import AXE_SCRIPT, LAPTOP, WCAG_AA_TAGS
+from tests.browser import LAPTOP, WCAG_AA_TAGS, inject_axe, wait_for
 from ticketing.models import Order, Ticket, TicketType
 from ticketing.services import checkout, orders
 
@@ -70,8 +70,8 @@ def check_axe(page, found: dict, name: str, *, ours: bool) -> None:
 
     Once the page is still: Wagtail's messages slide in, and text caught mid-animation fails on contrast.
     """
-    page.wait_for_function("document.getAnimations().every(animation => animation.playState !== 'running')")
-    page.add_script_tag(content=AXE_SCRIPT)
+    wait_for(page, "document.getAnimations().every(animation => animation.playState !== 'running')")
+    inject_axe(page)
     result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA_TAGS)
     found[name] = [
         f"{v['id']} ({v['impact']}): {v['help']} — {node['target']}"

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from door.auth import clear_caches
 from festival import roles
-from tests.browser import PHONE, assert_accessible
+from tests.browser import PHONE, assert_accessible, wait_for
 from tests.camera import badge_frame, blank_frame, launch_with_camera, write_y4m
 from tests.ticketing.factories import TicketTypeFactory, UserFactory
 from tests.ticketing.helpers import place
@@ -134,7 +134,8 @@ def type_code(page, ticket, expected: str) -> None:
     """A hardware scanner types the badge's code and presses Enter; wait for this badge's answer."""
     page.get_by_label("Scan or type a badge code").fill(ticket.secret)
     page.keyboard.press("Enter")
-    page.wait_for_function(
+    wait_for(
+        page,
         "([result, name]) => document.getElementById('result').dataset.result === result"
         " && document.getElementById('result-detail').textContent.startsWith(name)",
         arg=[expected, ticket.attendee_name],
@@ -162,7 +163,7 @@ def test_door_staff_admit_the_nights_badges(client, phone_with_camera, door_staf
     page.get_by_label("Password").fill("door-pass-123")
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_selector("html[data-door-ready]")
-    page.wait_for_function("document.getElementById('list-size').textContent === '5'")
+    wait_for(page, "document.getElementById('list-size').textContent === '5'")
     shot(page, "01-ready")
     assert_accessible(page)
 
@@ -192,7 +193,7 @@ def test_door_staff_admit_the_nights_badges(client, phone_with_camera, door_staf
     page.get_by_role("button", name="Check in: Paul Robeson").click()
     page.wait_for_selector("#result[data-result='admitted']")
     seen["from search"] = result(page)
-    page.wait_for_function("document.getElementById('count-total').textContent === '2'")
+    wait_for(page, "document.getElementById('count-total').textContent === '2'")
     shot(page, "06-admitted-from-search")
     assert_accessible(page)
 
@@ -204,8 +205,8 @@ def test_door_staff_admit_the_nights_badges(client, phone_with_camera, door_staf
     shot(page, "07-offline")
     assert_accessible(page)
     context.set_offline(False)
-    page.wait_for_function("document.getElementById('queue-count').textContent === '0'")
-    page.wait_for_function("document.getElementById('count-total').textContent === '4'")
+    wait_for(page, "document.getElementById('queue-count').textContent === '0'")
+    wait_for(page, "document.getElementById('count-total').textContent === '4'")
     seen["synced"] = page.text_content("#door-net").strip(), page.text_content("#count-expected")
     shot(page, "08-synced")
     assert_accessible(page)

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from festival import roles
-from tests.browser import LAPTOP, PHONE, serious_axe_violations
+from tests.browser import LAPTOP, PHONE, serious_axe_violations, wait_for
 from ticketing.models import Order, Ticket, TicketType
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def settled_axe(page) -> list[str]:
     """axe's serious findings once the page is still: Wagtail's messages slide in, and text caught
     mid-animation fails on contrast."""
-    page.wait_for_function("document.getAnimations().every(animation => animation.playState !== 'running')")
+    wait_for(page, "document.getAnimations().every(animation => animation.playState !== 'running')")
     return serious_axe_violations(page)
 
 
