@@ -27,7 +27,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from door import checkin as checkin_service
-from door import lists
+from door import devices, lists
 from door.admission import festival_day
 from door.auth import (
     MANAGE_PERMISSION,
@@ -55,10 +55,17 @@ def _error(code: str, message: str, status: int) -> JsonResponse:
 
 
 def identify(authorization: str) -> tuple[DoorAuth, FestivalPage]:
-    """The door identity and edition of an ``Authorization`` header; raises ApiRefusal (401, 403)."""
+    """The door identity and edition of an ``Authorization`` header; raises ApiRefusal (401 unauthenticated
+    or device_revoked, 403 unknown_edition, 429 too_many_requests)."""
     auth = authenticate_header(authorization)
     if auth is None:
         raise ApiRefusal("unauthenticated", status=401, headers={"WWW-Authenticate": 'Bearer realm="door"'})
+    if devices.is_revoked(auth.device_id):
+        raise ApiRefusal(
+            "device_revoked", status=401, headers={"WWW-Authenticate": 'Bearer realm="door", error="invalid_token"'}
+        )
+    if not devices.within_rate(auth.device_id):
+        raise ApiRefusal("too_many_requests", status=429, headers={"Retry-After": str(devices.rate_window())})
     festival = festival_by_id(auth.festival_id)
     if festival is None:
         raise ApiRefusal("unknown_edition", status=403)
