@@ -306,7 +306,9 @@ def undo_admission(*, festival, staff_id: int, check_in_id: int) -> bool:
     with transaction.atomic():
         admission = (
             CheckIn.objects.select_for_update()
-            .filter(pk=check_in_id, festival=festival, staff_id=staff_id, result=Result.ADMITTED, undone_at__isnull=True)
+            .filter(
+                pk=check_in_id, festival=festival, staff_id=staff_id, result=Result.ADMITTED, undone_at__isnull=True
+            )
             .first()
         )
         if admission is None:

@@ -76,6 +76,7 @@ def register_device(*, user, festival, device_id: int | None = None, label: str 
         else:
             DoorDevice.objects.filter(pk=device.pk).update(festival=festival, issued_at=now, last_seen_at=now)
     cache.set(_key(device.pk), False, LIVE_SECONDS)
+    _seen[device.pk] = time.monotonic()  # seen just now: no need to write it again for a minute
     return device
 
 
@@ -94,6 +95,12 @@ def revoke_device(*, device_id: int, by) -> DoorDevice:
         cache.set(_key(device.pk), True, TOKEN_MAX_AGE + 60)
         _state.pop(device.pk, None)
     return device
+
+
+def sign_out_device(*, user, device_id: int | None) -> None:
+    """The user's own device signs out (revoked by them); nothing happens for another's or none."""
+    if device_id is not None and DoorDevice.objects.filter(pk=device_id, user=user).exists():
+        revoke_device(device_id=device_id, by=user)
 
 
 def is_revoked(device_id: int) -> bool:
