@@ -9,8 +9,8 @@ from django.utils import timezone
 from door.checkin import check_in, undo_admission
 from door.errors import CheckInError
 from festival import roles
-from ticketing.models import CheckIn
 from tests.ticketing.factories import UserFactory
+from ticketing.models import CheckIn
 
 pytestmark = pytest.mark.django_db
 
