@@ -54,6 +54,9 @@ def env() -> dict:
         "STATIC_ROOT": str(WORK / "static"),  # collected by prepare(), as a deploy does
         "LOG_LEVEL": "WARNING",
         "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        # One token stands for sixteen scanners here, at a thousand scans a second: the per-device
+        # throttle still counts every request (its cost is measured) but never refuses one.
+        "DOOR_TOKEN_RATE_COUNT": "1000000000",
     }
 
 

@@ -1,7 +1,8 @@
 """Door tokens: the door page's bearer token for the check-in API.
 
-A token is a signed (user id, edition id, expiry) triple, so a scan needs no session or
-permission query; the expiry is part of what is signed. Whether the user may still scan is
+A token is a signed (user id, edition id, device id, expiry), so a scan needs no session or
+permission query; the expiry is part of what is signed. The device (``door.devices``) can be
+revoked, which refuses every token it holds. Whether the user may still scan is
 re-checked at most once a minute per process, so removing someone from the door staff takes
 effect within a minute.
 """
@@ -14,12 +15,13 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.core import signing
 
+from door import devices
+from door.devices import TOKEN_MAX_AGE
 from festival.models import FestivalPage
 from ticketing.models import MANAGE_BADGES_PERMISSION, SCAN_BADGES_PERMISSION
 
 SCAN_PERMISSION = SCAN_BADGES_PERMISSION
 MANAGE_PERMISSION = MANAGE_BADGES_PERMISSION
-TOKEN_MAX_AGE = 16 * 60 * 60  # one long festival day
 RECHECK_SECONDS = 60
 _SALT = "door.token"
 MAX_KNOWN_TOKENS = 1000  # far more than an edition has door devices
@@ -34,12 +36,17 @@ _tokens: dict[str, tuple[float, DoorAuth]] = {}
 class DoorAuth:
     user_id: int
     festival_id: int
+    device_id: int
 
 
-def issue_token(*, user, festival) -> str:
-    """A bearer token for ``user`` to scan at ``festival``, valid for ``TOKEN_MAX_AGE`` seconds."""
+def issue_token(*, user, festival, device=None, label: str = "") -> str:
+    """A bearer token for ``user`` to scan at ``festival`` from ``device``, valid for ``TOKEN_MAX_AGE``
+    seconds; without a device, a new one is registered (called ``label``)."""
+    if device is None:
+        device = devices.register_device(user=user, festival=festival, label=label)
     expires = int(time.time()) + TOKEN_MAX_AGE
-    return signing.Signer(salt=_SALT).sign_object({"u": user.pk, "f": festival.pk, "e": expires}, compress=False)
+    payload = {"u": user.pk, "f": festival.pk, "d": device.pk, "e": expires}
+    return signing.Signer(salt=_SALT).sign_object(payload, compress=False)
 
 
 def _may_scan(user_id: int) -> bool:
@@ -74,7 +81,7 @@ def _verified(token: str) -> DoorAuth | None:
         return known[1] if time.time() <= known[0] else None
     try:
         data = signing.Signer(salt=_SALT).unsign_object(token)
-        auth, expires = DoorAuth(int(data["u"]), int(data["f"])), int(data["e"])
+        auth, expires = DoorAuth(int(data["u"]), int(data["f"]), int(data["d"])), int(data["e"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
     if time.time() > expires:
@@ -97,6 +104,7 @@ def festival_by_id(festival_id: int):
 
 
 def clear_caches() -> None:
+    devices.clear_caches()
     _tokens.clear()
     _allowed.clear()
     _festivals.clear()

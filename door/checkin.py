@@ -290,19 +290,36 @@ def _keep_earliest(*, row: dict, admission: Admission, ticket: DoorTicket, shown
         if new_id is None:  # our nonce was taken meanwhile (a retry of this very scan): undo the demotion
             transaction.set_rollback(True)
             return None
+        # Remembered, so undoing this admission gives the day's admission back (undo_admission).
+        CheckIn.objects.filter(pk=new_id).update(displaced_id=locked.pk)
     return ScanOutcome(Result.ADMITTED, ticket, new_id)
 
 
 def undo_admission(*, festival, staff_id: int, check_in_id: int) -> bool:
-    """Undo one live admission scanned by this staff member; raises CheckInError('nothing_to_undo')."""
+    """Undo one live admission scanned by this staff member; raises CheckInError('nothing_to_undo' |
+    'taken_over').
+
+    An admission that an earlier offline scan took over (``_keep_earliest``) belongs to whoever
+    scanned that one: only they can undo it, and undoing theirs gives the admission back to the
+    one it displaced, so the badge does not get in a second time.
+    """
     with transaction.atomic():
-        undone = CheckIn.objects.filter(
-            pk=check_in_id,
-            festival=festival,
-            staff_id=staff_id,
-            result=Result.ADMITTED,
-            undone_at__isnull=True,
-        ).update(undone_at=timezone.now())
-    if not undone:
-        raise CheckInError("nothing_to_undo")
+        admission = (
+            CheckIn.objects.select_for_update()
+            .filter(
+                pk=check_in_id, festival=festival, staff_id=staff_id, result=Result.ADMITTED, undone_at__isnull=True
+            )
+            .first()
+        )
+        if admission is None:
+            ours = CheckIn.objects.filter(pk=check_in_id, festival=festival, staff_id=staff_id).exists()
+            taken_over = ours and CheckIn.objects.filter(displaced_id=check_in_id).exists()
+            raise CheckInError("taken_over" if taken_over else "nothing_to_undo")
+        CheckIn.objects.filter(pk=admission.pk).update(undone_at=timezone.now())
+        if admission.displaced_id is not None:
+            # The demoted admission was logged as a later scan of a ticket already in; it is the
+            # admission again (its door did show "admitted", as every admission's did).
+            CheckIn.objects.filter(
+                pk=admission.displaced_id, result=Result.ALREADY_CHECKED_IN, undone_at__isnull=True
+            ).update(result=Result.ADMITTED, shown_result="")
     return True

@@ -18,6 +18,9 @@ CHECK_IN_MESSAGES = {
     "too_old": _("This scan is more than 24 hours old, so it was not recorded."),
     "nonce_reused": _("This scan's nonce was already used for another code."),
     "nothing_to_undo": _("There is no admission of yours to undo."),
+    "taken_over": _(
+        "An earlier scan made offline at another door now holds this admission: only whoever scanned it can undo it."
+    ),
     "bad_ticket": _("A ticket must be given by its number."),
     "bad_time": _("An offline scan needs its time, with a time zone."),
 }
@@ -28,6 +31,13 @@ API_MESSAGES = {
     "too_large": _("That request is too large."),
     "bad_json": _("Send a JSON object."),
     "not_found": _("There is no such door API path."),
+    "device_revoked": _("This device was signed out of the door. Sign in again to scan."),
+    "too_many_requests": _("Too many requests from this device. Wait a minute, then scan again."),
+}
+
+DEVICE_MESSAGES = {
+    "device_revoked": API_MESSAGES["device_revoked"],
+    "no_such_device": _("There is no such door device."),
 }
 
 
@@ -55,3 +65,9 @@ class ApiRefusal(DomainError):
         for name, value in self.headers.items():
             response[name] = value
         return response
+
+
+class DeviceError(DomainError):
+    """A door device that cannot be given a token or revoked."""
+
+    messages = DEVICE_MESSAGES

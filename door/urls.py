@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from door import views
+from door import device_views, views
 from ticketing import print_views
 
 app_name = "door"
@@ -11,6 +11,9 @@ urlpatterns = [
     path("", views.door_page, name="page"),
     path("login/", auth_views.LoginView.as_view(template_name="door/login.html", next_page="door:page"), name="login"),
     path("sw.js", views.service_worker, name="service_worker"),
+    path("sign-out/", views.sign_out, name="sign_out"),
+    path("devices/", device_views.door_devices, name="devices"),
+    path("devices/<int:device_id>/revoke/", device_views.revoke_door_device, name="revoke_device"),
     path("badges/print/", print_views.print_badges, name="print_badges"),
     path("badges/print/<int:job_id>/", print_views.print_job, name="print_job"),
     path("badges/print/<int:job_id>/badges.pdf", print_views.print_job_pdf, name="print_job_pdf"),

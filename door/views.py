@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import wraps
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +29,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from door import checkin as checkin_service
-from door import lists
+from door import devices, lists
 from door.admission import festival_day
 from door.auth import (
     MANAGE_PERMISSION,
@@ -37,7 +39,8 @@ from door.auth import (
     festival_by_id,
     issue_token,
 )
-from door.errors import ApiRefusal, CheckInError
+from door.devices import TOKEN_MAX_AGE, summarise_user_agent
+from door.errors import ApiRefusal, CheckInError, DeviceError
 from festival.editions import requested_edition
 from festival.headers import policy_allowing
 from festival.models import FestivalPage
@@ -55,10 +58,17 @@ def _error(code: str, message: str, status: int) -> JsonResponse:
 
 
 def identify(authorization: str) -> tuple[DoorAuth, FestivalPage]:
-    """The door identity and edition of an ``Authorization`` header; raises ApiRefusal (401, 403)."""
+    """The door identity and edition of an ``Authorization`` header; raises ApiRefusal (401 unauthenticated
+    or device_revoked, 403 unknown_edition, 429 too_many_requests)."""
     auth = authenticate_header(authorization)
     if auth is None:
         raise ApiRefusal("unauthenticated", status=401, headers={"WWW-Authenticate": 'Bearer realm="door"'})
+    if devices.is_revoked(auth.device_id):
+        raise ApiRefusal(
+            "device_revoked", status=401, headers={"WWW-Authenticate": 'Bearer realm="door", error="invalid_token"'}
+        )
+    if not devices.within_rate(auth.device_id):
+        raise ApiRefusal("too_many_requests", status=429, headers={"Retry-After": str(devices.rate_window())})
     festival = festival_by_id(auth.festival_id)
     if festival is None:
         raise ApiRefusal("unknown_edition", status=403)
@@ -284,16 +294,21 @@ def manage_permission_required(view):
 @never_cache
 @scan_permission_required
 def door_page(request):
-    """The scanner page for door staff."""
+    """The scanner page for door staff; a device an organiser revoked is signed out instead."""
     festival = requested_edition(request)
+    try:
+        token = _device_token(request, festival)
+    except DeviceError:
+        logout(request)
+        return redirect_to_login(request.get_full_path(), login_url=reverse("door:login"))
     edition = f"?edition={festival.pk}"
     config = {
         "festival": festival.pk,
         "timeZone": festival.time_zone,
-        "token": issue_token(user=request.user, festival=festival),
+        "token": token,
         "urls": {
             name: reverse(f"door:{name}") + (edition if name == "token" else "")
-            for name in ("scan", "sync", "undo", "stats", "search", "list", "token", "service_worker")
+            for name in ("scan", "sync", "undo", "stats", "search", "list", "token", "service_worker", "login")
         },
         "scope": reverse("door:page"),
         "jsqr": static("vendor/jsqr/jsQR.js"),
@@ -317,6 +332,7 @@ def door_page(request):
             "cameraOn": _("Point the camera at the QR code."),
             "camera": _("Camera"),
             "stopCamera": _("Stop camera"),
+            "signingOut": _("Signing out and clearing this device…"),
         },
     }
     response = render(
@@ -332,8 +348,50 @@ def door_page(request):
 @require_GET
 @scan_permission_required
 def token(request):
-    """A fresh bearer token for the door page (session-authenticated)."""
-    return JsonResponse({"token": issue_token(user=request.user, festival=requested_edition(request))})
+    """A fresh bearer token for the door page (session-authenticated); 401 once the device was revoked."""
+    try:
+        return JsonResponse({"token": _device_token(request, requested_edition(request))})
+    except DeviceError as error:
+        logout(request)
+        return _error(error.code, error.message, 401)
+
+
+DEVICE_SESSION_KEY = "door_device"
+
+
+def _device_token(request, festival) -> str:
+    """A token for this browser's door device (registered on its first token); raises DeviceError when
+    it was revoked. The session ends with the token's lifetime at the latest (``_limit_session``)."""
+    device = devices.register_device(
+        user=request.user,
+        festival=festival,
+        device_id=request.session.get(DEVICE_SESSION_KEY),
+        label=summarise_user_agent(request.META.get("HTTP_USER_AGENT", "")),
+    )
+    request.session[DEVICE_SESSION_KEY] = device.pk
+    _limit_session(request)
+    return issue_token(user=request.user, festival=festival, device=device)
+
+
+def _limit_session(request) -> None:
+    """A session that opened the door page ends at the latest 16 hours later (a token's life, one long
+    festival day), not after the site's 14 days: a door device left behind is signed out by the next
+    morning. Never lengthened by later visits."""
+    until = timezone.now() + timedelta(seconds=TOKEN_MAX_AGE)
+    if request.session.get_expiry_date() > until:
+        request.session.set_expiry(until)
+
+
+@require_POST
+def sign_out(request):
+    """Sign this door device out: its tokens are refused from now on and the session ends. (The page
+    has already cleared its caches, service worker and door list.)"""
+    if request.user.is_authenticated:
+        devices.sign_out_device(user=request.user, device_id=request.session.get(DEVICE_SESSION_KEY))
+    logout(request)
+    response = redirect("door:login")
+    response["Cache-Control"] = NO_STORE
+    return response
 
 
 def _asset_version() -> str:

@@ -1,4 +1,4 @@
-"""Admin menu links to the organisers' door tools (bulk badge printing, double admissions)."""
+"""Admin menu links to the organisers' door tools (bulk badge printing, double admissions, door devices)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -23,3 +23,8 @@ def register_double_admissions_menu_item():
     return ManageBadgesMenuItem(
         _("Double admissions"), reverse("door:double_admissions"), icon_name="warning", order=621
     )
+
+
+@hooks.register("register_admin_menu_item")
+def register_door_devices_menu_item():
+    return ManageBadgesMenuItem(_("Door devices"), reverse("door:devices"), icon_name="mobile-alt", order=622)

@@ -25,16 +25,17 @@ def _cache_key(scope: str, key: str) -> str:
     return f"throttle:{scope}:{hashlib.sha256(key.encode()).hexdigest()[:40]}"
 
 
-def allow(scope: str, key: str, limit: Limit) -> bool:
-    """Count one attempt of ``key`` in ``scope``; False once the window holds more than the limit."""
+def allow(scope: str, key: str, limit: Limit, *, cost: int = 1) -> bool:
+    """Count ``cost`` attempts (one by default) of ``key`` in ``scope``; False once the window holds more
+    than the limit."""
     cache_key = _cache_key(scope, key)
-    if cache.add(cache_key, 1, limit.seconds):
-        return True
+    if cache.add(cache_key, cost, limit.seconds):
+        return cost <= limit.count
     try:
-        return cache.incr(cache_key) <= limit.count
+        return cache.incr(cache_key, cost) <= limit.count
     except ValueError:  # the window ran out between the two calls
-        cache.add(cache_key, 1, limit.seconds)
-        return True
+        cache.add(cache_key, cost, limit.seconds)
+        return cost <= limit.count
 
 
 def used_up(scope: str, key: str, limit: Limit) -> bool:

@@ -293,6 +293,12 @@ class CheckIn(models.Model):
         help_text=_("What the door showed, when it differs from the result (an offline decision)."),
     )
     undone_at = models.DateTimeField(null=True, blank=True)
+    # An offline admission synced later with an earlier time takes the day's admission over from the
+    # live one; undoing it gives the admission back to the one it displaced (door.checkin).
+    # Indexed only where set (below), so a scan's insert maintains no index for it.
+    displaced = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="displaced_by", db_index=False
+    )
 
     class Meta:
         ordering = ["-scanned_at"]
@@ -307,6 +313,9 @@ class CheckIn(models.Model):
                 condition=Q(result="admitted", undone_at__isnull=True),
                 name="check_in_one_admission_per_ticket_and_day",
             ),
+        ]
+        indexes = [
+            models.Index(fields=["displaced"], condition=Q(displaced__isnull=False), name="check_in_displaced"),
         ]
 
     def __str__(self):

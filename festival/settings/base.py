@@ -226,6 +226,13 @@ AXES_LOCKOUT_TEMPLATE = "festival/locked_out.html"
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "festival.throttle.client_ip"  # the one rule for a visitor's address
 
+# The check-in API's brake per door device (door/devices.py): at most this many requests per
+# window, a busy scanner's tenfold; counted in the shared cache every DOOR_TOKEN_RATE_SAMPLE requests.
+DOOR_TOKEN_RATE = (_read("DOOR_TOKEN_RATE_COUNT", env.int, 600), 60)
+DOOR_TOKEN_RATE_SAMPLE = _read("DOOR_TOKEN_RATE_SAMPLE", env.int, 10)
+# How stale a process's view of a revoked door device may be, in seconds (0: read the cache every request).
+DOOR_REVOCATION_RECHECK_SECONDS = _read("DOOR_REVOCATION_RECHECK_SECONDS", env.float, 1.0)
+
 ROOT_URLCONF = "festival.urls"
 
 TEMPLATES = [

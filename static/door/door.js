@@ -104,10 +104,14 @@
       body: options.body ? JSON.stringify(options.body) : undefined, signal: controller ? controller.signal : undefined,
     }).then(function (response) {
       if (timer) clearTimeout(timer);
-      if (response.status === 401 && !options.retried) {
-        return refreshToken().then(function () { options.retried = true; return api(url, options); });
-      }
-      return response.json().then(function (data) { return { status: response.status, data: data }; });
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        // An organiser signed this device out: nothing more is decided here, not even offline.
+        if (response.status === 401 && data.error === "device_revoked") return signedOut();
+        if (response.status === 401 && !options.retried) {
+          return refreshToken().then(function () { options.retried = true; return api(url, options); });
+        }
+        return { status: response.status, data: data };
+      });
     }, function (error) {
       if (timer) clearTimeout(timer);
       setOnline(false);
@@ -116,9 +120,50 @@
   }
   function refreshToken() {
     return fetch(cfg.urls.token, { credentials: "same-origin", cache: "no-store" }).then(function (r) {
-      if (!r.ok) throw new Error("signed out");
-      return r.json();
-    }).then(function (data) { state.token = data.token; });
+      // Revoked (401), or the session ended (sent to the sign-in page): this device is signed out.
+      if (r.status === 401 || r.redirected) return signedOut();
+      if (!r.ok) throw new Error("no token");
+      return r.json().then(function (data) { state.token = data.token; });
+    });
+  }
+
+  /* ---------- signing out: nothing of the door stays on this device ---------- */
+  var syncTimer = null;
+  // Drops the token, the service worker and its caches, and every door list in IndexedDB.
+  function clearDevice() {
+    state.token = null;
+    clearInterval(syncTimer);
+    var jobs = [];
+    if (window.caches) {
+      jobs.push(caches.keys().then(function (keys) {
+        return Promise.all(keys.filter(function (k) { return k.indexOf("door-") === 0; }).map(function (k) { return caches.delete(k); }));
+      }));
+    }
+    if (navigator.serviceWorker && navigator.serviceWorker.getRegistrations) {
+      jobs.push(navigator.serviceWorker.getRegistrations().then(function (registrations) {
+        return Promise.all(registrations.filter(function (r) { return r.scope.indexOf(cfg.scope) !== -1; })
+          .map(function (r) { return r.unregister(); }));
+      }));
+    }
+    jobs.push(dbPromise.then(function (db) { db.close(); }, function () {}).then(function () {
+      var names = indexedDB.databases ? indexedDB.databases().then(function (all) {
+        return all.map(function (d) { return d.name; }).filter(function (n) { return n && n.indexOf("door-") === 0; });
+      }) : Promise.resolve(["door-" + cfg.festival]);
+      return names.then(function (list) {
+        return Promise.all(list.map(function (name) {
+          return new Promise(function (resolve) {
+            var req = indexedDB.deleteDatabase(name);
+            req.onsuccess = req.onerror = req.onblocked = function () { resolve(); };
+          });
+        }));
+      });
+    }));
+    return Promise.all(jobs.map(function (job) { return job.catch(function () {}); }));
+  }
+  var leaving = null;
+  function signedOut() {
+    if (!leaving) leaving = clearDevice().then(function () { window.location.assign(cfg.urls.login); });
+    return new Promise(function () {}); // the page is going: nothing waits for an answer
   }
   function setOnline(online) {
     var changed = state.online !== online;
@@ -430,6 +475,15 @@
     scan({ code: code });
   });
   $("undo").addEventListener("click", undo);
+  $("sign-out").addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (leaving) return;
+    var form = event.target;
+    $("sign-out-status").textContent = cfg.text.signingOut;
+    // Upload what was scanned offline first, if the network lets us within a few seconds.
+    var upload = state.online ? Promise.race([uploadQueue(), new Promise(function (r) { setTimeout(r, 3000); })]) : Promise.resolve();
+    leaving = upload.catch(function () {}).then(clearDevice).then(function () { form.submit(); });
+  });
   $("camera-toggle").addEventListener("click", function () { if (camera.stream) stopCamera(); else startCamera(); });
   $("search-form").addEventListener("submit", function (event) {
     event.preventDefault();
@@ -458,7 +512,7 @@
   setOnline(navigator.onLine);
   updateQueueCount();
   sync();
-  setInterval(function () { if (navigator.onLine) sync(); }, 20000);
+  syncTimer = setInterval(function () { if (navigator.onLine) sync(); }, 20000);
   document.documentElement.dataset.doorReady = "1";
   input.focus();
 })();

@@ -3,14 +3,16 @@
 from django.core import signing
 
 from door import auth
+from door.models import DoorDevice
 
 
-def test_a_token_names_its_user_and_edition(door_staff, live_festival, rf):
+def test_a_token_names_its_user_edition_and_device(door_staff, live_festival, rf):
     token = auth.issue_token(user=door_staff, festival=live_festival)
 
     identity = auth.authenticate(rf.post("/", HTTP_AUTHORIZATION=f"Bearer {token}"))
 
-    assert identity == auth.DoorAuth(door_staff.pk, live_festival.pk)
+    device = DoorDevice.objects.get(user=door_staff)
+    assert identity == auth.DoorAuth(door_staff.pk, live_festival.pk, device.pk)
 
 
 def test_a_token_expires_after_its_day_even_once_it_was_accepted(door_staff, live_festival, rf, monkeypatch):

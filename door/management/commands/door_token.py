@@ -9,7 +9,7 @@ from festival.models import FestivalPage
 
 
 class Command(BaseCommand):
-    help = "Print a bearer token for the check-in API (valid for 16 hours)."
+    help = "Print a bearer token for the check-in API (valid for 16 hours), as a new door device organisers can revoke."
 
     def add_arguments(self, parser):
         parser.add_argument("username")
@@ -22,4 +22,4 @@ class Command(BaseCommand):
         festival = FestivalPage.objects.filter(pk=edition).first() if edition else current_festival()
         if festival is None:
             raise CommandError("No festival edition found")
-        self.stdout.write(issue_token(user=user, festival=festival))
+        self.stdout.write(issue_token(user=user, festival=festival, label="Hardware token (manage.py door_token)"))
