@@ -140,6 +140,9 @@ class Buyer:
 def reset_sales(type_id):
     """Between rounds: the shop as it was before the first, with every ticket back on sale."""
     with psycopg.connect(f"{PG}/{DB_NAME}") as conn:
+        conn.execute("DELETE FROM ticketing_refund_tickets")
+        conn.execute("DELETE FROM ticketing_refund")
+        conn.execute("DELETE FROM ticketing_payment")  # the ledger's records point at the orders
         conn.execute("DELETE FROM ticketing_ticket")
         conn.execute("DELETE FROM ticketing_order")
         conn.execute("UPDATE ticketing_tickettype SET reserved = 0")
