@@ -12,25 +12,16 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from outbox import services
 from outbox.models import OutgoingEmail
+from tests.processes import database_url, wait_for
 
 from .test_delivery import confirmation
 
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the worker must see the test's rows
-
-
-def database_url() -> str:
-    """The test database, as a DATABASE_URL for another process."""
-    db = connection.settings_dict
-    if db["ENGINE"] == "django.db.backends.sqlite3":
-        return f"sqlite:///{db['NAME']}"
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def start_worker(smtp_port: int, log: Path) -> subprocess.Popen:
@@ -49,15 +40,6 @@ def start_worker(smtp_port: int, log: Path) -> subprocess.Popen:
     command = [sys.executable, "manage.py", "run_worker", "--no-reload", "--no-startup-delay", "--interval", "0.2"]
     with log.open("ab") as out:
         return subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
-
-
-def wait_for(predicate, *, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def state_of(email: OutgoingEmail) -> str:

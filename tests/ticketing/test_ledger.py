@@ -8,9 +8,9 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
+from tests.processes import database_url
 from ticketing import audit
 from ticketing.ledger import LedgerState, MadeBy
 from ticketing.models import Order, Payment, Refund, Ticket
@@ -244,15 +244,8 @@ print("not killed")
 """
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 def _refund_in_a_worker_killed(point: str, order: Order, ticket: Ticket, emulator_url: str) -> int:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "festival.settings.test", "DATABASE_URL": _database_url(),
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "festival.settings.test", "DATABASE_URL": database_url(),
            "STRIPE_API_BASE": emulator_url, "STRIPE_SECRET_KEY": ""}  # fmt: skip
     worker = subprocess.run(
         [sys.executable, "-c", KILL_SCRIPT, point, str(order.pk), str(ticket.pk)],

@@ -5,16 +5,15 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from tests.processes import database_url, wait_for
 from worker import recovery
 
 from .tasks import wait_for_file
@@ -67,13 +66,6 @@ def test_a_task_of_a_worker_that_never_beat_is_queued_again(database_tasks):
     assert (requeued, orphan.status) == (1, TaskResultStatus.READY)
 
 
-def database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 def start_worker(worker_id: str, log: Path) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update(DJANGO_SETTINGS_MODULE="festival.settings.dev", DATABASE_URL=database_url(),
@@ -83,15 +75,6 @@ def start_worker(worker_id: str, log: Path) -> subprocess.Popen:
                "--worker-id", worker_id]  # fmt: skip
     with log.open("ab") as out:
         return subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
-
-
-def wait_for(predicate, *, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def stop(worker: subprocess.Popen) -> None:
