@@ -24,6 +24,7 @@ Checks: tickets oversold, badges admitted twice, orders lost (every order a buye
 for is in the database and ends paid, or expired with its tickets released), badge downloads that
 failed, requests that failed on both servers; and the throughput figures. Creates its own database
 (festival_bench_cluster; BENCH_PG for another server), drops it and stops every process at the end.
+BENCH_TASKS=redis runs the tasks on the Redis backend (RQ) instead of the database's.
 """
 
 import http.client
@@ -51,8 +52,11 @@ PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = os.environ.get("BENCH_DB", "festival_bench_cluster")
 WORK = Path(os.environ.get("BENCH_DIR", "/tmp/festival-bench-cluster"))
 PORTS = {"A": int(os.environ.get("BENCH_PORT_A", "8461")), "B": int(os.environ.get("BENCH_PORT_B", "8462"))}
+# Kept between runs (the other benches' too): collecting it again copies only what changed.
+STATIC_ROOT = Path(os.environ.get("BENCH_STATIC_ROOT", "/tmp/festival-bench/static"))
 STRIPE_PORT = int(os.environ.get("BENCH_STRIPE_PORT", "8463"))
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/11")
+TASKS_REDIS_URL = os.environ.get("BENCH_TASKS_REDIS_URL", "redis://127.0.0.1:6379/12")  # BENCH_TASKS=redis
 BUYERS = int(os.environ.get("BENCH_BUYERS", "240"))
 CAPACITY = int(os.environ.get("BENCH_CAPACITY", "160"))
 ABANDON_EVERY = 8  # one buyer in eight walks away from the Checkout page
@@ -92,7 +96,7 @@ def environment() -> dict:
         "DJANGO_SETTINGS_MODULE": "festival.settings.production",
         "SECRET_KEY": "bench-cluster-" + "k" * 50,  # one key for both servers: cookies and door tokens cross
         "SECURE_SSL_REDIRECT": "false",
-        "STATIC_ROOT": str(WORK / "static"),
+        "STATIC_ROOT": str(STATIC_ROOT),
         "MEDIA_ROOT": str(WORK / "media"),  # the shared storage both servers and the worker use
         "DATABASE_URL": f"{PG}/{DB_NAME}",
         "REDIS_URL": REDIS_URL,
@@ -106,6 +110,11 @@ def environment() -> dict:
         "DOOR_TOKEN_RATE_COUNT": "1000000000",  # two tokens stand for many scanners here
         "WORKER_HEARTBEAT_SECONDS": "2",
         "WORKER_STALE_SECONDS": "10",
+        **(
+            {"TASKS_BACKEND": "django_tasks_rq.RQBackend", "TASKS_REDIS_URL": TASKS_REDIS_URL}
+            if os.environ.get("BENCH_TASKS") == "redis"
+            else {}
+        ),
     }
 
 
@@ -368,7 +377,7 @@ def downloads(stats) -> tuple[int, int]:
             "SELECT o.access_token, t.id FROM ticketing_ticket t JOIN ticketing_order o ON o.id = t.order_id "
             "WHERE t.status = 'valid'"
         ).fetchall()
-    failures = 0
+    failures = []
     conns = {name: http.client.HTTPConnection("127.0.0.1", port, timeout=60) for name, port in PORTS.items()}
     for token, ticket_id in rows:
         for conn in conns.values():
@@ -376,11 +385,14 @@ def downloads(stats) -> tuple[int, int]:
                 conn.request("GET", f"/tickets/orders/{token}/badges/{ticket_id}.pdf")
                 response = conn.getresponse()
                 data = response.read()
-                failures += response.status != 200 or not data.startswith(b"%PDF")
-            except (OSError, http.client.HTTPException):
+                if response.status != 200 or not data.startswith(b"%PDF"):
+                    failures.append(f"ticket {ticket_id} from port {conn.port}: {response.status} {data[:200]!r}")
+            except (OSError, http.client.HTTPException) as error:
                 conn.close()
-                failures += 1
-    return len(rows) * len(conns), failures
+                failures.append(f"ticket {ticket_id} from port {conn.port}: {error!r}")
+    for line in failures[:5]:
+        print(f"  download failed: {line}", flush=True)
+    return len(rows) * len(conns), len(failures)
 
 
 def main() -> int:
@@ -390,12 +402,14 @@ def main() -> int:
     with admin_connection() as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-    redis.Redis.from_url(REDIS_URL).flushdb()
+    for url in (REDIS_URL, TASKS_REDIS_URL):
+        redis.Redis.from_url(url).flushdb()
     servers = Servers(env)
     others = []
     try:
         began = time.perf_counter()
         subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+        print(f"migrated: {time.perf_counter() - began:.0f} s", flush=True)
         subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
         seeded = subprocess.run(
             [PY, "manage.py", "shell", "-c", SEED % CAPACITY], cwd=ROOT, env=env, check=True, capture_output=True
@@ -415,7 +429,9 @@ def main() -> int:
         if not answers(STRIPE_PORT, "/health"):
             raise SystemExit("the Stripe emulator did not start")
 
-        print(f"set-up (database, static files, processes): {time.perf_counter() - began:.0f} s", flush=True)
+        tasks = env.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+        print(f"set-up (database, static files, processes): {time.perf_counter() - began:.0f} s; tasks on {tasks}",
+              flush=True)  # fmt: skip
         stats = Stats()
         stolen = stolen_cpu_seconds()
         clients = [Client("AB"[i % 2], stats) for i in range(CLIENT_THREADS)]
@@ -518,7 +534,8 @@ def main() -> int:
                 os.killpg(process.pid, signal.SIGKILL)
         with admin_connection() as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        redis.Redis.from_url(REDIS_URL).flushdb()
+        for url in (REDIS_URL, TASKS_REDIS_URL):
+            redis.Redis.from_url(url).flushdb()
         shutil.rmtree(WORK, ignore_errors=True)
 
 
