@@ -6,7 +6,9 @@ Production as the README describes it, on one machine: two gunicorn instances of
 database, one Redis and one media folder, the task worker (``manage.py run_worker``) and the
 project's Stripe emulator. The load generator stands in for the proxy: each request goes to the
 server its client prefers, and a request whose connection fails (refused or cut) is sent again to
-the other server, as a load balancer would.
+the other server, as a load balancer would. It resends a POST cut off mid-way too, which nginx does
+only with ``proxy_next_upstream ... non_idempotent``: the harder case (an order placed twice shows
+as a pending order no buyer holds a Checkout URL for, counted below; a scan carries its nonce).
 
 1. Sales rush. BUYERS buyers race for CAPACITY tickets, half preferring each server. Each places
    an order (the 303 to the emulator's Checkout page), then most pay on the emulator's page and come
