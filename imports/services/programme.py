@@ -22,6 +22,7 @@ from festival.models import FestivalPage
 from imports.files import Table
 from imports.resources import SessionResource, SpeakerResource
 from imports.services.results import CREATE, UPDATE, ImportResult, RowResult, mark_duplicates
+from programme import clashes
 from programme.models import ProgrammePage, SessionFormat, SessionPage, SessionSpeaker, Stage, Track
 from speakers.models import SpeakerIndexPage, SpeakerPage
 
@@ -103,6 +104,9 @@ def import_sessions(*, festival: FestivalPage, table: Table, user, publish: bool
             page.speaker_links = [SessionSpeaker(speaker=speaker, sort_order=n) for n, speaker in enumerate(people)]
         if page.pk is None:
             page._parent_for_clean = programme
+            # Wagtail checks only a draft's title and slug when it first saves it, and the database would
+            # refuse a session ending before it starts: the session's own rules first, as its form does.
+            clashes.check_session(page, clashes=False)
             programme.add_child(instance=page)
         _save(page, user=user, publish=publish)
 
