@@ -58,7 +58,9 @@ def read_table(content: bytes, filename: str, *, required: list[str], optional: 
     if content.startswith(XLSX_MAGIC):
         raw_rows = _xlsx_rows(content)
     elif filename.lower().endswith((".xlsx", ".xls", ".ods")) or b"\x00" in content[:4096]:
-        raise FileProblem(_("This file is not a spreadsheet we can read. Save it as CSV (UTF-8) or as an Excel workbook (.xlsx)."))
+        raise FileProblem(
+            _("This file is not a spreadsheet we can read. Save it as CSV (UTF-8) or as an Excel workbook (.xlsx).")
+        )
     else:
         raw_rows = _csv_rows(_decode(content))
     return _table(raw_rows, required=required, optional=optional)
@@ -87,7 +89,10 @@ def _csv_rows(text: str) -> list[list]:
             if delimiter in first_line:
                 shown = {"\t": _("tabs"), ";": _("semicolons"), "|": _("vertical bars")}[delimiter]
                 raise FileProblem(
-                    _("The columns are separated by %(delimiter)s; we need commas. Save the file as CSV (comma delimited).")
+                    _(
+                        "The columns are separated by %(delimiter)s; we need commas. "
+                        "Save the file as CSV (comma delimited)."
+                    )
                     % {"delimiter": shown}
                 )
     try:
@@ -100,7 +105,9 @@ def _xlsx_rows(content: bytes) -> list[list]:
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise FileProblem(_("This file is not a spreadsheet we can read. Save it as CSV (UTF-8) or as an Excel workbook (.xlsx).")) from exc
+        raise FileProblem(
+            _("This file is not a spreadsheet we can read. Save it as CSV (UTF-8) or as an Excel workbook (.xlsx).")
+        ) from exc
     try:
         sheet = workbook.worksheets[0]
         return [[_cell(value) for value in row] for row in sheet.iter_rows(values_only=True)]
@@ -141,13 +148,15 @@ def _table(raw_rows: list[list], *, required: list[str], optional: list[str]) ->
         problems.append(_("A heading appears twice."))
     if problems:
         expected = ", ".join([*required, *(f"{h} ({_('optional')})" for h in optional)])
-        raise FileProblem(" ".join([*problems, _("The first row must name the columns: %(names)s.") % {"names": expected}]))
+        raise FileProblem(
+            " ".join([*problems, _("The first row must name the columns: %(names)s.") % {"names": expected}])
+        )
     rows = []
     for number, raw in enumerate(raw_rows[1:], start=2):
         if not any(str(v).strip() for v in raw):
             continue
         cells = [v.strip() if isinstance(v, str) else v for v in raw]
-        if len(cells) > len(headings) and any(str(v).strip() for v in cells[len(headings):]):
+        if len(cells) > len(headings) and any(str(v).strip() for v in cells[len(headings) :]):
             row = {"__extra__": True}
         else:
             row = {}

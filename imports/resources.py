@@ -112,7 +112,9 @@ def _parse(text: str) -> datetime:
             return datetime.strptime(text, pattern)
         except ValueError:
             continue
-    raise ValueError(_("“%(text)s” is not a date and time we can read; write e.g. 2026-10-16 14:30.") % {"text": text[:40]})
+    raise ValueError(
+        _("“%(text)s” is not a date and time we can read; write e.g. 2026-10-16 14:30.") % {"text": text[:40]}
+    )
 
 
 class NameWidget(widgets.Widget):
@@ -132,8 +134,11 @@ class NameWidget(widgets.Widget):
             return None
         found = self.by_name.get(text.casefold())
         if found is None:
-            raise ValueError(_("There is no %(what)s called “%(name)s”. Known: %(names)s.")
-                             % {"what": self.what, "name": text[:60], "names": ", ".join(self.names) or "none"})  # fmt: skip
+            known = ", ".join(self.names) or "none"
+            raise ValueError(
+                _("There is no %(what)s called “%(name)s”. Known: %(names)s.")
+                % {"what": self.what, "name": text[:60], "names": known}
+            )
         return found
 
 
@@ -229,6 +234,8 @@ class ComplimentaryResource(RowResource):
         self.fields = {
             "name": _column("name", TextWidget(max_length=200, required=True, name=True), "attendee_name"),
             "email": _column("email", EmailWidget(), "attendee_email"),
-            "ticket_type": _column("ticket_type", NameWidget(choices=ticket_types, what=_("complimentary ticket type"))),
+            "ticket_type": _column(
+                "ticket_type", NameWidget(choices=ticket_types, what=_("complimentary ticket type"))
+            ),
             "pronouns": _column("pronouns", TextWidget(max_length=40)),
         }

@@ -26,12 +26,16 @@ class UploadForm(forms.Form):
     )
     file = forms.FileField(
         label=gettext_lazy("File"),
-        help_text=gettext_lazy("CSV (UTF-8, comma separated) or Excel (.xlsx), at most %(mb)s MB, the first row naming "
-                               "the columns.") % {"mb": MAX_BYTES // 2**20},  # fmt: skip
+        help_text=gettext_lazy(
+            "CSV (UTF-8, comma separated) or Excel (.xlsx), at most %(mb)s MB, the first row naming the columns."
+        )
+        % {"mb": MAX_BYTES // 2**20},  # fmt: skip
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
         error_messages={
             "required": gettext_lazy("Choose a file to import."),
-            "empty": gettext_lazy("The file is empty. Choose a CSV or Excel file with a heading row and one row per line."),
+            "empty": gettext_lazy(
+                "The file is empty. Choose a CSV or Excel file with a heading row and one row per line."
+            ),
         },
     )
     publish = forms.BooleanField(

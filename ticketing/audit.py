@@ -62,8 +62,15 @@ def record_many(orders: list[Order], action: str, *, user=None, data_for) -> Non
     content_type = ContentType.objects.get_for_model(Order, for_concrete_model=False)
     now, by = timezone.now(), MadeBy.STAFF
     entries = [
-        ModelLogEntry(content_type=content_type, label=str(order), action=action, timestamp=now, user=user,
-                      object_id=str(order.pk), data={"by": by, **data_for(order)})  # fmt: skip
+        ModelLogEntry(
+            content_type=content_type,
+            label=str(order),
+            action=action,
+            timestamp=now,
+            user=user,
+            object_id=str(order.pk),
+            data={"by": by, **data_for(order)},
+        )  # fmt: skip
         for order in orders
     ]
     ModelLogEntry.objects.bulk_create(entries, batch_size=500)

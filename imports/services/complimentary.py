@@ -2,8 +2,8 @@
 ticket type and, if given, pronouns.
 
 Each person gets what the box office's own complimentary issue gives (``ticketing.services.boxoffice``):
-their own paid order of £0 with one valid ticket, in the audit trail, and their confirmation email
-with the badge through the outbox, queued by the shop's ``order_paid`` path once the import commits.
+their own paid order of £0 with one valid ticket, in the audit trail, and the shop's confirmation email
+with the badge through the outbox, queued once the import commits (``imports.tasks``, in batches).
 Here the orders, tickets and log entries are written in bulk, so ten thousand people take seconds.
 
 All or nothing: the rows are checked first (a person twice, an unknown or non-complimentary ticket
@@ -20,10 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from festival.models import FestivalPage
+from imports import signals
 from imports.files import Table
 from imports.resources import ComplimentaryResource
 from imports.services.results import CREATE, ImportResult, RowResult, mark_duplicates
-from ticketing import audit, codes, signals
+from ticketing import audit, codes
 from ticketing.models import Order, Ticket, TicketType
 from ticketing.services import capacity
 from ticketing.services.errors import ShopError
@@ -71,7 +72,8 @@ def import_complimentary(*, festival: FestivalPage, table: Table, user, commit: 
                 raise
         except ShopError as exc:  # sold out between the check and the writes
             result.problems.append(
-                _("%(name)s has only %(left)s places left.") % {"name": exc.params.get("name"), "left": exc.params.get("left")}
+                _("%(name)s has only %(left)s places left.")
+                % {"name": exc.params.get("name"), "left": exc.params.get("left")}
             )
             return result
     result.committed = True
@@ -83,17 +85,30 @@ def _issue(*, festival, people: list[dict], counts: Counter, user) -> None:
     with transaction.atomic():
         capacity.reserve(counts)
         orders = [
-            Order(code=codes.new_order_code(), festival=festival, status=Order.Status.PAID,
-                  buyer_name=p["attendee_name"], buyer_email=p["attendee_email"], total=0, paid_at=now)  # fmt: skip
+            Order(
+                code=codes.new_order_code(),
+                festival=festival,
+                status=Order.Status.PAID,
+                buyer_name=p["attendee_name"],
+                buyer_email=p["attendee_email"],
+                total=0,
+                paid_at=now,
+            )  # fmt: skip
             for p in people
         ]
         _distinct_codes(orders)
         Order.objects.bulk_create(orders, batch_size=BATCH)
         Ticket.objects.bulk_create(
             [
-                Ticket(order=order, ticket_type=p["ticket_type"], status=Ticket.Status.VALID,
-                       attendee_name=p["attendee_name"], attendee_email=p["attendee_email"],
-                       pronouns=p.get("pronouns", ""), price=0)  # fmt: skip
+                Ticket(
+                    order=order,
+                    ticket_type=p["ticket_type"],
+                    status=Ticket.Status.VALID,
+                    attendee_name=p["attendee_name"],
+                    attendee_email=p["attendee_email"],
+                    pronouns=p.get("pronouns", ""),
+                    price=0,
+                )  # fmt: skip
                 for order, p in zip(orders, people, strict=True)
             ],
             batch_size=BATCH,
@@ -103,7 +118,7 @@ def _issue(*, festival, people: list[dict], counts: Counter, user) -> None:
                           data_for=lambda order: {"ticket_type": by_order[order.pk]["ticket_type"].name,
                                                   "name": order.buyer_name, "note": "import"})  # fmt: skip
         ids = [order.pk for order in orders]
-        transaction.on_commit(lambda: _announce_paid(ids))
+        transaction.on_commit(lambda: signals.complimentary_issued.send(sender=Order, order_ids=ids))
 
 
 def _distinct_codes(orders: list[Order]) -> None:
@@ -122,11 +137,3 @@ def _distinct_codes(orders: list[Order]) -> None:
 def _chunks(items: list, size: int):
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def _announce_paid(ids: list[int]) -> None:
-    """Each order's confirmation (with its badge) queued through the shop's own path, the queue's
-    inserts in one transaction rather than one each."""
-    with transaction.atomic():
-        for pk in ids:
-            signals.order_paid.send(sender=Order, order_id=pk)

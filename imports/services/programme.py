@@ -42,7 +42,9 @@ def import_speakers(*, festival: FestivalPage, table: Table, user, publish: bool
     """Create or update a SpeakerPage per row under the edition's speakers page."""
     index = SpeakerIndexPage.objects.child_of(festival).first()
     if index is None:
-        return ImportResult(problems=[_("%(edition)s has no speakers page yet: add one first.") % {"edition": festival.title}])
+        return ImportResult(
+            problems=[_("%(edition)s has no speakers page yet: add one first.") % {"edition": festival.title}]
+        )
     resource = SpeakerResource()
     existing = {page.slug: page for page in SpeakerPage.objects.child_of(index)}
     rows, cleaned = _clean(resource, table)
@@ -57,12 +59,13 @@ def import_speakers(*, festival: FestivalPage, table: Table, user, publish: bool
         page = existing.get(values["slug"])
         if page is None:
             page = SpeakerPage(live=False, **values)
-            index.add_child(instance=page)
+            index.add_child(instance=page)  # Wagtail checks the title and slug here; the columns were checked
+            _save(page, user=user, publish=publish, checked=True)
         else:
             page = page.get_latest_revision_as_object()
             for name, value in values.items():
                 setattr(page, name, value)
-        _save(page, user=user, publish=publish)
+            _save(page, user=user, publish=publish)
 
     return _run(rows, cleaned, write, columns=SPEAKER_COLUMNS, commit=commit)
 
@@ -71,7 +74,9 @@ def import_sessions(*, festival: FestivalPage, table: Table, user, publish: bool
     """Create or update a SessionPage per row under the edition's programme; speakers by their slugs."""
     programme = ProgrammePage.objects.child_of(festival).first()
     if programme is None:
-        return ImportResult(problems=[_("%(edition)s has no programme page yet: add one first.") % {"edition": festival.title}])
+        return ImportResult(
+            problems=[_("%(edition)s has no programme page yet: add one first.") % {"edition": festival.title}]
+        )
     index = SpeakerIndexPage.objects.child_of(festival).first()
     speakers = {page.slug: page for page in SpeakerPage.objects.child_of(index)} if index else {}
     resource = SessionResource(
@@ -107,8 +112,10 @@ def import_sessions(*, festival: FestivalPage, table: Table, user, publish: bool
             # Wagtail checks only a draft's title and slug when it first saves it, and the database would
             # refuse a session ending before it starts: the session's own rules first, as its form does.
             clashes.check_session(page, clashes=False)
-            programme.add_child(instance=page)
-        _save(page, user=user, publish=publish)
+            programme.add_child(instance=page)  # Wagtail checks the title and slug here
+            _save(page, user=user, publish=publish, checked=True)
+        else:
+            _save(page, user=user, publish=publish)
 
     return _run(rows, cleaned, write, columns=SESSION_COLUMNS, commit=commit)
 
@@ -126,21 +133,23 @@ def _clean(resource, table: Table) -> tuple[list[RowResult], list[dict]]:
     return rows, cleaned
 
 
-def _save(page, *, user, publish: bool) -> None:
-    """A new revision of ``page`` (checked as Wagtail checks it), published if asked."""
-    revision = page.save_revision(user=user, log_action=True)
+def _save(page, *, user, publish: bool, checked: bool = False) -> None:
+    """A new revision of ``page`` (checked as Wagtail checks it, unless it was just ``checked``), published
+    if asked."""
+    revision = page.save_revision(user=user, log_action=True, clean=not checked)
     if publish:
         revision.publish(user=user)
 
 
 def _run(rows: list[RowResult], cleaned: list[dict], write, *, columns: dict, commit: bool) -> ImportResult:
     """Write each clean row in its own savepoint inside one transaction; keep it only if all went well and
-    ``commit``. Rows with errors already are not written (the result cannot be kept anyway)."""
+    ``commit``. Rows with errors already are skipped, but the others are still tried, so that the checks
+    only saving can make (a clash, a time outside the festival) are listed for every row at once."""
     result = ImportResult(rows=rows)
-    if result.bad_rows:
-        return result
     with transaction.atomic():
         for row, values in zip(rows, cleaned, strict=True):
+            if row.errors:
+                continue
             try:
                 with transaction.atomic():
                     write(row, values)

@@ -35,8 +35,10 @@ KINDS = {
     ),
     "sessions": Kind(
         _("Sessions"),
-        _("Sessions for an edition's programme, matched by their slug; speakers by their slugs, separated by "
-          "semicolons. Stages, formats and tracks by name. Times are in the edition's time zone."),
+        _(
+            "Sessions for an edition's programme, matched by their slug; speakers by their slugs, separated by "
+            "semicolons. Stages, formats and tracks by name. Times are in the edition's time zone."
+        ),
         IMPORT_PROGRAMME,
         programme.session_headings,
         programme.import_sessions,

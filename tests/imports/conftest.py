@@ -48,8 +48,9 @@ def comp_types(festival):
     """Complimentary speaker and volunteer tickets, and a public one (never to be issued by import)."""
     return {
         "speaker": TicketTypeFactory(festival=festival, name="Speaker", price=0, capacity=50, is_complimentary=True),
-        "volunteer": TicketTypeFactory(festival=festival, name="Volunteer", price=0, capacity=20000,
-                                       is_complimentary=True),  # fmt: skip
+        "volunteer": TicketTypeFactory(
+            festival=festival, name="Volunteer", price=0, capacity=20000, is_complimentary=True
+        ),  # fmt: skip
         "weekend": TicketTypeFactory(festival=festival, name="Weekend", capacity=100),
     }
 

@@ -93,7 +93,9 @@ def test_a_token_from_another_preview_or_person_confirms_nothing(client, signed_
     signed_in(roles.BOX_OFFICE)
     upload(client, "complimentary", csv_bytes(GOOD), festival)
 
-    response = client.post(reverse("imports_confirm", kwargs={"kind": "complimentary"}), {"token": "guess"}, follow=True)
+    response = client.post(
+        reverse("imports_confirm", kwargs={"kind": "complimentary"}), {"token": "guess"}, follow=True
+    )
     assert "has expired" in response.content.decode()
     signed_in(roles.ORGANISER)  # the same browser, another person: their session has no kept file
     client.post(reverse("imports_confirm", kwargs={"kind": "complimentary"}), {"token": "guess"})
@@ -116,8 +118,11 @@ def test_the_kept_file_is_on_the_server_not_in_the_form(client, signed_in, festi
         (b"", "people.csv", "The file is empty"),
         (csv_bytes(GOOD, encoding="latin-1").replace(b"Rosa", b"R\xf6sa"), "people.csv", "not in UTF-8"),
         (csv_bytes(GOOD, delimiter=";"), "people.csv", "separated by semicolons"),
-        (csv_bytes([["name", "mail", "ticket_type"], ["A", "a@example.org", "Speaker"]]), "people.csv",
-         "Missing columns: email."),
+        (
+            csv_bytes([["name", "mail", "ticket_type"], ["A", "a@example.org", "Speaker"]]),
+            "people.csv",
+            "Missing columns: email.",
+        ),
         (b"%PDF-1.7\x00\x00", "people.pdf", "not a spreadsheet"),
         (b"PK\x03\x04broken", "people.xlsx", "not a spreadsheet"),
         (b"a" * (MAX_BYTES + 10), "people.csv", "the most we take is 5 MB"),

@@ -19,8 +19,9 @@ def settled_axe(page) -> list[str]:
     return serious_axe_violations(page)
 
 
-def test_an_organiser_sees_a_row_error_then_imports_a_good_file(open_browser, organiser, festival, programme,
-                                                                  speaker_index, stages, formats, tracks, tmp_path):  # fmt: skip
+def test_an_organiser_sees_a_row_error_then_imports_a_good_file(
+    open_browser, organiser, festival, programme, speaker_index, stages, formats, tracks, tmp_path
+):
     bad_file, good_file = tmp_path / "bad.csv", tmp_path / "sessions.csv"
     bad_file.write_bytes(csv_bytes([HEAD, GOOD, ["Nowhere", "nowhere", "2026-10-16 12:00", "2026-10-16 13:00",
                                                  "The Moon", "Talk"]]))  # fmt: skip

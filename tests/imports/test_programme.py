@@ -2,6 +2,7 @@
 row errors, all or nothing."""
 
 import pytest
+
 from imports.services.run import run_import
 from programme.models import SessionPage
 from speakers.models import SpeakerPage
@@ -24,11 +25,14 @@ def run(kind, festival, user, rows, *, publish=False, commit=True, xlsx=False):
 
 
 def test_speakers_are_created_as_drafts_and_a_second_import_updates_them(festival, organiser, ready, speaker_index):
-    rows = [SPEAKERS, ["Rosa Luxemburg", "rosa", "she/her", "Spartacus League", "Economist"],
-            ["Tom Mann", "", "", "", ""]]  # fmt: skip
+    rows = [
+        SPEAKERS,
+        ["Rosa Luxemburg", "rosa", "she/her", "Spartacus League", "Economist"],
+        ["Tom Mann", "", "", "", ""],
+    ]
     preview = run("speakers", festival, organiser, rows, commit=False)
-    assert preview.ok and [(r.number, r.action, r.detail) for r in preview.rows] == [(2, "create", "rosa"),
-                                                                                   (3, "create", "tom-mann")]  # fmt: skip
+    assert preview.ok
+    assert [(r.number, r.action, r.detail) for r in preview.rows] == [(2, "create", "rosa"), (3, "create", "tom-mann")]
     assert SpeakerPage.objects.count() == 0
 
     assert run("speakers", festival, organiser, rows).committed
@@ -77,13 +81,15 @@ def test_a_clash_on_publish_is_a_row_error_and_nothing_is_written(festival, orga
 
 
 def test_bad_session_rows_are_each_listed(festival, organiser, ready):
-    rows = [SESSIONS,
-            ["", "", "2026-10-16 10:00", "2026-10-16 11:00", "Main Hall", "Talk", "", "", ""],
-            ["Late", "late", "16 Oct", "2026-10-16 11:00", "Nowhere", "Talk", "", "ghost", "maybe"],
-            ["Backwards", "backwards", "2026-10-16 12:00", "2026-10-16 11:00", "Main Hall", "Talk", "", "", ""],
-            ["Twice", "twice", "2026-10-16 14:00", "2026-10-16 15:00", "Main Hall", "Talk", "", "", ""],
-            ["Twice again", "twice", "2026-10-16 16:00", "2026-10-16 17:00", "Main Hall", "Talk", "", "", ""],
-            ["Bad Slug", "Bad Slug!", "2026-10-16 16:00", "2026-10-16 17:00", "Main Hall", "Talk", "", "", ""]]  # fmt: skip
+    rows = [
+        SESSIONS,
+        ["", "", "2026-10-16 10:00", "2026-10-16 11:00", "Main Hall", "Talk", "", "", ""],
+        ["Late", "late", "16 Oct", "2026-10-16 11:00", "Nowhere", "Talk", "", "ghost", "maybe"],
+        ["Backwards", "backwards", "2026-10-16 12:00", "2026-10-16 11:00", "Main Hall", "Talk", "", "", ""],
+        ["Twice", "twice", "2026-10-16 14:00", "2026-10-16 15:00", "Main Hall", "Talk", "", "", ""],
+        ["Twice again", "twice", "2026-10-16 16:00", "2026-10-16 17:00", "Main Hall", "Talk", "", "", ""],
+        ["Bad Slug", "Bad Slug!", "2026-10-16 16:00", "2026-10-16 17:00", "Main Hall", "Talk", "", "", ""],
+    ]
     result = run("sessions", festival, organiser, rows)
 
     messages = {r.number: r.messages for r in result.bad_rows}
@@ -94,6 +100,7 @@ def test_bad_session_rows_are_each_listed(festival, organiser, ready):
         "speakers: No speaker with the slug “ghost” in this edition (import the speakers first).",
         "bsl: Write yes or no.",
     ]
+    assert messages[4] == ["end: The session must end after it starts."]
     assert 5 not in messages  # the first of two rows with one slug is fine; the second is the error
     assert messages[6] == ["slug: The same session is already on row 5."]
     assert messages[7] == ["slug: Use only lower-case letters, digits and hyphens, e.g. “bad-slug”."]
@@ -101,13 +108,19 @@ def test_bad_session_rows_are_each_listed(festival, organiser, ready):
 
 
 def test_a_session_ending_before_it_starts_is_refused_as_a_row_error(festival, organiser, ready):
-    rows = [SESSIONS, ["Backwards", "backwards", "2026-10-16 12:00", "2026-10-16 11:00", "Main Hall", "Talk", "", "", ""],
-            ["Outside", "outside", "2026-11-16 12:00", "2026-11-16 13:00", "Main Hall", "Talk", "", "", ""]]  # fmt: skip
+    rows = [
+        SESSIONS,
+        ["Backwards", "backwards", "2026-10-16 12:00", "2026-10-16 11:00", "Main Hall", "Talk", "", "", ""],
+        ["Outside", "outside", "2026-11-16 12:00", "2026-11-16 13:00", "Main Hall", "Talk", "", "", ""],
+    ]
     result = run("sessions", festival, organiser, rows)
 
     assert {r.number: r.messages for r in result.bad_rows} == {
         2: ["end: The session must end after it starts."],
-        3: ["start: This session falls outside the festival, which runs from Friday 16 October to Sunday 18 October 2026."],
+        3: [
+            "start: This session falls outside the festival, which runs from Friday 16 October to "
+            "Sunday 18 October 2026."
+        ],
     }
     assert SessionPage.objects.count() == 0
 
