@@ -33,9 +33,11 @@ OUTBOX = ["outbox.view_outgoingemail", "outbox.retry_outgoingemail"]
 # Exports and the admin home's dashboard panels (issue 19): each role sees the figures it works with.
 EXPORT = "reports.export_sales"
 CAPACITY, REVENUE, SALES, ARRIVALS = (f"reports.view_{name}" for name in ("capacity", "revenue", "sales", "arrivals"))
+# Imports from spreadsheets (organisers' tools): editors bring in the programme, box office the complimentary tickets.
+IMPORT_PROGRAMME, IMPORT_COMPLIMENTARY = "imports.import_programme", "imports.import_complimentary"
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    EDITOR: [ADMIN_ACCESS, *PROGRAMME_SNIPPETS],
+    EDITOR: [ADMIN_ACCESS, *PROGRAMME_SNIPPETS, IMPORT_PROGRAMME],
     BOX_OFFICE: [
         ADMIN_ACCESS,
         "ticketing.manage_badges",
@@ -46,6 +48,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         CAPACITY,
         SALES,
         ARRIVALS,
+        IMPORT_COMPLIMENTARY,
     ],  # fmt: skip
     DOOR_STAFF: ["ticketing.scan_badges"],
     FINANCE: [ADMIN_ACCESS, *SHOP_VIEW, *LEDGER_VIEW, EXPORT, REVENUE, SALES],
@@ -66,6 +69,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         REVENUE,
         SALES,
         ARRIVALS,
+        IMPORT_PROGRAMME,
+        IMPORT_COMPLIMENTARY,
     ],
 }
 

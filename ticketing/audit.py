@@ -8,6 +8,8 @@ so an entry exists exactly when the change does.
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
@@ -48,6 +50,30 @@ def record(order: Order, action: str, *, user=None, by: str = MadeBy.STAFF, **da
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
     log(order, action, user=user, data={"by": MadeBy.STAFF if user is not None else by, **data})
+
+
+def record_many(orders: list[Order], action: str, *, user=None, data_for) -> None:
+    """Log ``action`` on each of ``orders`` by ``user`` as ``record`` does, in a few INSERTs rather than
+    one each (an import issues thousands); ``data_for(order)`` gives each entry's data."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    if user is not None and not getattr(user, "is_authenticated", False):
+        user = None
+    content_type = ContentType.objects.get_for_model(Order, for_concrete_model=False)
+    now, by = timezone.now(), MadeBy.STAFF
+    entries = [
+        ModelLogEntry(
+            content_type=content_type,
+            label=str(order),
+            action=action,
+            timestamp=now,
+            user=user,
+            object_id=str(order.pk),
+            data={"by": by, **data_for(order)},
+        )  # fmt: skip
+        for order in orders
+    ]
+    ModelLogEntry.objects.bulk_create(entries, batch_size=500)
 
 
 def history(order: Order):

@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "outbox",
     "worker",
     "reports",
+    "imports",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
