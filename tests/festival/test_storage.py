@@ -67,8 +67,10 @@ def test_a_configuration_that_would_fail_or_publish_private_files_is_refused_by_
 def production(**changes) -> subprocess.CompletedProcess:
     env = clean_environ(*PRODUCTION_ENV, "PUBLIC_MEDIA_BUCKET", "PRIVATE_FILES_BUCKET", "S3_ACCESS_KEY_ID")
     env.update({**PRODUCTION_ENV, **changes})
-    code = ("import django, json; django.setup(); from django.conf import settings; "
-            "print(json.dumps(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']))")
+    code = (
+        "import django, json; django.setup(); from django.conf import settings; "
+        "print(json.dumps(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']))"
+    )
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
 
 

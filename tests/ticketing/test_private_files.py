@@ -124,4 +124,3 @@ def test_files_stored_under_the_public_folder_by_an_earlier_version_move_to_the_
     assert files_under(private) == [old_sheet, old_badge]
     assert files_under(public) == [image.file.name]
     assert client.get(badge_url(ticket)).content == pdf  # the same file, found under the same name
-
