@@ -10,6 +10,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image as PILImage
 from wagtail.images.models import Image
@@ -124,3 +125,13 @@ def test_files_stored_under_the_public_folder_by_an_earlier_version_move_to_the_
     assert files_under(private) == [old_sheet, old_badge]
     assert files_under(public) == [image.file.name]
     assert client.get(badge_url(ticket)).content == pdf  # the same file, found under the same name
+
+
+def test_the_command_moves_what_the_migration_left_behind(folders, capsys):
+    public, private = folders
+    default_storage.save("badges/left-behind.pdf", ContentFile(b"%PDF-1.7 a badge"))
+
+    call_command("move_private_files")
+
+    assert "Moved 1 private files" in capsys.readouterr().out
+    assert files_under(private) == ["badges/left-behind.pdf"] and files_under(public) == []

@@ -170,6 +170,7 @@ def test_public_images_get_plain_lasting_addresses_in_the_public_bucket(buckets)
     assert keys_in(buckets, buckets.private) == []
 
 
+@pytest.mark.django_db(transaction=True)  # SQLite's backup waits for the test's own open transaction
 def test_a_backup_names_the_buckets_it_does_not_copy(buckets, home, tmp_path, make_ticket):
     badges.store_badge(ticket=make_ticket())
 

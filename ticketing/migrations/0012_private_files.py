@@ -1,8 +1,9 @@
 """Badge PDFs and bulk badge sheets move to the private storage (festival/files.py), out of
 MEDIA_ROOT, which is public. The files already stored under MEDIA_ROOT's badges/ and badge-prints/
 move with them, under the same names, so the tickets and print jobs still find them. A file that
-cannot be moved is logged and stays behind: a badge whose file is missing is drawn again when it is
-next downloaded or emailed, and a bulk sheet asks to be printed again (they last a week anyway)."""
+cannot be moved is logged and stays behind (``manage.py move_private_files`` tries again): a badge
+whose file is missing is drawn again when it is next downloaded or emailed, and a bulk sheet asks to
+be printed again (they last a week anyway)."""
 
 from django.core.files.storage import storages
 from django.db import migrations, models
