@@ -49,17 +49,31 @@ def door_counts(*, festival, day: date) -> dict:
     return {"day": day.isoformat(), "doors": doors, "arrivals": sum(doors.values()), "expected": expected}
 
 
-def search_tickets(*, festival, query: str, limit: int = 20) -> list[Ticket]:
-    """Tickets of the edition by attendee name (part of it) or exact order code."""
+def search_tickets(*, festival, query: str, limit: int = 20, now: datetime | None = None) -> list[Ticket]:
+    """Tickets of the edition by attendee name (part of it) or exact order code, each with
+    ``in_today`` (admitted today, not undone) and ``refused`` (why it gets in on no day at all,
+    ``door.admission.standing``, or None), so the door offers "Check in" only where it can work."""
     query = " ".join((query or "").split())[:100]
     if len(query) < 2:
         return []
     tickets = Ticket.objects.select_related("order", "ticket_type").filter(ticket_type__festival=festival)
-    return list(
+    found = list(
         tickets.filter(Q(attendee_name__icontains=query) | Q(order__code__iexact=query)).order_by("attendee_name")[
             :limit
         ]
     )
+    if not found:
+        return found
+    day = festival_day(festival, now or timezone.now())
+    inside = set(
+        CheckIn.objects.filter(
+            festival=festival, day=day, result=Result.ADMITTED, undone_at__isnull=True, ticket__in=found
+        ).values_list("ticket_id", flat=True)
+    )
+    for ticket in found:
+        ticket.in_today = ticket.pk in inside
+        ticket.refused = standing(ticket_status=ticket.status, order_status=ticket.order.status)
+    return found
 
 
 def door_list(*, festival, since: datetime | None = None, now: datetime | None = None) -> dict:

@@ -250,6 +250,8 @@ def search(request, auth, festival):
                     "order": t.order.code,
                     "status": t.get_status_display(),
                     "hash": lists.secret_hash(t.secret),  # its key in the offline door list
+                    "in_today": t.in_today,
+                    "refused": t.refused,
                 }
                 for t in tickets
             ]
@@ -328,6 +330,9 @@ def door_page(request):
             "noneFound": _("No tickets found."),
             "found": _("Tickets found: %(count)s"),
             "checkIn": _("Check in"),
+            "inToday": _("In today"),
+            "refused": _("Can't come in: refunded or cancelled"),
+            "unpaid": _("Can't come in: not paid"),
             "cameraUnavailable": _("The camera is not available here. Use a badge scanner or type the code."),
             "cameraOn": _("Point the camera at the QR code."),
             "camera": _("Camera"),

@@ -294,12 +294,28 @@ OUTBOX_SWEEP_SECONDS = _read("OUTBOX_SWEEP_SECONDS", env.float, 15.0)
 WORKER_HEARTBEAT_SECONDS = _read("WORKER_HEARTBEAT_SECONDS", env.float, 10.0)
 WORKER_STALE_SECONDS = _read("WORKER_STALE_SECONDS", env.float, 60.0)
 
-TASKS = {
-    "default": {
-        "BACKEND": _read("TASKS_BACKEND", env.str, "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default"],
-    }
+# Tasks wait in the database (django-tasks-db), or, for larger installs, in Redis through RQ:
+# TASKS_BACKEND=django_tasks_rq.RQBackend with TASKS_REDIS_URL (a Redis database of their own).
+# Either way `manage.py run_worker` runs them (worker/management/commands/run_worker.py).
+TASKS_BACKEND = _read("TASKS_BACKEND", env.str, "django_tasks_db.DatabaseBackend")
+RQ_TASKS_BACKEND = "django_tasks_rq.RQBackend"
+TASKS = {"default": {"BACKEND": TASKS_BACKEND, "QUEUES": ["default"]}}
+TASKS_REDIS_URL = _read("TASKS_REDIS_URL", env.str, "")
+if TASKS_BACKEND == RQ_TASKS_BACKEND:
+    if not TASKS_REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            f"TASKS_BACKEND={RQ_TASKS_BACKEND} needs TASKS_REDIS_URL=redis://host:port/db, got {TASKS_REDIS_URL!r}"
+        )
+    INSTALLED_APPS.append("django_rq")
+# RQ's queue and worker, as the project sets them (worker/rq.py): a task whose worker died is run
+# again up to TASKS_RQ_RETRIES times, and each worker looks for such tasks every
+# TASKS_RQ_MAINTENANCE_SECONDS (RQ's own default is ten minutes).
+RQ_QUEUES = {
+    "default": {"URL": TASKS_REDIS_URL or "redis://127.0.0.1:6379/0", "QUEUE_CLASS": "worker.rq.RetryingQueue"}
 }
+RQ = {"WORKER_CLASS": "worker.rq.Worker", "JOB_CLASS": "django_tasks_rq.Job"}
+TASKS_RQ_RETRIES = _read("TASKS_RQ_RETRIES", env.int, 3)
+TASKS_RQ_MAINTENANCE_SECONDS = _read("TASKS_RQ_MAINTENANCE_SECONDS", env.int, 60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -218,6 +218,7 @@
       state.lastAdmission = admitted ? { id: r.data.check_in, hash: hash, marked: markLocally(hash, true) } : null;
       show(r.data.result, r.data);
       refreshCounts();
+      return r.data.result;
     }, function () {
       if (body.code) return decideLocally(body);
       show("idle", { hint: cfg.text.searchOffline });
@@ -360,6 +361,13 @@
   }
 
   /* ---------- search ---------- */
+  function searchNote(words) {
+    var note = document.createElement("strong");
+    note.className = "search-note";
+    note.textContent = words;
+    return note;
+  }
+
   function search(query) {
     var status = $("search-status"), list = $("search-results");
     list.textContent = "";
@@ -371,12 +379,23 @@
         var li = document.createElement("li");
         var text = document.createElement("span");
         text.textContent = t.name + " · " + t.ticket_type + " · " + t.order + " · " + t.status;
-        var button = document.createElement("button");
-        button.type = "button";
-        button.textContent = cfg.text.checkIn;
-        button.setAttribute("aria-label", cfg.text.checkIn + ": " + t.name);
-        button.addEventListener("click", function () { scan({ ticket: t.id, hash: t.hash }); });
-        li.appendChild(text); li.appendChild(button);
+        li.appendChild(text);
+        // "Check in" only where it can work: not for someone already in today, nor for a ticket
+        // that gets in on no day (the server's rule, door/admission.py); say which instead.
+        if (t.in_today || t.refused) {
+          li.appendChild(searchNote(t.in_today ? cfg.text.inToday : (t.refused === "unpaid" ? cfg.text.unpaid : cfg.text.refused)));
+        } else {
+          var button = document.createElement("button");
+          button.type = "button";
+          button.textContent = cfg.text.checkIn;
+          button.setAttribute("aria-label", cfg.text.checkIn + ": " + t.name);
+          button.addEventListener("click", function () {
+            scan({ ticket: t.id, hash: t.hash }).then(function (result) {
+              if (result === "admitted" || result === "already_checked_in") li.replaceChild(searchNote(cfg.text.inToday), button);
+            });
+          });
+          li.appendChild(button);
+        }
         list.appendChild(li);
       });
     }, function () { status.textContent = cfg.text.searchOffline; });

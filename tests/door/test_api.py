@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from ticketing.models import CheckIn
+from ticketing.models import CheckIn, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -107,13 +107,28 @@ def test_search_results_carry_their_key_in_the_door_list(api, make_ticket):
     assert [t["hash"] for t in found] == [row[0] for row in listed]
 
 
+def test_search_says_who_is_in_today_and_who_cannot_come_in(api, make_ticket):
+    inside = make_ticket(attendee_name="Fannie Lou Hamer")
+    make_ticket(attendee_name="Fannie Mae")
+    make_ticket(attendee_name="Fannie Williams", status=Ticket.Status.REFUNDED)
+    api.post("scan", {"code": inside.secret, "door": "Main gate", "nonce": "n1"})
+
+    found = api.get("search", {"q": "Fannie"}).json()["tickets"]
+
+    assert [(t["name"], t["in_today"], t["refused"]) for t in found] == [
+        ("Fannie Lou Hamer", True, None),
+        ("Fannie Mae", False, None),
+        ("Fannie Williams", False, "cancelled"),
+    ]
+
+
 @pytest.mark.parametrize("count", [1, 3])
 def test_search_queries_do_not_grow_with_results(api, make_ticket, django_assert_num_queries, count):
     for n in range(count):
         make_ticket(attendee_name=f"Septima Clark {n}")
 
-    # user, permissions (user and group), edition, search: the same for 1 and 3 results
-    with django_assert_num_queries(5):
+    # user, permissions (user and group), edition, search, who is in today: the same for 1 and 3 results
+    with django_assert_num_queries(6):
         found = api.get("search", {"q": "Septima"}).json()["tickets"]
 
     assert len(found) == count

@@ -3,7 +3,7 @@
 import pytest
 
 from tests.browser import wait_for
-from ticketing.models import CheckIn
+from ticketing.models import CheckIn, Ticket
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -177,6 +177,30 @@ def test_a_ticket_admitted_from_a_search_is_in_this_devices_door_list(door_page,
     context.close()
 
     assert CheckIn.objects.filter(result="admitted").count() == 1
+
+
+def test_search_offers_check_in_only_to_those_who_can_still_come_in(door_page, make_ticket):
+    inside = make_ticket(attendee_name="Claudia Vera")
+    make_ticket(attendee_name="Claudia Jones")
+    make_ticket(attendee_name="Claudia Rankine", status=Ticket.Status.REFUNDED)
+    context, page = door_page(3)
+    scan(page, inside.secret, "admitted")
+
+    page.fill("#search-q", "Claudia")
+    page.click("#search-form button")
+    page.wait_for_selector("#search-results li >> nth=2")
+    offered = page.locator("#search-results button").evaluate_all("(bs) => bs.map((b) => b.getAttribute('aria-label'))")
+    rows = page.locator("#search-results li").all_inner_texts()
+    page.click("#search-results button")
+    page.locator("#search-results li").nth(0).get_by_text("In today").wait_for()  # her row, once the scan answers
+    offered_after = page.locator("#search-results button").count()
+    admitted = CheckIn.objects.filter(ticket__attendee_name="Claudia Jones", result="admitted").count()
+    context.close()
+
+    assert offered == ["Check in: Claudia Jones"]
+    assert "In today" in rows[2] and "Can't come in: refunded or cancelled" in rows[1]
+    assert offered_after == 0
+    assert admitted == 1
 
 
 def test_undoing_an_admission_from_a_search_clears_it_from_this_devices_door_list(door_page, make_ticket):

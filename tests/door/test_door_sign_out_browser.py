@@ -1,9 +1,12 @@
 """Signing a door device out in headless Chromium: nothing of the door stays in the browser."""
 
 import pytest
+from django.urls import reverse
 
 from door import devices
 from door.models import DoorDevice
+from festival import roles
+from tests.ticketing.factories import UserFactory
 
 from .test_door_browser import door_page  # noqa: F401  (the signed-in door page with its door list)
 
@@ -56,5 +59,35 @@ def test_a_device_revoked_by_an_organiser_clears_itself_at_its_next_call(
     after = page.evaluate(LEFT_BEHIND)
     context.close()
 
+    assert after == {"caches": [], "workers": 0, "databases": []}
+    assert not ticket.check_ins.exists()
+
+
+def test_an_organiser_signs_a_device_out_from_the_devices_page_and_it_clears_itself(
+    door_page,  # noqa: F811
+    make_ticket,
+    door_staff,
+    groups,
+    open_browser,
+):
+    ticket = make_ticket(attendee_name="Claudette Colvin")
+    context, page = door_page(1)
+    offline_ready(page)
+    organiser = UserFactory(username="organiser")
+    organiser.groups.add(groups[roles.ORGANISER])
+    admin = open_browser(user=organiser).new_page()
+
+    admin.goto(reverse("door:devices"))
+    admin.get_by_role("link", name="Sign out dev’s device").click()
+    with admin.expect_navigation():
+        admin.get_by_role("button", name="Sign out this device").click()
+    status = admin.locator("tr[data-device] td").nth(4).inner_text()
+    page.fill("#scan-code", ticket.secret)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/door/login/**")
+    after = page.evaluate(LEFT_BEHIND)
+    context.close()
+
+    assert status.startswith("Signed out at") and status.endswith("by organiser")
     assert after == {"caches": [], "workers": 0, "databases": []}
     assert not ticket.check_ins.exists()

@@ -5,11 +5,14 @@ object) is 400 ``malformed_event``; an event whose fields are not what Stripe se
 ``ignored``, since Stripe would only send the same thing again. Either way nothing changes.
 """
 
+import io
 import json
 
 import pytest
+from django.core.handlers.wsgi import LimitedStream
 
 from stripe_emulator import sign_payload
+from ticketing import views
 from ticketing.models import Order, Ticket
 from ticketing.services import orders
 
@@ -222,3 +225,53 @@ def test_a_repeated_correct_payment_clears_a_mismatch_flagged_on_a_paid_order(
     assert (flagged.status, flagged.problem) == (Order.Status.PAID, "amount_mismatch")
     assert response.json()["outcome"] == "already_paid"
     assert (paid.status, paid.problem) == (Order.Status.PAID, "")
+
+
+class CountingStream(io.BytesIO):
+    """A request body that remembers how many bytes the site read from it."""
+
+    def __init__(self, data: bytes):
+        super().__init__(data)
+        self.bytes_read = 0
+
+    def read(self, size=-1):
+        chunk = super().read(size)
+        self.bytes_read += len(chunk)
+        return chunk
+
+    def readline(self, size=-1):
+        line = super().readline(size)
+        self.bytes_read += len(line)
+        return line
+
+
+def test_an_oversized_webhook_is_refused_with_413_before_its_body_is_read(rf, settings):
+    body = CountingStream(b"x" * (2 * 1024 * 1024))
+    request = rf.post(WEBHOOK, content_type="application/json")
+    request.META["CONTENT_LENGTH"] = str(2 * 1024 * 1024)
+    request._stream = LimitedStream(body, 2 * 1024 * 1024)
+
+    response = views.stripe_webhook(request)
+
+    assert response.status_code == 413
+    assert body.bytes_read == 0
+
+
+def test_a_webhook_without_a_length_is_read_no_further_than_the_limit(rf, settings):
+    body = CountingStream(b"x" * (2 * 1024 * 1024))
+    request = rf.post(WEBHOOK, content_type="application/json")
+    del request.META["CONTENT_LENGTH"]  # as with a chunked upload
+    request._stream = body
+
+    response = views.stripe_webhook(request)
+
+    assert response.status_code == 413
+    assert body.bytes_read <= views.MAX_WEBHOOK_BYTES + 1
+
+
+def test_a_webhook_at_the_limit_is_still_read_and_checked(client, settings):
+    body = json.dumps({"padding": "x" * (views.MAX_WEBHOOK_BYTES - 100)})
+    response = post_signed(client, settings, body)
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "malformed_event"

@@ -8,16 +8,23 @@
 Run this, not ``db_worker``, wherever tasks are run (``manage.py devserver`` does). Several may run
 at once, on several servers: each task and each email is claimed by one guarded update. Its options
 are ``db_worker``'s.
+
+With the Redis task backend (TASKS_BACKEND=django_tasks_rq.RQBackend) it runs RQ's worker instead
+(django-rq's ``rqworker`` with the project's worker and job classes, worker/rq.py, and RQ's
+scheduler), beside the same housekeeping: only --queue-name, --worker-id and --max-tasks apply.
 """
 
 import logging
 import os
 import threading
 import time
+from argparse import BooleanOptionalAction
 
 from django.conf import settings
+from django.core.management import call_command
 from django.db import close_old_connections
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
+from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands import db_worker
 
 from outbox import delivery
@@ -58,8 +65,23 @@ def housekeep_forever(*, worker_id: str, stop: threading.Event) -> None:
         stop.wait(tick)
 
 
+def _on_redis() -> bool:
+    return settings.TASKS["default"]["BACKEND"] == settings.RQ_TASKS_BACKEND
+
+
 class Command(db_worker.Command):
     help = "Run the task worker, keep its tasks alive across dead workers, and send due outgoing emails."
+
+    def add_arguments(self, parser):
+        if not _on_redis():
+            super().add_arguments(parser)
+            return
+        # RQ's worker waits on Redis and reloads nothing: of db_worker's options, these mean something to it.
+        parser.add_argument("--queue-name", default="default", help="The queues to work on, separated by commas.")
+        parser.add_argument("--worker-id", default=get_random_string(32), help="The worker's name, unique.")
+        parser.add_argument("--max-tasks", type=int, default=None, help="Stop after this many tasks.")
+        parser.add_argument("--interval", type=float, default=None, help="Ignored: RQ's worker waits on Redis.")
+        parser.add_argument("--reload", action=BooleanOptionalAction, default=False, help="Ignored.")
 
     def handle(self, *args, **options):
         # Under --reload the outer process only watches files; housekeeping runs in the one doing the work.
@@ -74,4 +96,9 @@ class Command(db_worker.Command):
                 daemon=True,
             )
             keeper.start()
+        if _on_redis():
+            queues = options["queue_name"].split(",")
+            call_command("rqworker", *queues, name=options["worker_id"], with_scheduler=True,
+                         max_jobs=options["max_tasks"], verbosity=options["verbosity"])  # fmt: skip
+            return
         super().handle(*args, **options)
