@@ -55,5 +55,5 @@ bench: install ## Run the benchmarks in bench/ (make bench only=NAME for one)
 	bash scripts/system-deps.sh bench
 	$(PY) bench/run.py $(only)
 
-clean: ## Remove the virtual environment, the SQLite database and media
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-* media staticfiles
+clean: ## Remove the virtual environment, the SQLite database, media and private files
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* media private staticfiles

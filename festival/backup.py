@@ -1,10 +1,14 @@
 """Backups: the database and the uploaded and generated files, into one folder, and back.
 
 A backup folder holds ``database.dump`` (PostgreSQL's custom format, from ``pg_dump``) or
-``database.sqlite3`` (SQLite's own online backup), ``media.tar.gz`` (everything under
-MEDIA_ROOT: images, badge PDFs, bulk sheets) and ``manifest.json`` (what was backed up, and
-how many rows of each table, so a restore can say whether it found everything). A restore
-goes only into an empty database and an empty media folder: it never mixes two sites' data.
+``database.sqlite3`` (SQLite's own online backup), ``media.tar.gz`` (the public media under
+MEDIA_ROOT: images and documents), ``private.tar.gz`` (the private files under PRIVATE_FILES_ROOT:
+badge PDFs, bulk sheets) and ``manifest.json`` (what was backed up, and how many rows of each table
+and files of each kind, so a restore can say whether it found everything). A restore goes only into
+an empty database and empty folders: it never mixes two sites' data.
+
+Files kept in an S3 bucket are not copied: the manifest names the bucket, and the bucket's own
+versioning (or its provider's backups) keeps them; a restore leaves them where they are.
 Imports no app: it counts the rows of every installed model through Django's app registry.
 """
 
@@ -21,7 +25,10 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import connection
+
+from festival.files import in_bucket
 
 
 class BackupError(Exception):
@@ -53,7 +60,8 @@ def table_counts() -> dict[str, int]:
 
 
 def back_up(*, folder: Path) -> dict:
-    """Write a backup of the database and MEDIA_ROOT into ``folder`` (made if missing, must be empty).
+    """Write a backup of the database, MEDIA_ROOT and PRIVATE_FILES_ROOT into ``folder`` (made if
+    missing, must be empty).
     Answers the manifest. Raises BackupError."""
     folder.mkdir(parents=True, exist_ok=True)
     if any(folder.iterdir()):
@@ -74,18 +82,37 @@ def back_up(*, folder: Path) -> dict:
         copy.close()
     else:
         raise BackupError(f"backups of {connection.vendor} databases are not supported")
-    media = Path(settings.MEDIA_ROOT)
-    with tarfile.open(folder / "media.tar.gz", "w:gz") as archive:
-        if media.exists():
-            archive.add(media, arcname=".")
+    counts, buckets = {}, {}
+    for kind, (storage, root) in _file_kinds().items():
+        if in_bucket(storage):
+            buckets[kind] = storage.bucket_name
+            continue
+        with tarfile.open(folder / f"{kind}.tar.gz", "w:gz") as archive:
+            if root.exists():
+                archive.add(root, arcname=".")
+        counts[kind] = _count_files(root)
     manifest = {
         "made_at": datetime.now(UTC).isoformat(),
         "database": connection.vendor,
         "tables": table_counts(),
-        "files": sum(1 for p in media.rglob("*") if p.is_file()) if media.exists() else 0,
+        "files": sum(counts.values()),
+        "file_counts": counts,
+        "buckets": buckets,
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2))
     return manifest
+
+
+def _file_kinds() -> dict:
+    """Each kind of file a backup holds: its archive's name -> (its storage, its folder on this server)."""
+    return {
+        "media": (storages["default"], Path(settings.MEDIA_ROOT)),
+        "private": (storages["private"], Path(settings.PRIVATE_FILES_ROOT)),
+    }
+
+
+def _count_files(root: Path) -> int:
+    return sum(1 for p in root.rglob("*") if p.is_file()) if root.exists() else 0
 
 
 def _database_is_empty() -> bool:
@@ -94,7 +121,7 @@ def _database_is_empty() -> bool:
 
 
 def restore(*, folder: Path) -> dict:
-    """Restore a backup folder into this site's (empty) database and (empty) MEDIA_ROOT, then count
+    """Restore a backup folder into this site's (empty) database and (empty) file folders, then count
     what arrived against the manifest. Answers {"missing": {table: (expected, found)}, "files": n}.
     Raises BackupError."""
     manifest_path = folder / "manifest.json"
@@ -105,9 +132,13 @@ def restore(*, folder: Path) -> dict:
         raise BackupError(f"this backup is of a {manifest['database']} database; this site uses {connection.vendor}")
     if not _database_is_empty():
         raise BackupError("the database is not empty: restore into a new, empty database")
-    media = Path(settings.MEDIA_ROOT)
-    if media.exists() and any(media.iterdir()):
-        raise BackupError(f"MEDIA_ROOT ({media}) is not empty: restore into an empty folder")
+    # The archives this site restores into its folders; a kind kept in a bucket stays in its bucket.
+    archives = {kind: (folder / f"{kind}.tar.gz", root) for kind, (storage, root) in _file_kinds().items()
+                if (folder / f"{kind}.tar.gz").exists() and not in_bucket(storage)}  # fmt: skip
+    for kind, (_archive, root) in archives.items():
+        if root.exists() and any(root.iterdir()):
+            variable = "MEDIA_ROOT" if kind == "media" else "PRIVATE_FILES_ROOT"
+            raise BackupError(f"{variable} ({root}) is not empty: restore into an empty folder")
     db = connection.settings_dict
     if connection.vendor == "postgresql":
         args, env = _pg_env(db)
@@ -119,12 +150,19 @@ def restore(*, folder: Path) -> dict:
     else:
         connection.close()
         shutil.copyfile(folder / "database.sqlite3", db["NAME"])
-    media.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(folder / "media.tar.gz", "r:gz") as archive:
-        archive.extractall(media, filter="data")  # refuses links and paths that leave the folder
+    files = {}
+    for kind, (archive_path, root) in archives.items():
+        root.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(archive_path, "r:gz") as archive:
+            archive.extractall(root, filter="data")  # refuses links and paths that leave the folder
+        files[kind] = _count_files(root)
     found = table_counts()
     missing = {t: (n, found.get(t, 0)) for t, n in manifest["tables"].items() if found.get(t, 0) != n}
-    files = sum(1 for p in media.rglob("*") if p.is_file())
-    if files != manifest["files"]:
-        missing["(files)"] = (manifest["files"], files)
-    return {"missing": missing, "files": files, "tables": len(found)}
+    # A backup made before private files had their own folder counted only media.tar.gz's.
+    expected = {kind: n for kind, n in manifest.get("file_counts", {"media": manifest["files"]}).items()
+                if kind in archives}  # fmt: skip
+    for kind, n in expected.items():
+        if files.get(kind, 0) != n:
+            missing[f"({kind} files)"] = (n, files.get(kind, 0))
+    return {"missing": missing, "files": sum(files.values()), "tables": len(found),
+            "buckets": manifest.get("buckets", {})}  # fmt: skip

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from icalendar import Calendar, Event
 
 from festival.downloads import attachment
+from festival.files import private_file_response
 from ticketing.forms import BadgeNameForm
 from ticketing.models import Order, Ticket
 from ticketing.services import badges
@@ -33,11 +34,8 @@ def badge_download(request, token, ticket_id):
     ticket = _ticket(token, ticket_id)
     if ticket.status != Ticket.Status.VALID:
         raise Http404
-    response = HttpResponse(badges.badge_bytes(ticket=ticket), content_type="application/pdf")
-    response["Content-Disposition"] = attachment(badges.badge_filename(ticket), default="badge")
-    response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    return private_file_response(badges.stored_badge(ticket=ticket), filename=badges.badge_filename(ticket),
+                                 default="badge")  # fmt: skip
 
 
 @require_POST

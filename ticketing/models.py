@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from festival.files import private_storage
+
 from .codes import new_access_token, new_order_code, new_ticket_secret
 from .ledger import MadeBy, Payment, Refund  # noqa: F401 (models of this app, found through this module)
 
@@ -236,7 +238,7 @@ class Ticket(models.Model):
     region_group = models.CharField(max_length=100, blank=True)
     price = models.PositiveIntegerField(default=0, help_text=_("What was paid for this ticket, in pence."))
     secret = models.CharField(max_length=40, unique=True, default=new_ticket_secret, editable=False)
-    badge_pdf = models.FileField(upload_to="badges/", blank=True)
+    badge_pdf = models.FileField(upload_to="badges/", storage=private_storage, blank=True)
     badge_rendered_at = models.DateTimeField(null=True, blank=True)
     badge_printed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -372,7 +374,7 @@ class BadgePrintJob(models.Model):
     badge_count = models.PositiveIntegerField(
         default=0, help_text=_("Badges in the PDF, once the worker has picked them.")
     )
-    pdf = models.FileField(upload_to="badge-prints/", blank=True)
+    pdf = models.FileField(upload_to="badge-prints/", storage=private_storage, blank=True)
     error_code = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -8,15 +8,15 @@ import contextlib
 from datetime import date, timedelta
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from festival.downloads import attachment
 from festival.editions import requested_edition
+from festival.files import STORAGE_ERRORS, private_file_response
 from ticketing.models import MANAGE_BADGES_PERMISSION, BadgePrintJob
 from ticketing.services import badges
 
@@ -101,7 +101,7 @@ def print_job(request, job_id):
     job = badges.give_up_stalled_job(_print_job(job_id))
     size = None
     if job.status == BadgePrintJob.Status.READY and job.pdf:
-        with contextlib.suppress(OSError):  # gone from storage: the download says so
+        with contextlib.suppress(*STORAGE_ERRORS):  # gone from storage: the download says so
             size = job.pdf.size
     return render(
         request,
@@ -124,12 +124,9 @@ def print_job_pdf(request, job_id):
     job = _print_job(job_id)
     if job.status != BadgePrintJob.Status.READY or not job.pdf:
         raise Http404(_("This PDF is not ready."))
+    stamp = timezone.localtime(job.finished_at).strftime("%Y%m%d-%H%M")
     try:
-        handle = job.pdf.open("rb")
+        filename = f"badges-{job.festival.slug}-{stamp}.pdf"
+        return private_file_response(job.pdf, filename=filename, default="badges", stream=True)
     except FileNotFoundError:
         raise Http404(_("This PDF is no longer stored. Please print the badges again."))
-    stamp = timezone.localtime(job.finished_at).strftime("%Y%m%d-%H%M")
-    response = FileResponse(handle, content_type="application/pdf")
-    response["Content-Disposition"] = attachment(f"badges-{job.festival.slug}-{stamp}.pdf", default="badges")
-    response["Cache-Control"] = "private, no-store"
-    return response

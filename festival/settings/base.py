@@ -14,6 +14,7 @@ from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 from festival.log_filters import not_a_conflict
+from festival.settings.storage import file_storages, media_origin
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -336,12 +337,33 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(_read("STATIC_ROOT", env.str, str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_ROOT = BASE_DIR / "static" / "root"  # served at the site's root: /favicon.ico, where browsers ask
+# Files (festival/settings/storage.py): public media (Wagtail's images and documents) in MEDIA_ROOT
+# or PUBLIC_MEDIA_BUCKET; badge PDFs and bulk sheets in PRIVATE_FILES_ROOT or PRIVATE_FILES_BUCKET,
+# handed out only by the views that check who asks (festival/files.py).
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(_read("MEDIA_ROOT", env.str, str(BASE_DIR / "media")))
+PRIVATE_FILES_ROOT = Path(_read("PRIVATE_FILES_ROOT", env.str, str(BASE_DIR / "private")))
+PRIVATE_FILES_LINK_SECONDS = _read("PRIVATE_FILES_LINK_SECONDS", env.int, 60)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **file_storages(
+        media_root=MEDIA_ROOT,
+        private_root=PRIVATE_FILES_ROOT,
+        public_bucket=_read("PUBLIC_MEDIA_BUCKET", env.str, ""),
+        private_bucket=_read("PRIVATE_FILES_BUCKET", env.str, ""),
+        public_url=_read("PUBLIC_MEDIA_URL", env.str, ""),
+        endpoint_url=_read("S3_ENDPOINT_URL", env.str, ""),
+        region=_read("S3_REGION", env.str, ""),
+        access_key=_read("S3_ACCESS_KEY_ID", env.str, ""),
+        secret_key=_read("S3_SECRET_ACCESS_KEY", env.str, ""),
+        link_seconds=PRIVATE_FILES_LINK_SECONDS,
+    ),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+if media_origin(STORAGES):  # pages show images straight from the public bucket
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(media_origin(STORAGES))
+# Documents go through Wagtail's view, which enforces a collection's privacy, never straight from
+# storage (the proxy and the public bucket's policy publish images only).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 LOGIN_URL = "wagtailadmin_login"
 

@@ -7,7 +7,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, SECRET_KEY, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, _read, env
+from .base import ALLOWED_HOSTS, SECRET_KEY, STORAGES, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, _read, env
 
 DEBUG = False
 if SECRET_KEY.startswith("dev-only-") or len(SECRET_KEY) < 50:
@@ -29,10 +29,8 @@ if not STRIPE_SECRET_KEY.startswith(("sk_live_", "sk_test_", "rk_live_", "rk_tes
         "STRIPE_SECRET_KEY must be set in production to a Stripe secret or restricted key (sk_live_... or rk_live_...)"
     )
 
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
+# base.py has checked the file storages (a bucket without its keys, private files inside MEDIA_ROOT).
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = _read("SECURE_SSL_REDIRECT", env.bool, True)
 SESSION_COOKIE_SECURE = True

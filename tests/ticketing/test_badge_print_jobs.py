@@ -80,8 +80,8 @@ def test_print_job_that_fails_leaves_every_badge_unmarked(
     festival, organiser, three_tickets, settings, tmp_path, django_capture_on_commit_callbacks
 ):
     blocked = tmp_path / "not-a-folder"
-    blocked.write_text("a file where the media folder should be")
-    settings.MEDIA_ROOT = str(blocked)  # storing the PDF fails, as on a full or read-only disk
+    blocked.write_text("a file where the private folder should be")
+    settings.PRIVATE_FILES_ROOT = str(blocked)  # storing the PDF fails, as on a full or read-only disk
 
     with django_capture_on_commit_callbacks(execute=True):
         job = badges.request_print_job(festival=festival, user=organiser, layout=Layout.A4)

@@ -94,9 +94,9 @@ def test_failed_job_page_says_what_went_wrong_and_nothing_is_marked(
     client, organiser, live_festival, make_ticket, settings, tmp_path, django_capture_on_commit_callbacks
 ):
     make_ticket(attendee_name="Fannie Lou Hamer")
-    blocked = tmp_path / "media"
+    blocked = tmp_path / "private"
     blocked.write_text("not a folder")
-    settings.MEDIA_ROOT = str(blocked)
+    settings.PRIVATE_FILES_ROOT = str(blocked)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = ask_for_badges(client, live_festival)

@@ -31,6 +31,7 @@ from wagtail.models import Site
 
 from festival.downloads import filename_part
 from festival.errors import DomainError
+from festival.files import STORAGE_ERRORS
 from festival.models import FestivalSettings
 from ticketing import audit, pdf
 from ticketing.codes import new_ticket_secret
@@ -283,6 +284,14 @@ def store_badge(*, ticket: Ticket) -> Ticket:
     return ticket
 
 
+def stored_badge(*, ticket: Ticket):
+    """The ticket's stored badge file (a FieldFile in the private storage), rendered and stored first
+    if it was never made or its file is gone (lost with a disk, or left behind by a move)."""
+    if not ticket.badge_pdf or not ticket.badge_pdf.storage.exists(ticket.badge_pdf.name):
+        store_badge(ticket=ticket)
+    return ticket.badge_pdf
+
+
 def badge_bytes(*, ticket: Ticket) -> bytes:
     """The stored badge PDF, rendered and stored first if the worker has not done it yet."""
     if ticket.badge_pdf:
@@ -499,7 +508,7 @@ def delete_old_print_pdfs(*, now: datetime | None = None) -> int:
         if job.pdf:
             try:
                 job.pdf.storage.delete(job.pdf.name)
-            except OSError:
+            except STORAGE_ERRORS:
                 logger.exception("Could not delete the PDF of badge print job %s", job.pk)
                 continue
         deleted += BadgePrintJob.objects.filter(pk=job.pk, status=BadgePrintJob.Status.READY).update(

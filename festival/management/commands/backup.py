@@ -9,7 +9,7 @@ from festival.backup import BackupError, back_up
 
 
 class Command(BaseCommand):
-    help = "Back up the database and the media files (images, badge PDFs) into one new folder."
+    help = "Back up the database, the public media (images) and the private files (badge PDFs) into one new folder."
 
     def add_arguments(self, parser):
         parser.add_argument("--to", help="the folder to write (new or empty); default backups/<date and time>")
@@ -23,3 +23,6 @@ class Command(BaseCommand):
         rows = sum(manifest["tables"].values())
         self.stdout.write(f"Backed up {rows} rows in {len(manifest['tables'])} tables and {manifest['files']} files "
                           f"to {folder}")  # fmt: skip
+        for kind, bucket in manifest["buckets"].items():
+            self.stdout.write(f"The {kind} files are in the bucket {bucket} and were not copied: keep versioning "
+                              "(or your provider's backups) on for that bucket.")  # fmt: skip

@@ -24,3 +24,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Restored {result['tables']} tables and {result['files']} files; every row and file arrived."
         )
+        for kind, bucket in result["buckets"].items():
+            self.stdout.write(f"The {kind} files were in the bucket {bucket}, which this restore leaves as it is.")
