@@ -92,22 +92,27 @@ def _close_quietly(connection) -> None:
         logger.info("outbox: closing the mail connection failed", exc_info=True)
 
 
-def deliver(email_id: int) -> str | None:
+def deliver(email_id: int, *, connection=None) -> str | None:
     """Try to send one email now if it is due; its new state, or None if it was not ours to send.
 
+    With ``connection`` (a mail backend from ``get_connection``), the email goes over it, opened if
+    it is not, and it is left open for the next one (``deliver_many``); a failure closes it, so the
+    next email starts a fresh session. Without, the email has a connection of its own.
     Raises nothing for a mail failure (it is recorded on the row); database errors propagate."""
     token = _claim(email_id)
     if token is None:
         return None
     email = OutgoingEmail.objects.get(pk=email_id)
     message = StoredMessage(raw=bytes(email.mime), from_email=email.from_email, recipients=email.recipients)
-    connection = get_connection(timeout=settings.EMAIL_TIMEOUT)
+    own = connection is None
+    if own:
+        connection = get_connection(timeout=settings.EMAIL_TIMEOUT)
     mine = OutgoingEmail.objects.filter(pk=email_id, state=State.SENDING, claim=token)
     try:
         connection.open()
         connection.send_messages([message])
     except Exception as exc:  # any failure: the email stays ours to send, unless refused for good
-        _close_quietly(connection)
+        _close_quietly(connection)  # a shared connection is opened again by the next email
         error = _describe(exc)
         if is_permanent(exc):
             mine.update(state=State.FAILED, lease_until=None, claim="", last_error=error)
@@ -124,22 +129,35 @@ def deliver(email_id: int) -> str | None:
         return State.QUEUED
     # The window: the server has the message; record it before anything else can fail.
     recorded = mine.update(state=State.SENT, sent_at=timezone.now(), lease_until=None, claim="", last_error="")
-    _close_quietly(connection)
+    if own:
+        _close_quietly(connection)
     if not recorded:
         logger.warning("outbox: email %s was sent after its lease ran out; it may go out twice", email_id)
     return State.SENT
 
 
-def deliver_due(*, limit: int = 200) -> dict[str, int]:
-    """Send every due email (oldest due first), taking back rows whose lease ran out.
+def deliver_many(email_ids) -> dict[str, int]:
+    """Send each of ``email_ids`` that is due, in order, over one mail connection (one SMTP session
+    for the lot, rather than a connect, greeting and QUIT per email); each is claimed and recorded
+    on its own, as ``deliver`` does, and the connection is closed only after the last is recorded.
 
     Returns counts: ``emails_sent``, ``emails_retrying`` (not sent this time) and ``emails_failed``."""
-    now = timezone.now()
-    ids = list(OutgoingEmail.objects.filter(due(now)).order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
     counts = {"emails_sent": 0, "emails_retrying": 0, "emails_failed": 0}
     names = {State.SENT: "emails_sent", State.QUEUED: "emails_retrying", State.FAILED: "emails_failed"}
-    for email_id in ids:
-        state = deliver(email_id)
-        if state is not None:
-            counts[names[state]] += 1
+    connection = get_connection(timeout=settings.EMAIL_TIMEOUT)
+    try:
+        for email_id in email_ids:
+            state = deliver(email_id, connection=connection)
+            if state is not None:
+                counts[names[state]] += 1
+    finally:
+        _close_quietly(connection)
     return counts
+
+
+def deliver_due(*, limit: int = 200) -> dict[str, int]:
+    """Send every due email (oldest due first), taking back rows whose lease ran out, over one
+    connection (``deliver_many``); its counts."""
+    now = timezone.now()
+    ids = list(OutgoingEmail.objects.filter(due(now)).order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
+    return deliver_many(ids)

@@ -6,6 +6,7 @@ Everything that sends mail goes through ``queue``; ``outbox.delivery`` sends, an
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from email.utils import make_msgid, parseaddr
 
 from django.core.mail import EmailMessage
@@ -40,27 +41,62 @@ def queue(message: EmailMessage, *, key: str | None, about: str) -> OutgoingEmai
         existing = OutgoingEmail.objects.filter(key=key).first()
         if existing is not None:
             return existing
-    message.extra_headers = {**message.extra_headers, "Message-ID": _message_id(message.from_email)}
-    raw = message.message().as_bytes(linesep="\r\n")
-    recipients = message.recipients()
+    email = _row(message, key=key, about=about)
     try:
         with transaction.atomic():
-            email = OutgoingEmail.objects.create(
-                key=key,
-                about=about[:200],
-                message_id=message.extra_headers["Message-ID"],
-                from_email=message.from_email,
-                recipients=recipients,
-                to=", ".join(recipients)[:1000],
-                subject=str(message.subject)[:998],
-                mime=raw,
-            )
+            email.save(force_insert=True)
     except IntegrityError:
         if key is None:
             raise
         return OutgoingEmail.objects.get(key=key)  # queued meanwhile by a concurrent transaction
     _enqueue_on_commit(email.pk)
     return email
+
+
+# The emails of one ``queue_many`` are sent by one delivery task per this many, each over one connection.
+DELIVERY_BATCH = 200
+
+
+def _row(message: EmailMessage, *, key: str | None, about: str) -> OutgoingEmail:
+    message.extra_headers = {**message.extra_headers, "Message-ID": _message_id(message.from_email)}
+    recipients = message.recipients()
+    return OutgoingEmail(
+        key=key,
+        about=about[:200],
+        message_id=message.extra_headers["Message-ID"],
+        from_email=message.from_email,
+        recipients=recipients,
+        to=", ".join(recipients)[:1000],
+        subject=str(message.subject)[:998],
+        mime=message.message().as_bytes(linesep="\r\n"),
+    )
+
+
+def queue_many(messages: Iterable[tuple[str, EmailMessage]], *, about: str) -> int:
+    """Store many keyed emails at once in the current transaction, each sent once it commits; how many
+    were stored now.
+
+    As ``queue`` with a key, but for a mailing to thousands: an email whose key is stored already
+    (by an earlier or a concurrent call) is left alone and not built again, and the rest go in with
+    a few INSERTs rather than one each (a key stored meanwhile by a concurrent transaction is skipped
+    by the database: ``ON CONFLICT DO NOTHING``). Delivery is one task per ``DELIVERY_BATCH`` emails,
+    each over one mail connection. Raises nothing of its own; database errors propagate."""
+    wanted = dict(messages)  # one email per key: the first message given under it
+    stored = set(OutgoingEmail.objects.filter(key__in=list(wanted)).values_list("key", flat=True))
+    rows = [_row(message, key=key, about=about) for key, message in wanted.items() if key not in stored]
+    if not rows:
+        return 0
+    OutgoingEmail.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+    # Which rows went in: their Message-IDs are new, so only ours (not a concurrent caller's) carry them.
+    ids = list(
+        OutgoingEmail.objects.filter(message_id__in=[row.message_id for row in rows])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for start in range(0, len(ids), DELIVERY_BATCH):
+        batch = ids[start : start + DELIVERY_BATCH]
+        transaction.on_commit(lambda batch=batch: tasks.deliver_emails.enqueue(batch), robust=True)
+    return len(ids)
 
 
 def is_queued(key: str) -> bool:

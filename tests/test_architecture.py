@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PROJECT = ("festival", "ticketing", "door", "outbox", "worker", "programme", "speakers", "reports", "stripe_emulator")
-APPS = ("ticketing", "door", "outbox", "worker", "programme", "speakers", "reports", "stripe_emulator")
+PROJECT = ("festival", "ticketing", "door", "outbox", "mailings", "worker", "programme", "speakers", "reports", "stripe_emulator")
+APPS = ("ticketing", "door", "outbox", "mailings", "worker", "programme", "speakers", "reports", "stripe_emulator")
 MAX_LINES = 600
 # The door's SQL is the declared performance boundary; the emulator stands in for Stripe and is no Django app.
 RAW_SQL_ALLOWED = ("door", "stripe_emulator")

@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "ticketing",
     "door",
     "outbox",
+    "mailings",
     "worker",
     "reports",
     "wagtail.contrib.forms",
