@@ -56,7 +56,8 @@ class MessageForm(forms.ModelForm):
             if ticket_type is None:
                 self.add_error("ticket_type", _("Choose the ticket type whose holders get it."))
             elif festival is not None and ticket_type.festival_id != festival.pk:
-                self.add_error("ticket_type", _("That ticket type belongs to another edition. Choose one of this edition's."))
+                wrong = _("That ticket type belongs to another edition. Choose one of this edition's.")
+                self.add_error("ticket_type", wrong)
         else:
             data["ticket_type"] = None
         return data
@@ -67,8 +68,8 @@ class ScheduleForm(forms.Form):
     date and time."""
 
     days_before = forms.TypedChoiceField(
-        choices=[("", _("Not this way")), *((str(n), _("%(n)s days before") % {"n": n} if n > 1 else _("The day before"))
-                                          for n in (1, 2, 3, 7, 14))],
+        choices=[("", _("Not this way")), ("1", _("The day before")),
+                 *((str(n), _("%(n)s days before") % {"n": n}) for n in (2, 3, 7, 14))],
         coerce=int, empty_value=None, required=False, label=_("Before the festival"),
     )  # fmt: skip
     time_of_day = forms.TimeField(

@@ -62,8 +62,9 @@ def send_test(message: Message, *, user) -> str:
     if not (user.email or "").strip():
         raise MailingError("no_email", _("Your account has no email address, so no test can be sent. "
                                          "Add one under Account, then try again."))  # fmt: skip
-    outbox.queue(sending.build(message, user.email.strip(), test=True), key=None, about=f"test of {sending.about(message)}")
-    return user.email.strip()
+    address = user.email.strip()
+    outbox.queue(sending.build(message, address, test=True), key=None, about=f"test of {sending.about(message)}")
+    return address
 
 
 def _queue_send(message_id: int) -> None:

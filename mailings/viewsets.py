@@ -1,6 +1,7 @@
 """The log of messages to ticket holders: who wrote and sent what, when, to how many, and how many
 were delivered or failed (from the outbox). Rows open the message's own page (``admin_views``)."""
 
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from mailings import sending
 from mailings.models import Message
 from ticketing.admin_lists import ListedExportsIndexView
 
-ADD = "mailings.add_message"
+ADD, VIEW = "mailings.add_message", "mailings.view_message"
 
 
 class ListOnlyPolicy(ModelPermissionPolicy):
@@ -41,6 +42,13 @@ class OutcomeColumn(Column):
 
 
 class MessageIndexView(ListedExportsIndexView):
+    def dispatch(self, request, *args, **kwargs):
+        """403 for a role that may not read the log (Wagtail would send it to the dashboard instead)."""
+        if not request.user.has_perm(VIEW):
+            context = {"page_title": _("Not allowed")}
+            return TemplateResponse(request, "ticketing/admin/forbidden.html", context, status=403)
+        return super().dispatch(request, *args, **kwargs)
+
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("festival", "sent_by")
 

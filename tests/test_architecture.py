@@ -12,7 +12,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PROJECT = ("festival", "ticketing", "door", "outbox", "mailings", "worker", "programme", "speakers", "reports", "stripe_emulator")
+PROJECT = (
+    "festival",
+    "ticketing",
+    "door",
+    "outbox",
+    "mailings",
+    "worker",
+    "programme",
+    "speakers",
+    "reports",
+    "stripe_emulator",
+)
 APPS = ("ticketing", "door", "outbox", "mailings", "worker", "programme", "speakers", "reports", "stripe_emulator")
 MAX_LINES = 600
 # The door's SQL is the declared performance boundary; the emulator stands in for Stripe and is no Django app.

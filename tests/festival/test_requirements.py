@@ -7,7 +7,18 @@ from importlib.metadata import packages_distributions
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("festival", "programme", "speakers", "ticketing", "door", "outbox", "mailings", "worker", "reports", "stripe_emulator")
+APPS = (
+    "festival",
+    "programme",
+    "speakers",
+    "ticketing",
+    "door",
+    "outbox",
+    "mailings",
+    "worker",
+    "reports",
+    "stripe_emulator",
+)
 
 
 def _imported_top_level_modules():

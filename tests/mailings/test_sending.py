@@ -167,7 +167,9 @@ def test_a_scheduled_message_goes_when_due_through_the_same_path(
     assert [m.to for m in mail.outbox] == [["rosa@example.org"]]
 
 
-def test_scheduling_in_the_past_or_after_sending_is_refused(holder, draft, organiser, django_capture_on_commit_callbacks):
+def test_scheduling_in_the_past_or_after_sending_is_refused(
+    holder, draft, organiser, django_capture_on_commit_callbacks
+):
     holder("rosa@example.org")
     message = draft()
 

@@ -37,8 +37,8 @@ def _each(every: float, last: dict, name: str, now: float) -> bool:
 
 
 def housekeep_forever(*, worker_id: str, stop: threading.Event) -> None:
-    """Beat, requeue orphaned tasks, sweep the outbox and start scheduled messages, each on its own period, until ``stop`` is
-    set; a failed round is logged and the next one tries again."""
+    """Beat, requeue orphaned tasks, sweep the outbox and start scheduled messages, each on its own
+    period, until ``stop`` is set; a failed round is logged and the next one tries again."""
     last: dict[str, float] = {}
     tick = min(settings.WORKER_HEARTBEAT_SECONDS, settings.OUTBOX_SWEEP_SECONDS)
     while not stop.is_set():
