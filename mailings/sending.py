@@ -62,11 +62,11 @@ def send(message_id: int) -> int | None:
     if message is None or message.state != Message.State.SENDING:
         return None
     addresses = audience.addresses(message)
-    text = body(message)
+    email = build(message, "", text=body(message))
     for start in range(0, len(addresses), BATCH):
-        chunk = addresses[start : start + BATCH]
+        chunk = {key(message, address): address for address in addresses[start : start + BATCH]}
         with transaction.atomic():
-            outbox.queue_many(((key(message, a), build(message, a, text=text)) for a in chunk), about=about(message))
+            outbox.queue_copies(email, chunk, about=about(message))
     Message.objects.filter(pk=message.pk, state=Message.State.SENDING).update(
         state=Message.State.SENT, finished_at=timezone.now(), recipient_count=len(addresses)
     )

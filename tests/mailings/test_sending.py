@@ -3,6 +3,7 @@ second press, a retried task or a scheduled send never gives anyone the same mes
 state moves draft → sending → sent; nobody to send to, or no address for a test, is a clear error."""
 
 from datetime import timedelta
+from email import message_from_bytes, policy
 
 import pytest
 from django.core import mail
@@ -44,6 +45,9 @@ def test_send_queues_one_email_per_address_delivers_them_and_logs_it(
     assert (message.state, message.recipient_count, message.sent_by) == (State.SENT, 2, organiser)
     assert message.started_at is not None and message.finished_at is not None
     assert sorted(m.to[0] for m in mail.outbox) == ["nye.bevan@example.org", "rosa@example.org"]
+    stored = {e.to: message_from_bytes(bytes(e.mime), policy=policy.default) for e in emails_of(message)}
+    assert {to: str(parsed["To"]) for to, parsed in stored.items()} == {to: to for to in stored}
+    assert len({str(parsed["Message-ID"]) for parsed in stored.values()}) == 2
     sent = mail.outbox[0]
     text = sent.body.replace("\r\n", "\n")
     assert sent.subject == "Doors open at ten"
