@@ -28,10 +28,11 @@ def test_an_organiser_writes_previews_tests_and_sends_a_message(open_browser, or
     page.get_by_label("Edition").select_option(label=festival.title)
     page.get_by_label("Everyone with a valid ticket").check()
     page.get_by_role("button", name="Save and preview").click()  # empty: the errors first
+    page.get_by_text("Write the message: it cannot be empty.").wait_for()
     errors = page.get_by_text("Write a subject: it is the first thing people see.").count()
     found["errors"] = settled_axe(page)
     page.get_by_label("Subject").fill("Doors open at ten")
-    page.get_by_label("Message", exact=True).fill("Hello,\n\nThe doors open at 10:00 on Friday.")
+    page.locator("#id_body").fill("Hello,\n\nThe doors open at 10:00 on Friday.")
     page.get_by_role("button", name="Save and preview").click()
     page.locator("#preview-body").wait_for()
     count = page.locator("#recipient-count").inner_text()
