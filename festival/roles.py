@@ -30,6 +30,8 @@ SHOP_VIEW = ["ticketing.view_order", "ticketing.view_tickettype", "ticketing.vie
 LEDGER_VIEW = ["ticketing.view_payment", "ticketing.view_refund", "ticketing.view_ticket", "ticketing.view_checkin"]
 # Outgoing email (issue 19): box office and organisers see it and retry what failed.
 OUTBOX = ["outbox.view_outgoingemail", "outbox.retry_outgoingemail"]
+# Messages to ticket holders: organisers write, test, schedule and send them (and read their log).
+MAILINGS = [f"mailings.{action}_message" for action in ("add", "change", "view", "send")]
 # Exports and the admin home's dashboard panels (issue 19): each role sees the figures it works with.
 EXPORT = "reports.export_sales"
 CAPACITY, REVENUE, SALES, ARRIVALS = (f"reports.view_{name}" for name in ("capacity", "revenue", "sales", "arrivals"))
@@ -64,6 +66,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "ticketing.delete_tickettype",
         "ticketing.delete_voucher",
         *OUTBOX,
+        *MAILINGS,
         EXPORT,
         CAPACITY,
         REVENUE,

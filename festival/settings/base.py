@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "ticketing",
     "door",
     "outbox",
+    "mailings",
     "worker",
     "reports",
     "imports",

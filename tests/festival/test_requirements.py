@@ -14,6 +14,7 @@ APPS = (
     "ticketing",
     "door",
     "outbox",
+    "mailings",
     "worker",
     "reports",
     "imports",

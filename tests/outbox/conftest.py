@@ -26,6 +26,7 @@ class MailServer:
     mode: str = "accept"
     accepted: list[bytes] = field(default_factory=list)  # messages answered 250: delivered
     refused_data: list[bytes] = field(default_factory=list)  # messages whose DATA was answered 4xx
+    peers: list = field(default_factory=list)  # the client's address and port per accepted message
     hanging: threading.Event = field(default_factory=threading.Event)
     released: threading.Event = field(default_factory=threading.Event)
 
@@ -47,6 +48,7 @@ class MailServer:
             self.refused_data.append(envelope.content)
             return "451 4.3.0 Queue full, try again later"
         self.accepted.append(envelope.content)
+        self.peers.append(session.peer)
         return "250 Message accepted"
 
 

@@ -181,3 +181,45 @@ def test_two_workers_at_the_same_due_email_send_it_once(smtp_settings, smtp_serv
     assert email.state == OutgoingEmail.State.SENT
     assert email.attempts == 1
     assert len(smtp_server.accepted) == 1
+
+
+def test_a_sweep_sends_its_emails_over_one_connection_and_a_refusal_does_not_stop_the_rest(
+    smtp_settings, smtp_server, tasks_wait
+):
+    emails = [services.queue(confirmation(), key=None, about=f"order {n}") for n in range(5)]
+    OutgoingEmail.objects.filter(pk=emails[2].pk).update(recipients=["nobody@refuse.invalid"])
+    refuse = smtp_server.handle_RCPT
+
+    async def refuse_one(server, session, envelope, address, rcpt_options):
+        if address.endswith("@refuse.invalid"):
+            return "451 4.3.0 Try later"
+        return await refuse(server, session, envelope, address, rcpt_options)
+
+    smtp_server.handle_RCPT = refuse_one
+
+    counts = delivery.deliver_due()
+
+    states = [OutgoingEmail.objects.get(pk=e.pk).state for e in emails]
+    assert counts == {"emails_sent": 4, "emails_retrying": 1, "emails_failed": 0}
+    assert states == ["sent", "sent", "queued", "sent", "sent"]
+    assert len(smtp_server.accepted) == 4
+    # One session before the refusal, a fresh one after it (a failed session is closed, not reused).
+    assert len(set(smtp_server.peers)) == 2
+    assert smtp_server.peers[0] == smtp_server.peers[1] and smtp_server.peers[2] == smtp_server.peers[3]
+
+
+def test_queue_many_stores_each_key_once_and_delivers_them_once_committed(
+    smtp_settings, smtp_server, django_capture_on_commit_callbacks
+):
+    def message(n):
+        return EmailMultiAlternatives(subject="Doors open", body="At ten.", to=[f"person{n}@example.org"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.queue_many([(f"bulk:{n}", message(n)) for n in range(3)], about="bulk")
+    with django_capture_on_commit_callbacks(execute=True):
+        second = services.queue_many([(f"bulk:{n}", message(n)) for n in range(5)], about="bulk")
+
+    assert (first, second) == (3, 2)
+    assert OutgoingEmail.objects.filter(key__startswith="bulk:").count() == 5
+    assert set(OutgoingEmail.objects.values_list("state", flat=True)) == {OutgoingEmail.State.SENT}
+    assert len(smtp_server.accepted) == 5

@@ -3,7 +3,8 @@
 - says this worker is alive every WORKER_HEARTBEAT_SECONDS, and gives back to the queue the tasks
   left running by workers that stopped saying so (``worker.recovery``);
 - sends due outgoing emails every OUTBOX_SWEEP_SECONDS (and once at start), so a waiting email
-  goes out with no cron (``outbox.delivery``).
+  goes out with no cron (``outbox.delivery``);
+- starts the messages to ticket holders scheduled for now, on the same period (``mailings.services``).
 
 Run this, not ``db_worker``, wherever tasks are run (``manage.py devserver`` does). Several may run
 at once, on several servers: each task and each email is claimed by one guarded update. Its options
@@ -27,6 +28,7 @@ from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands import db_worker
 
+from mailings import services as mailings
 from outbox import delivery
 from worker import recovery
 
@@ -42,8 +44,8 @@ def _each(every: float, last: dict, name: str, now: float) -> bool:
 
 
 def housekeep_forever(*, worker_id: str, stop: threading.Event) -> None:
-    """Beat, requeue orphaned tasks and sweep the outbox, each on its own period, until ``stop`` is
-    set; a failed round is logged and the next one tries again."""
+    """Beat, requeue orphaned tasks, sweep the outbox and start scheduled messages, each on its own
+    period, until ``stop`` is set; a failed round is logged and the next one tries again."""
     last: dict[str, float] = {}
     tick = min(settings.WORKER_HEARTBEAT_SECONDS, settings.OUTBOX_SWEEP_SECONDS)
     while not stop.is_set():
@@ -58,6 +60,8 @@ def housekeep_forever(*, worker_id: str, stop: threading.Event) -> None:
                 counts = delivery.deliver_due()
                 if any(counts.values()):
                     logger.info("outbox sweep: %s", ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
+            if _each(settings.OUTBOX_SWEEP_SECONDS, last, "mailings", now) and (started := mailings.start_due()):
+                logger.info("started %s scheduled messages to ticket holders", started)
         except Exception:  # a database blip must not end the housekeeping for good
             logger.exception("worker housekeeping failed")
         finally:

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MailingsConfig(AppConfig):
+    name = "mailings"
+    verbose_name = "Messages to ticket holders"
