@@ -79,9 +79,7 @@ def test_access_needs_with_consent_are_kept_apart_from_the_ticket(client, festiv
     assert not AccessNeeds.objects.filter(ticket=order.tickets.order_by("pk").first()).exists()
 
 
-def test_access_needs_without_consent_are_not_stored_and_the_buyer_is_told(
-    client, festival, standard, stripe_emulator
-):
+def test_access_needs_without_consent_are_not_stored_and_the_buyer_is_told(client, festival, standard, stripe_emulator):
     response, order = buy(client, festival, standard, stripe_emulator, **NEEDS)
 
     assert response.status_code == 400
@@ -175,7 +173,8 @@ def test_a_blank_name_is_refused_on_the_ticket_page(client, festival, standard, 
     second = order.tickets.order_by("pk").last()
 
     response = client.post(
-        reverse("ticketing:ticket_rename", kwargs={"token": second.access_token}), {"attendee_name": "\u200b "},
+        reverse("ticketing:ticket_rename", kwargs={"token": second.access_token}),
+        {"attendee_name": "\u200b "},
         follow=True,
     )
 
