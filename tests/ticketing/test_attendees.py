@@ -54,7 +54,7 @@ def test_the_second_attendee_gets_their_own_email_with_badge_and_link(
     body = message.get_body(("plain",)).get_content()
     assert settings.SITE_URL + reverse("ticketing:ticket", kwargs={"token": second.access_token}) in body
     assert order.access_token not in body  # not the buyer's whole order
-    [badge] = [part for part in message.iter_attachments()]
+    [badge] = list(message.iter_attachments())
     assert badge.get_content_type() == "application/pdf" and "Claudia" in badge.get_filename()
     # The buyer's own ticket is theirs: no second email to the buyer for it.
     assert len(emails_to("rosa@example.org")) == 1
