@@ -14,8 +14,16 @@ MARKERS = ["Kosher-ZQX-marker", "Needs-a-ramp-ZQX", "bsl", "wheelchair", "quiet_
 @pytest.fixture
 def with_needs(make_ticket):
     ticket = make_ticket(attendee_name="Claudia Jones", pronouns="she/her")
-    AccessNeeds.objects.create(ticket=ticket, bsl=True, wheelchair_space=True, quiet_space=True, carer=True,
-                               dietary="Kosher-ZQX-marker", other="Needs-a-ramp-ZQX", consented_at=timezone.now())  # fmt: skip
+    AccessNeeds.objects.create(
+        ticket=ticket,
+        bsl=True,
+        wheelchair_space=True,
+        quiet_space=True,
+        carer=True,
+        dietary="Kosher-ZQX-marker",
+        other="Needs-a-ramp-ZQX",
+        consented_at=timezone.now(),
+    )
     return ticket
 
 

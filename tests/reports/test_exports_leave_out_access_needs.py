@@ -7,7 +7,8 @@ from reports import exports
 from ticketing.models import AccessNeeds, Ticket
 
 from .conftest import PERMITTED
-from .test_exports import download, rows_of, sales  # noqa: F401 (a fixture)
+from .test_exports import download, rows_of
+from .test_exports import sales as sales  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -15,10 +16,17 @@ MARKERS = ["Kosher-ZQX-marker", "Needs-a-ramp-ZQX", "BSL", "wheelchair", "Sign L
 
 
 @pytest.fixture
-def needs(sales):
+def needs(sales):  # noqa: F811 (the fixture imported above)
     for ticket in Ticket.objects.all():
-        AccessNeeds.objects.create(ticket=ticket, bsl=True, wheelchair_space=True, carer=True,
-                                   dietary="Kosher-ZQX-marker", other="Needs-a-ramp-ZQX", consented_at=timezone.now())  # fmt: skip
+        AccessNeeds.objects.create(
+            ticket=ticket,
+            bsl=True,
+            wheelchair_space=True,
+            carer=True,
+            dietary="Kosher-ZQX-marker",
+            other="Needs-a-ramp-ZQX",
+            consented_at=timezone.now(),
+        )
     return sales
 
 
