@@ -34,6 +34,7 @@ DEMO_USERS = [
     ("door", roles.DOOR_STAFF, "Dev"),
     ("finance", roles.FINANCE, "Femi"),
     ("organiser", roles.ORGANISER, "Olu"),
+    ("access", roles.ACCESS_TEAM, "Akua"),
 ]
 
 

@@ -12,6 +12,7 @@ BOX_OFFICE = "Box office"
 DOOR_STAFF = "Door staff"
 FINANCE = "Finance"
 ORGANISER = "Organiser"
+ACCESS_TEAM = "Access team"
 
 ADMIN_ACCESS = "wagtailadmin.access_admin"
 PROGRAMME_SNIPPETS = [
@@ -37,6 +38,9 @@ EXPORT = "reports.export_sales"
 CAPACITY, REVENUE, SALES, ARRIVALS = (f"reports.view_{name}" for name in ("capacity", "revenue", "sales", "arrivals"))
 # Imports from spreadsheets (organisers' tools): editors bring in the programme, box office the complimentary tickets.
 IMPORT_PROGRAMME, IMPORT_COMPLIMENTARY = "imports.import_programme", "imports.import_complimentary"
+# Attendees' access needs (the access team only) and a person's data, anonymising (organisers).
+ACCESS_NEEDS = "ticketing.view_access_needs"
+PERSONAL_DATA = "ticketing.manage_personal_data"
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     EDITOR: [ADMIN_ACCESS, *PROGRAMME_SNIPPETS, IMPORT_PROGRAMME],
@@ -74,8 +78,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         ARRIVALS,
         IMPORT_PROGRAMME,
         IMPORT_COMPLIMENTARY,
+        PERSONAL_DATA,
     ],
+    # The access team sees attendees' access needs and nothing else (``LIMITED_ROLES``).
+    ACCESS_TEAM: [ADMIN_ACCESS, ACCESS_NEEDS],
 }
+
+# Roles confined to a few admin pages (by URL name): any other admin page answers 403, and the
+# admin home sends them to the first. A user whose permissions are all within such a role is confined.
+LIMITED_ROLES: dict[str, list[str]] = {ACCESS_TEAM: ["ticketing_access_needs"]}
 
 # Wagtail page permissions on the site's root page, per role.
 ROLE_PAGE_PERMISSIONS: dict[str, list[str]] = {

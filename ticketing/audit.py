@@ -12,7 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
-from wagtail.models import ModelLogEntry
+from wagtail.models import ModelLogEntry, PageLogEntry
 
 from ticketing.ledger import MadeBy
 from ticketing.models import Order
@@ -33,6 +33,7 @@ ACTIONS = {
     "ticketing.ticket.reissued": (_("Reissue badge"), _("Badge reissued, the old code stopped admitting")),
     "ticketing.ticket.renamed": (_("Rename"), _("Attendee's name changed")),
     "ticketing.ticket.checked_in_by_hand": (_("Check in by hand"), _("Checked in by hand")),
+    "ticketing.edition.anonymised": (_("Anonymise attendees"), _("Attendees' personal data removed")),
 }
 
 
@@ -79,3 +80,18 @@ def record_many(orders: list[Order], action: str, *, user=None, data_for) -> Non
 def history(order: Order):
     """The order's log, newest first, with who acted."""
     return ModelLogEntry.objects.for_instance(order).select_related("user").order_by("-timestamp", "-pk")
+
+
+def record_edition(festival, action: str, *, user=None, **data) -> None:
+    """Log ``action`` on an edition (its page's history) by ``user``. Raises ValueError for an
+    action not in ACTIONS."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    if user is not None and not getattr(user, "is_authenticated", False):
+        user = None
+    log(festival, action, user=user, data={"by": MadeBy.STAFF if user is not None else MadeBy.SITE, **data})
+
+
+def edition_history(festival):
+    """The edition's log entries of this module's actions, newest first."""
+    return PageLogEntry.objects.filter(page=festival, action__in=list(ACTIONS)).order_by("-timestamp", "-pk")

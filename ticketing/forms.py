@@ -7,6 +7,7 @@ from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
+from ticketing.access_needs import DIETARY_MAX, NEEDS, OTHER_MAX
 from ticketing.models import TicketType
 from ticketing.names import clean_name
 from ticketing.services.orders import LineRequest
@@ -178,21 +179,141 @@ class ShopForm(ShopFormBase):
         ]
 
 
+NEEDS_CONSENT_LABEL = _(
+    "I agree to the festival keeping these access needs. Only our access team sees them, to arrange "
+    "what this person needs on the day; they are never printed on a badge or shown at the door, "
+    "and they are deleted after the festival."
+)
+CONSENT_MISSING = _("Tick the box to let us keep these access needs, or clear them. Without it we can't keep them.")
+
+
+def _need_fields() -> dict[str, forms.Field]:
+    """The access-needs questions, fresh for one attendee: yes/no needs, dietary needs, anything else, consent."""
+    fields: dict[str, forms.Field] = {name: forms.BooleanField(label=label, required=False) for name, label in NEEDS}
+    fields["dietary"] = forms.CharField(
+        label=_("Dietary needs"),
+        help_text=_("For example: vegan, coeliac, nut allergy."),
+        max_length=DIETARY_MAX,
+        required=False,
+        widget=_text(autocomplete="off"),
+        error_messages={"max_length": _("Keep dietary needs to %(limit_value)s characters or fewer.")},
+    )
+    fields["other"] = forms.CharField(
+        label=_("Anything else we should know to make the festival work for this person"),
+        max_length=OTHER_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _("Keep this to %(limit_value)s characters or fewer.")},
+    )
+    fields["consent"] = forms.BooleanField(label=NEEDS_CONSENT_LABEL, required=False)
+    return fields
+
+
+NEED_FIELD_NAMES = [*(name for name, _label in NEEDS), "dietary", "other"]
+
+
+def _needs_from(cleaned: dict, suffix: str = "") -> dict:
+    return {name: cleaned.get(name + suffix) or (False if name not in ("dietary", "other") else "")
+            for name in NEED_FIELD_NAMES}  # fmt: skip
+
+
+def _any_need(needs: dict) -> bool:
+    return any(bool(value) for value in needs.values())
+
+
+class AttendeeFields:
+    """One attendee's bound fields, for the review page's template."""
+
+    def __init__(self, form, index: int):
+        self.index = index
+        self.name = form[f"attendee_{index}"]
+        self.email = form[f"email_{index}"]
+        self.pronouns = form[f"pronouns_{index}"]
+        self.checkboxes = [form[f"{name}_{index}"] for name, _label in NEEDS]
+        self.dietary = form[f"dietary_{index}"]
+        self.other = form[f"other_{index}"]
+        self.consent = form[f"consent_{index}"]
+        self.label = form.labels[index]
+
+
 class AttendeesForm(ShopFormBase):
-    """Step two: a name for every ticket, the first prefilled from the buyer."""
+    """Step two: for every ticket a name (the first prefilled from the buyer), and optionally the
+    attendee's email (they then get their own ticket by email), pronouns and access needs."""
 
     def __init__(self, *args, labels: list[str], **kwargs):
         super().__init__(*args, **kwargs)
+        self.labels = labels
         for index, label in enumerate(labels):
+            n = index + 1
             self.fields[f"attendee_{index}"] = NameField(
-                label=_("Name on ticket %(n)s (%(type)s)") % {"n": index + 1, "type": label},
+                label=_("Name on ticket %(n)s (%(type)s)") % {"n": n, "type": label},
                 max_length=200,
                 widget=_text(autocomplete="off"),
                 error_messages={"required": _("Give a name for this attendee.")},
             )
+            self.fields[f"email_{index}"] = forms.EmailField(
+                label=_("Email of the person on ticket %(n)s") % {"n": n},
+                help_text=_("They get their own ticket and badge, and can correct their name."),
+                max_length=254,
+                required=False,
+                widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+                error_messages={"invalid": _("Enter an email address like name@example.org, or leave it empty.")},
+            )
+            self.fields[f"pronouns_{index}"] = NameField(
+                label=_("Pronouns on ticket %(n)s") % {"n": n},
+                help_text=_("For example: she/her, they/them. Printed on the badge."),
+                max_length=40,
+                required=False,
+                widget=_text(autocomplete="off"),
+                error_messages={"max_length": _("Give pronouns of up to 40 characters.")},
+            )
+            for name, field in _need_fields().items():
+                self.fields[f"{name}_{index}"] = field
+
+    def clean(self):
+        cleaned = super().clean()
+        for index in range(len(self.labels)):
+            if _any_need(_needs_from(cleaned, f"_{index}")) and not cleaned.get(f"consent_{index}"):
+                self.add_error(f"consent_{index}", CONSENT_MISSING)
+        return cleaned
+
+    def attendees(self):
+        """Each ticket's bound fields, in order, for the template."""
+        return [AttendeeFields(self, index) for index in range(len(self.labels))]
 
     def names(self) -> list[str]:
-        return [self.cleaned_data[name] for name in self.fields]
+        return [self.cleaned_data[f"attendee_{index}"] for index in range(len(self.labels))]
+
+    def details(self) -> list[dict]:
+        """Each attendee's email, pronouns and access needs (None when they gave none)."""
+        result = []
+        for index in range(len(self.labels)):
+            needs = _needs_from(self.cleaned_data, f"_{index}")
+            result.append({
+                "email": self.cleaned_data.get(f"email_{index}") or "",
+                "pronouns": self.cleaned_data.get(f"pronouns_{index}") or "",
+                "needs": needs if _any_need(needs) and self.cleaned_data.get(f"consent_{index}") else None,
+            })  # fmt: skip
+        return result
+
+
+class AccessNeedsForm(ShopFormBase):
+    """The attendee's own ticket page: change their access needs, or (unticking consent) delete them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(_need_fields())
+
+    def clean(self):
+        cleaned = super().clean()
+        if _any_need(_needs_from(cleaned)) and not cleaned.get("consent"):
+            self.add_error("consent", CONSENT_MISSING)
+        return cleaned
+
+    def needs(self) -> dict | None:
+        """The needs to keep, or None to keep none."""
+        needs = _needs_from(self.cleaned_data)
+        return needs if _any_need(needs) and self.cleaned_data.get("consent") else None
 
 
 class WaitingListForm(ShopFormBase):

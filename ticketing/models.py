@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from festival.files import private_storage
 
+from .access_needs import AccessNeeds  # noqa: F401 (a model of this app, found through this module)
 from .codes import new_access_token, new_order_code, new_ticket_secret
 from .ledger import MadeBy, Payment, Refund  # noqa: F401 (models of this app, found through this module)
 
@@ -238,6 +239,8 @@ class Ticket(models.Model):
     region_group = models.CharField(max_length=100, blank=True)
     price = models.PositiveIntegerField(default=0, help_text=_("What was paid for this ticket, in pence."))
     secret = models.CharField(max_length=40, unique=True, default=new_ticket_secret, editable=False)
+    # The key of the attendee's own ticket page (their badge, name and access needs), like an order's.
+    access_token = models.CharField(max_length=64, unique=True, null=True, default=new_access_token, editable=False)
     badge_pdf = models.FileField(upload_to="badges/", storage=private_storage, blank=True)
     badge_rendered_at = models.DateTimeField(null=True, blank=True)
     badge_printed_at = models.DateTimeField(null=True, blank=True)

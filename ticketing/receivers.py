@@ -7,6 +7,10 @@ def queue_order_confirmation(sender, *, order_id: int, **kwargs) -> None:
     tasks.send_order_confirmation.enqueue(order_id)
 
 
+def queue_attendee_tickets(sender, *, order_id: int, **kwargs) -> None:
+    tasks.send_attendee_tickets.enqueue(order_id)
+
+
 def queue_confirmation_again(sender, *, order_id: int, **kwargs) -> None:
     tasks.resend_order_confirmation.enqueue(order_id)
 
@@ -25,6 +29,7 @@ def queue_refund_notice(sender, *, refund_id: int, **kwargs) -> None:
 
 def connect() -> None:
     signals.order_paid.connect(queue_order_confirmation, dispatch_uid="ticketing.order_paid")
+    signals.order_paid.connect(queue_attendee_tickets, dispatch_uid="ticketing.order_paid.attendees")
     signals.confirmation_requested.connect(queue_confirmation_again, dispatch_uid="ticketing.confirmation_requested")
     signals.capacity_freed.connect(queue_waiting_list_offers, dispatch_uid="ticketing.capacity_freed")
     signals.offer_made.connect(queue_offer_email, dispatch_uid="ticketing.offer_made")

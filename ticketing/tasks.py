@@ -8,12 +8,18 @@ from django_tasks import task
 
 from festival.models import FestivalPage
 from ticketing.models import Order, Refund, WaitingListEntry
-from ticketing.services import emails, payments, waiting_list
+from ticketing.services import attendees, emails, payments, waiting_list
 
 
 @task()
 def send_order_confirmation(order_id: int) -> None:
     emails.send_order_confirmation(Order.objects.select_related("festival").get(pk=order_id))
+
+
+@task()
+def send_attendee_tickets(order_id: int) -> None:
+    """Each attendee who gave their own email gets their ticket, once."""
+    attendees.send_attendee_tickets(Order.objects.select_related("festival").get(pk=order_id))
 
 
 @task()

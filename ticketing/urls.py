@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ticketing import badge_views, views
+from ticketing import attendee_views, badge_views, views
 
 app_name = "ticketing"
 
@@ -16,6 +16,9 @@ urlpatterns = [
     path("orders/<str:token>/badges/<int:ticket_id>.pdf", badge_views.badge_download, name="badge_download"),
     path("orders/<str:token>/badges/<int:ticket_id>/name/", badge_views.badge_rename, name="badge_rename"),
     path("orders/<str:token>/festival.ics", badge_views.festival_calendar, name="festival_calendar"),
+    path("ticket/<str:token>/", attendee_views.ticket_page, name="ticket"),
+    path("ticket/<str:token>/badge.pdf", attendee_views.ticket_badge, name="ticket_badge"),
+    path("ticket/<str:token>/name/", attendee_views.ticket_rename, name="ticket_rename"),
     path("<slug:slug>/", views.shop, name="shop"),
     path("<slug:slug>/waiting-list/", views.join_waiting_list, name="waiting_list"),
 ]

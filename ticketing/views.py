@@ -132,6 +132,7 @@ def shop(request, slug):
             buyer_email=form.cleaned_data["buyer_email"],
             lines=lines,
             attendee_names=attendees.names(),
+            attendee_details=attendees.details(),
             region_group=form.cleaned_data["region_group"],
             donation=form.cleaned_data["donation"] or 0,
             voucher_code=voucher_code if voucher else "",

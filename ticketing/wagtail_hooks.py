@@ -1,12 +1,13 @@
 """The shop in the Wagtail admin: its viewsets (``ticketing.viewsets``), the box office's actions
 (``ticketing.admin_views``), a menu item to issue complimentary tickets, and the audit trail's actions."""
 
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from ticketing import admin_views, audit
+from ticketing import access_views, admin_views, audit, privacy_views
+from ticketing.access_needs import MANAGE_PERSONAL_DATA_PERMISSION, VIEW_ACCESS_NEEDS_PERMISSION
 from ticketing.viewsets import ADD_ORDER, TicketingGroup
 
 
@@ -38,3 +39,24 @@ def register_complimentary_menu_item():
 @hooks.register("register_admin_urls")
 def register_box_office_urls():
     return admin_views.urlpatterns
+
+
+@hooks.register("register_admin_urls")
+def register_access_and_privacy_urls():
+    return [
+        path("access-needs/", access_views.access_needs, name="ticketing_access_needs"),
+        path("personal-data/", privacy_views.person, name="ticketing_personal_data"),
+        path("personal-data/editions/<int:pk>/anonymise/", privacy_views.anonymise, name="ticketing_anonymise_edition"),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_access_needs_menu_item():
+    return PermissionMenuItem(_("Access needs"), reverse("ticketing_access_needs"), icon_name="user", order=290,
+                              permission=VIEW_ACCESS_NEEDS_PERMISSION)  # fmt: skip
+
+
+@hooks.register("register_admin_menu_item")
+def register_personal_data_menu_item():
+    return PermissionMenuItem(_("Personal data"), reverse("ticketing_personal_data"), icon_name="lock", order=295,
+                              permission=MANAGE_PERSONAL_DATA_PERMISSION)  # fmt: skip

@@ -20,7 +20,7 @@ from ticketing.ledger import LedgerState
 from ticketing.models import Order, Payment, WaitingListEntry
 from ticketing.names import clean_name
 
-from . import capacity, orders, payments
+from . import attendees, capacity, orders, payments
 from .errors import ShopError
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,7 @@ def place_order(
     buyer_email: str,
     lines: list[orders.LineRequest],
     attendee_names: list[str],
+    attendee_details: list[dict] | None = None,
     region_group: str = "",
     donation: int = 0,
     voucher_code: str = "",
@@ -49,6 +50,8 @@ def place_order(
     """Hold tickets and open payment (or fulfil a free order at once); raises ShopError.
 
     The buyer's and attendees' names are cleaned as every name is (``ticketing.names``).
+    ``attendee_details`` gives, per ticket, the attendee's ``email``, ``pronouns`` and consented
+    access ``needs`` (a dict, or None); without it, the first ticket carries the buyer's email.
 
     ``snapshot`` may pass the edition's stock when the caller has just read it.
     """
@@ -84,7 +87,9 @@ def place_order(
         "currency": payments.currency(),
         "hold_expires_at": session_expires + timedelta(minutes=HOLD_GRACE_MINUTES),
     }
-    order = orders.hold_order(fields=fields, quote=quote, names=names, region_group=region_group, offer=offer, now=now)
+    details = attendees.clean_details(attendee_details, count=len(names), buyer_email=fields["buyer_email"])
+    order = orders.hold_order(fields=fields, quote=quote, names=names, region_group=region_group, offer=offer, now=now,
+                              details=details)  # fmt: skip
     if order.total == 0:
         payments.fulfil_order(order=order, payment_intent="", amount_paid=0)
         order.refresh_from_db()

@@ -50,6 +50,13 @@ MESSAGES = {
     "not_sold_out": _("There are still tickets left, so you can buy one now."),
     "offer_invalid": _("That offer link has expired or has already been used."),
     "receipt_unavailable": _("This order was never paid, so it has no receipt."),
+    "attendee_details": _(
+        "Check the attendees' details: each email must be an address like name@example.org, and access "
+        "needs must be short enough."
+    ),
+    "edition_not_over": _(
+        "%(title)s is not over yet (its last day is %(end)s), so its attendees cannot be anonymised."
+    ),
 }
 
 

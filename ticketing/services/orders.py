@@ -20,7 +20,7 @@ from django.utils import timezone
 from festival.models import FestivalPage
 from ticketing import audit, codes, stripe_gateway
 from ticketing.ledger import OPEN_STATES, LedgerState, MadeBy
-from ticketing.models import Order, Payment, Ticket, TicketType, Voucher, WaitingListEntry
+from ticketing.models import AccessNeeds, Order, Payment, Ticket, TicketType, Voucher, WaitingListEntry
 
 from .capacity import Stock, announce_freed, release, reserve, sales_state, stock
 from .errors import ShopError
@@ -202,17 +202,20 @@ def _take_offer(offer: WaitingListEntry, now: datetime) -> None:
         raise ShopError("offer_invalid")
 
 
-def hold_order(*, fields: dict, quote: Quote, names: list[str], region_group: str, offer, now: datetime) -> Order:
+def hold_order(
+    *, fields: dict, quote: Quote, names: list[str], region_group: str, offer, now: datetime, details: list[dict]
+) -> Order:
     """Create the order and its tickets and take their capacity, under a fresh order code; raises ShopError.
 
-    ``fields`` are the order's columns but its code; ``offer`` is the waiting-list offer it takes up, if any.
+    ``fields`` are the order's columns but its code; ``offer`` is the waiting-list offer it takes up, if any;
+    ``details`` each ticket's attendee email, pronouns and consented access needs (``attendees.clean_details``).
     """
     counts = Counter({line.ticket_type.pk: line.quantity for line in quote.lines})
     for attempt in range(1, CODE_ATTEMPTS + 1):
         code = codes.new_order_code()
         try:
             return _hold(code=code, fields=fields, quote=quote, names=names, region_group=region_group,
-                         counts=counts, offer=offer, now=now)  # fmt: skip
+                         counts=counts, offer=offer, now=now, details=details)  # fmt: skip
         except IntegrityError:
             # Order codes are short: when one is taken, the whole short transaction runs again
             # under a new one (cheaper than a savepoint around every insert).
@@ -221,7 +224,7 @@ def hold_order(*, fields: dict, quote: Quote, names: list[str], region_group: st
     raise AssertionError("unreachable")
 
 
-def _hold(*, code, fields, quote, names, region_group, counts, offer, now) -> Order:
+def _hold(*, code, fields, quote, names, region_group, counts, offer, now, details) -> Order:
     """The capacity decision: one short transaction that takes the offer, the voucher and the tickets, or nothing."""
     with transaction.atomic():
         if offer is not None:
@@ -232,21 +235,27 @@ def _hold(*, code, fields, quote, names, region_group, counts, offer, now) -> Or
         order.save(force_insert=True)
         tickets = []
         prices = iter(quote.unit_prices)
-        name_iter = iter(names)
+        attendees = iter(zip(names, details, strict=True))
         for line in quote.lines:
             for _ in range(line.quantity):
-                name = next(name_iter)
+                name, detail = next(attendees)
                 tickets.append(
                     Ticket(
                         order=order,
                         ticket_type=line.ticket_type,
                         attendee_name=name,
-                        attendee_email=fields["buyer_email"] if name == names[0] else "",
+                        attendee_email=detail["email"],
+                        pronouns=detail["pronouns"],
                         region_group=region_group,
                         price=next(prices),
                     )
                 )
         Ticket.objects.bulk_create(tickets)
+        AccessNeeds.objects.bulk_create(
+            AccessNeeds(ticket=ticket, consented_at=now, **detail["needs"])
+            for ticket, detail in zip(tickets, details, strict=True)
+            if detail["needs"]
+        )
         if order.total:  # the ledger's record of the payment to come, "created" until Checkout opens
             Payment.objects.create(order=order, amount=order.total, currency=order.currency)
         # Last, so the hot row of the ticket type stays locked only until the commit; a sold-out
