@@ -50,6 +50,11 @@ MESSAGES = {
     "not_sold_out": _("There are still tickets left, so you can buy one now."),
     "offer_invalid": _("That offer link has expired or has already been used."),
     "receipt_unavailable": _("This order was never paid, so it has no receipt."),
+    "not_postponed": _("This festival has not been postponed, so there is no postponement refund to ask for."),
+    "postponement_refunds_closed": _(
+        "Refunds for the postponement closed at the end of %(deadline)s, so we can't refund this order here. "
+        "If something has changed for you, write to us."
+    ),
 }
 
 
