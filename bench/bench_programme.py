@@ -67,7 +67,9 @@ def build():
         time_zone="Europe/London",
     )
     on = {"edition": festival}
-    stages = [Stage.objects.create(**on, name=f"Stage {n + 1}", slug=f"stage-{n + 1}", sort_order=n) for n in range(STAGES)]
+    stages = [
+        Stage.objects.create(**on, name=f"Stage {n + 1}", slug=f"stage-{n + 1}", sort_order=n) for n in range(STAGES)
+    ]
     tracks = [Track.objects.create(**on, name=f"Track {n + 1}", slug=f"track-{n + 1}", sort_order=n) for n in range(6)]
     formats = [SessionFormat.objects.create(**on, name=name, slug=name.lower(), sort_order=n) for n, name in enumerate(
         ["Talk", "Panel", "Workshop", "Film", "Assembly", "Social"]

@@ -5,8 +5,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets import Button
 
-from ticketing import admin_views, audit
+from festival.models import FestivalPage
+from ticketing import admin_views, audit, postponement_views
+from ticketing.services.postponement import POSTPONED_ACTION
 from ticketing.viewsets import ADD_ORDER, TicketingGroup
 
 
@@ -22,6 +25,7 @@ class PermissionMenuItem(MenuItem):
 @hooks.register("register_log_actions")
 def register_audit_actions(actions):
     audit.register(actions)
+    actions.register_action(POSTPONED_ACTION, _("Postpone"), _("Edition postponed to new dates"))
 
 
 @hooks.register("register_admin_viewset")
@@ -37,4 +41,11 @@ def register_complimentary_menu_item():
 
 @hooks.register("register_admin_urls")
 def register_box_office_urls():
-    return admin_views.urlpatterns
+    return admin_views.urlpatterns + postponement_views.urlpatterns
+
+
+@hooks.register("register_page_header_buttons")
+def postpone_button(page, user, view_name, next_url=None):
+    """On an edition's pages in the admin, for organisers: postpone it."""
+    if isinstance(page.specific_deferred, FestivalPage) and user.has_perm(postponement_views.POSTPONE):
+        yield Button(_("Postpone"), reverse("festival_postpone", args=[page.pk]), icon_name="date", priority=80)
