@@ -186,9 +186,10 @@ def test_the_migration_attaches_snippets_and_copies_one_two_editions_share(
     """Before 0005 a stage had no edition: one used by both editions stays with the earlier and is
     copied for the later, whose sessions (and their revisions) move to the copy."""
     here = make_session("Rent strikes", start=at(16, 10), end=at(16, 11), stage=stages[0], publish=True)
+    screening = SessionFormat.objects.create(edition=other_edition, name="Screening", slug="screening")
     there = SessionPage(title="Ocupar", slug="ocupar", start=datetime(2027, 10, 15, 10, tzinfo=SAO_PAULO),
                         end=datetime(2027, 10, 15, 11, tzinfo=SAO_PAULO), stage=stages[1],
-                        session_format=SessionFormat.objects.create(edition=other_edition, name="Screening", slug="screening"))  # fmt: skip
+                        session_format=screening)  # fmt: skip
     stages[1].edition = other_edition  # as if only the 2027 edition used the Tolpuddle Room ...
     stages[1].save()
     other_programme.add_child(instance=there)
