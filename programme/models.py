@@ -148,7 +148,11 @@ class ProgrammePage(RoutablePageMixin, Page):
         filters = parse_filters(request.GET, festival=self.festival)
         return self.render(
             request,
-            context_overrides={"filters": filters, "schedule": self.schedule(filters=filters, request=request)},
+            context_overrides={
+                "filters": filters,
+                "schedule": self.schedule(filters=filters, request=request),
+                "to_be_rescheduled": self.to_be_rescheduled(request=request),
+            },
         )
 
     @path("now/")
@@ -191,6 +195,11 @@ class ProgrammePage(RoutablePageMixin, Page):
             .listed(request=request)
         )
         return lay_out(festival, sessions, tracks=tracks, formats=formats, filters=filters)
+
+    def to_be_rescheduled(self, *, request=None) -> list[ListedSession]:
+        """Sessions of a postponed edition still waiting for a new time: listed, not on the grid."""
+        waiting = SessionPage.objects.in_programme(self).filter(to_be_rescheduled=True)
+        return waiting.order_by("title", "pk").listed(request=request)
 
     def sessions_around(self, at: datetime, *, horizon: timedelta = timedelta(hours=2), request=None) -> dict:
         """Sessions on at ``at``, and those starting within ``horizon`` (or the next few if nothing is on soon)."""

@@ -29,11 +29,11 @@ def shift_programme(festival: FestivalPage, *, days: int) -> int:
     if not pks or days == 0:
         return len(pks)
     delta = timedelta(days=days)
-    SessionPage.objects.filter(pk__in=pks, start__isnull=False).update(start=F("start") + delta)
-    SessionPage.objects.filter(pk__in=pks, end__isnull=False).update(end=F("end") + delta)
-    snapshots = SessionSnapshot.objects.filter(session_id__in=pks)
-    snapshots.filter(start__isnull=False).update(start=F("start") + delta)
-    snapshots.filter(end__isnull=False).update(end=F("end") + delta)
+    for rows in (SessionPage.objects.filter(pk__in=pks), SessionSnapshot.objects.filter(session_id__in=pks)):
+        # Both ends in one statement: the database checks that a session ends after it starts.
+        rows.filter(start__isnull=False, end__isnull=False).update(start=F("start") + delta, end=F("end") + delta)
+        rows.filter(start__isnull=False, end__isnull=True).update(start=F("start") + delta)
+        rows.filter(start__isnull=True, end__isnull=False).update(end=F("end") + delta)
     for session in SessionPage.objects.filter(pk__in=pks).select_related("latest_revision", "live_revision"):
         _edit_revisions(session, lambda content: _shifted(content, delta))
     caching.invalidate()
