@@ -150,8 +150,9 @@ def organiser(client, home):
 
 def form(days=7, deadline_days=14, **extra):
     new_start = START + timedelta(days=days)
+    deadline = TODAY + timedelta(days=deadline_days)
     return {"new_start_date": new_start.isoformat(), "new_end_date": (new_start + timedelta(days=2)).isoformat(),
-            "refund_deadline": (TODAY + timedelta(days=deadline_days)).isoformat(), "programme": "shift", **extra}  # fmt: skip
+            "refund_deadline": deadline.isoformat(), "programme": "shift", **extra}  # fmt: skip
 
 
 def test_an_organiser_reviews_then_confirms_in_the_admin(client, organiser, edition, programme):
