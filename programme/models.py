@@ -151,7 +151,6 @@ class ProgrammePage(RoutablePageMixin, Page):
             context_overrides={
                 "filters": filters,
                 "schedule": self.schedule(filters=filters, request=request),
-                "to_be_rescheduled": self.to_be_rescheduled(request=request),
             },
         )
 
@@ -187,19 +186,19 @@ class ProgrammePage(RoutablePageMixin, Page):
         filters = (filters or Filters()).known(
             tracks={track.slug for track in tracks}, formats={fmt.slug for fmt in formats}
         )
+        # In the same query: sessions of a postponed edition waiting for a new time (no start), listed apart.
+        waiting = Q(to_be_rescheduled=True, start__isnull=True)
         sessions = (
             SessionPage.objects.in_programme(self)
-            .timed()
+            .filter(Q(start__isnull=False, end__isnull=False, to_be_rescheduled=False) | waiting)
             .matching(filters, tz=festival.tz)
             .order_by(*TIME_ORDER)
             .listed(request=request)
         )
-        return lay_out(festival, sessions, tracks=tracks, formats=formats, filters=filters)
-
-    def to_be_rescheduled(self, *, request=None) -> list[ListedSession]:
-        """Sessions of a postponed edition still waiting for a new time: listed, not on the grid."""
-        waiting = SessionPage.objects.in_programme(self).filter(to_be_rescheduled=True)
-        return waiting.order_by("title", "pk").listed(request=request)
+        timed = [session for session in sessions if session.start is not None]
+        schedule = lay_out(festival, timed, tracks=tracks, formats=formats, filters=filters)
+        schedule.waiting = sorted((s for s in sessions if s.start is None), key=lambda s: (s.title, s.pk))
+        return schedule
 
     def sessions_around(self, at: datetime, *, horizon: timedelta = timedelta(hours=2), request=None) -> dict:
         """Sessions on at ``at``, and those starting within ``horizon`` (or the next few if nothing is on soon)."""
