@@ -66,9 +66,12 @@ def build():
         venue_name="Northern Co-operative Hall",
         time_zone="Europe/London",
     )
-    stages = [Stage.objects.create(name=f"Stage {n + 1}", slug=f"stage-{n + 1}", sort_order=n) for n in range(STAGES)]
-    tracks = [Track.objects.create(name=f"Track {n + 1}", slug=f"track-{n + 1}", sort_order=n) for n in range(6)]
-    formats = [SessionFormat.objects.create(name=name, slug=name.lower(), sort_order=n) for n, name in enumerate(
+    on = {"edition": festival}
+    stages = [
+        Stage.objects.create(**on, name=f"Stage {n + 1}", slug=f"stage-{n + 1}", sort_order=n) for n in range(STAGES)
+    ]
+    tracks = [Track.objects.create(**on, name=f"Track {n + 1}", slug=f"track-{n + 1}", sort_order=n) for n in range(6)]
+    formats = [SessionFormat.objects.create(**on, name=name, slug=name.lower(), sort_order=n) for n, name in enumerate(
         ["Talk", "Panel", "Workshop", "Film", "Assembly", "Social"]
     )]  # fmt: skip
     index = upsert_child(festival, SpeakerIndexPage, slug="speakers", title="Speakers")

@@ -4,8 +4,10 @@ import re
 import zoneinfo
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -200,3 +202,47 @@ class FestivalSettings(BaseSiteSetting):
             ("YouTube", self.youtube_url),
         ]
         return [(label, url) for label, url in links if url]
+
+
+class Postponement(models.Model):
+    """An edition moved to new dates by an organiser: what it was, what it became, and until when its
+    ticket holders may have their money back (``services`` in ticketing carry it out)."""
+
+    class Programme(models.TextChoices):
+        SHIFT = "shift", _("Move every session by the same number of days")
+        RESCHEDULE = "reschedule", _("Mark every session “to be rescheduled” and take it off the grid")
+
+    edition = models.ForeignKey(FestivalPage, on_delete=models.CASCADE, related_name="postponements")
+    old_start_date = models.DateField()
+    old_end_date = models.DateField()
+    new_start_date = models.DateField()
+    new_end_date = models.DateField()
+    refund_deadline = models.DateField(
+        help_text=_(
+            "Ticket holders may ask for their money back until the end of this day, in the edition's time zone."
+        )
+    )
+    programme = models.CharField(max_length=20, choices=Programme.choices, default=Programme.SHIFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("postponement")
+        permissions = [("postpone_edition", "Can postpone a festival edition")]
+
+    def __str__(self):
+        return f"{self.edition.title}: {self.old_start_date} → {self.new_start_date}"
+
+    @property
+    def day_offset(self) -> int:
+        return (self.new_start_date - self.old_start_date).days
+
+    def refund_closes_at(self) -> datetime:
+        """The moment refunds close: the end of the deadline day in the edition's time zone."""
+        return datetime.combine(self.refund_deadline + timedelta(days=1), datetime.min.time(), tzinfo=self.edition.tz)
+
+    def refunds_open(self, now: datetime) -> bool:
+        return now < self.refund_closes_at()

@@ -63,6 +63,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *PROGRAMME_SNIPPETS,
         "wagtailcore.change_site",
         "festival.change_festivalsettings",
+        "festival.postpone_edition",
+        "festival.view_postponement",
         "ticketing.scan_badges",
         "ticketing.manage_badges",
         *SHOP_MANAGE,

@@ -35,6 +35,11 @@ def festival_of(session) -> FestivalPage | None:
     parent = getattr(session, "_parent_for_clean", None)
     if parent is None and session.path:
         parent = session.get_parent()
+    return festival_of_parent(parent)
+
+
+def festival_of_parent(parent) -> FestivalPage | None:
+    """The edition a page under ``parent`` belongs to (None without a parent or outside any edition)."""
     if parent is None:
         return None
     return FestivalPage.objects.ancestor_of(parent, inclusive=True).first()

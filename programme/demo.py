@@ -105,10 +105,11 @@ DAY_SLOTS = [(10, 0, 60), (11, 30, 75), (14, 0, 60), (15, 30, 75), (17, 15, 60)]
 EVENING = (19, 30, 90)
 
 
-def _sync_snippets() -> tuple[list[Stage], list[Track], list[SessionFormat]]:
+def _sync_snippets(festival) -> tuple[list[Stage], list[Track], list[SessionFormat]]:
     stages = []
     for order, (name, capacity, notes) in enumerate(STAGES):
         stage, _ = Stage.objects.update_or_create(
+            edition=festival,
             slug=slugify(name),
             defaults={"name": name, "capacity": capacity, "accessibility_notes": notes, "sort_order": order},
         )
@@ -116,13 +117,13 @@ def _sync_snippets() -> tuple[list[Stage], list[Track], list[SessionFormat]]:
     tracks = []
     for order, (name, colour) in enumerate(TRACKS):
         track, _ = Track.objects.update_or_create(
-            slug=slugify(name), defaults={"name": name, "colour": colour, "sort_order": order}
+            edition=festival, slug=slugify(name), defaults={"name": name, "colour": colour, "sort_order": order}
         )
         tracks.append(track)
     formats = []
     for order, name in enumerate(FORMATS):
         fmt, _ = SessionFormat.objects.update_or_create(
-            slug=slugify(name), defaults={"name": name, "sort_order": order}
+            edition=festival, slug=slugify(name), defaults={"name": name, "sort_order": order}
         )
         formats.append(fmt)
     return stages, tracks, formats
@@ -309,7 +310,7 @@ def seed(context: dict) -> None:
     """The 2026 programme: stages, tracks, formats, speakers and sessions, then the programme page published."""
     festival = context["festival"]
     rng = random.Random(2026)
-    stages, tracks, formats = _sync_snippets()
+    stages, tracks, formats = _sync_snippets(festival)
     index = upsert_child(
         festival,
         SpeakerIndexPage,

@@ -46,6 +46,7 @@ class Schedule:
     formats: list
     filters: Filters
     session_count: int
+    waiting: list[ListedSession] = field(default_factory=list)  # to be rescheduled: no time, listed apart
 
 
 def lay_out(festival: FestivalPage, sessions: list[ListedSession], *, tracks, formats, filters: Filters) -> Schedule:

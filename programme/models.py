@@ -4,6 +4,8 @@
 import uuid
 from datetime import datetime, timedelta
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.http import Http404
@@ -40,7 +42,7 @@ class SessionPageQuerySet(PageQuerySet):
         return visible_from(self.live().child_of(programme), programme)
 
     def timed(self):
-        return self.filter(start__isnull=False, end__isnull=False)
+        return self.filter(start__isnull=False, end__isnull=False, to_be_rescheduled=False)
 
     def matching(self, filters: Filters, *, tz):
         """The sessions ``filters`` ask for; a day runs from midnight to midnight in ``tz``."""
@@ -146,7 +148,10 @@ class ProgrammePage(RoutablePageMixin, Page):
         filters = parse_filters(request.GET, festival=self.festival)
         return self.render(
             request,
-            context_overrides={"filters": filters, "schedule": self.schedule(filters=filters, request=request)},
+            context_overrides={
+                "filters": filters,
+                "schedule": self.schedule(filters=filters, request=request),
+            },
         )
 
     @path("now/")
@@ -175,19 +180,25 @@ class ProgrammePage(RoutablePageMixin, Page):
 
         Session links are for ``request``'s site, as ``Page.get_url`` gives them.
         """
-        tracks, formats = list(Track.objects.all()), list(SessionFormat.objects.all())
+        festival = self.festival
+        tracks = list(Track.objects.filter(edition=festival))
+        formats = list(SessionFormat.objects.filter(edition=festival))
         filters = (filters or Filters()).known(
             tracks={track.slug for track in tracks}, formats={fmt.slug for fmt in formats}
         )
-        festival = self.festival
+        # In the same query: sessions of a postponed edition waiting for a new time (no start), listed apart.
+        waiting = Q(to_be_rescheduled=True, start__isnull=True)
         sessions = (
             SessionPage.objects.in_programme(self)
-            .timed()
+            .filter(Q(start__isnull=False, end__isnull=False, to_be_rescheduled=False) | waiting)
             .matching(filters, tz=festival.tz)
             .order_by(*TIME_ORDER)
             .listed(request=request)
         )
-        return lay_out(festival, sessions, tracks=tracks, formats=formats, filters=filters)
+        timed = [session for session in sessions if session.start is not None]
+        schedule = lay_out(festival, timed, tracks=tracks, formats=formats, filters=filters)
+        schedule.waiting = sorted((s for s in sessions if s.start is None), key=lambda s: (s.title, s.pk))
+        return schedule
 
     def sessions_around(self, at: datetime, *, horizon: timedelta = timedelta(hours=2), request=None) -> dict:
         """Sessions on at ``at``, and those starting within ``horizon`` (or the next few if nothing is on soon)."""
@@ -210,9 +221,53 @@ class ProgrammePage(RoutablePageMixin, Page):
         return self.get_parent().specific
 
 
+class EditionDateTimeField(forms.DateTimeField):
+    """A date and time entered and shown in the edition's time zone, whatever the server's or the editor's."""
+
+    def __init__(self, *, tz, **kwargs):
+        self.tz = tz
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, datetime) and timezone.is_aware(value):
+            return timezone.localtime(value, self.tz).replace(tzinfo=None)
+        return super().prepare_value(value)
+
+    def to_python(self, value):
+        with timezone.override(self.tz):
+            return super().to_python(value)
+
+
+SNIPPET_FIELDS = ("stage", "track", "session_format")
+
+
 class SessionPageForm(WagtailAdminPageForm):
-    """Hands the model's clash checks what only the form knows: the parent, the new speaker list and
+    """Offers only the edition's stages, tracks and formats, takes times in the edition's time zone, and
+    hands the model's clash checks what only the form knows: the parent, the new speaker list and
     whether the editor is publishing (only then is a clash refused, as a form error)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        festival = clashes.festival_of_parent(self.parent_page)
+        if festival is None:
+            return
+        for name in SNIPPET_FIELDS:
+            field = self.fields.get(name)
+            if field is not None:  # a plain list of the edition's own, not a chooser of every edition's
+                field.queryset = field.queryset.filter(edition=festival)
+                field.widget = forms.Select()
+                field.widget.choices = field.choices
+        for name in ("start", "end"):
+            field = self.fields.get(name)
+            if field is None:
+                continue
+            self.fields[name] = EditionDateTimeField(
+                tz=festival.tz,
+                required=field.required,
+                label=field.label,
+                widget=field.widget,
+                help_text=_("In the edition's time zone, %(zone)s.") % {"zone": festival.time_zone},
+            )
 
     def clean(self):
         cleaned_data = super().clean()
@@ -241,13 +296,13 @@ class SessionPage(Page):
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     description = RichTextField(_("description"), blank=True, features=["bold", "italic", "link", "ol", "ul", "h3"])
     session_format = models.ForeignKey(
-        SessionFormat, verbose_name=_("format"), null=True, on_delete=models.PROTECT, related_name="sessions"
+        SessionFormat, verbose_name=_("format"), null=True, on_delete=models.RESTRICT, related_name="sessions"
     )
     track = models.ForeignKey(
         Track, verbose_name=_("track"), null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions"
     )
     stage = models.ForeignKey(
-        Stage, verbose_name=_("stage"), null=True, on_delete=models.PROTECT, related_name="sessions"
+        Stage, verbose_name=_("stage"), null=True, on_delete=models.RESTRICT, related_name="sessions"
     )
     start = models.DateTimeField(_("starts"), null=True)
     end = models.DateTimeField(_("ends"), null=True)
@@ -260,6 +315,14 @@ class SessionPage(Page):
     recording_url = models.URLField(_("recording link"), blank=True)
     cancelled = models.BooleanField(
         _("cancelled"), default=False, help_text=_("A cancelled session stays on the programme, marked as cancelled.")
+    )
+    to_be_rescheduled = models.BooleanField(
+        _("to be rescheduled"),
+        default=False,
+        help_text=_(
+            "Set when the edition was postponed and this session has no new time yet: it is listed, not on the grid. "
+            "Give it a time and untick this."
+        ),
     )
     guid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
 
@@ -274,6 +337,7 @@ class SessionPage(Page):
                 FieldPanel("stage"),
                 FieldRowPanel([FieldPanel("session_format"), FieldPanel("track")]),
                 FieldPanel("cancelled"),
+                FieldPanel("to_be_rescheduled"),
             ],
             heading=_("When and where"),
         ),
@@ -341,7 +405,25 @@ class SessionPage(Page):
         publishing = getattr(self, "_publishing", None)
         if publishing is None:
             publishing = self.live and not getattr(self, "_saving_draft", False)
+        self._check_edition()
         clashes.check_session(self, clashes=publishing)
+
+    def _check_edition(self) -> None:
+        """Stage, track and format must be the session's own edition's: each edition has its own."""
+        festival = clashes.festival_of(self)
+        if festival is None:
+            return
+        errors = {
+            name: ValidationError(
+                _("Choose one of %(edition)s's own: this one belongs to another edition.")
+                % {"edition": festival.title},
+                code="other_edition",
+            )
+            for name in SNIPPET_FIELDS
+            if getattr(self, f"{name}_id") and getattr(self, name).edition_id != festival.pk
+        }
+        if errors:
+            raise ValidationError(errors)
 
     def get_context(self, request, *args, programme=None, **kwargs):
         """Adds the session's programme (read here unless routing found it), its edition, its speakers

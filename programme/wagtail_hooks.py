@@ -1,4 +1,5 @@
-"""Stages, tracks and session formats in the admin, grouped under "Programme" and reorderable; clash log entries."""
+"""Stages, tracks and session formats in the admin, grouped under "Programme", filtered by edition and
+reorderable; clash log entries."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -13,21 +14,24 @@ from programme.models import SessionFormat, Stage, Track
 class StageViewSet(SnippetViewSet):
     model = Stage
     icon = "home"
-    list_display = ["name", "capacity"]
+    list_display = ["name", "edition", "capacity"]
+    list_filter = ["edition"]
     search_fields = ["name"]
 
 
 class TrackViewSet(SnippetViewSet):
     model = Track
     icon = "tag"
-    list_display = ["name", "colour"]
+    list_display = ["name", "edition", "colour"]
+    list_filter = ["edition"]
     search_fields = ["name"]
 
 
 class SessionFormatViewSet(SnippetViewSet):
     model = SessionFormat
     icon = "list-ul"
-    list_display = ["name"]
+    list_display = ["name", "edition"]
+    list_filter = ["edition"]
     search_fields = ["name"]
 
 

@@ -13,6 +13,11 @@ urlpatterns = [
     path("orders/<str:token>/confirmed/", views.order_confirmed, name="order_confirmed"),
     path("orders/<str:token>/receipt.pdf", views.order_receipt, name="order_receipt"),
     path("orders/<str:token>/cancel/", views.abandon_order, name="order_abandon"),
+    path(
+        "orders/<str:token>/postponement-refund/",
+        views.postponement_refund,
+        name="order_postponement_refund",
+    ),
     path("orders/<str:token>/badges/<int:ticket_id>.pdf", badge_views.badge_download, name="badge_download"),
     path("orders/<str:token>/badges/<int:ticket_id>/name/", badge_views.badge_rename, name="badge_rename"),
     path("orders/<str:token>/festival.ics", badge_views.festival_calendar, name="festival_calendar"),

@@ -17,7 +17,7 @@ from festival.models import FestivalPage
 from ticketing import stripe_gateway, tasks
 from ticketing.forms import AttendeesForm, OrderLinksForm, ShopForm, WaitingListForm
 from ticketing.models import Order, WaitingListEntry
-from ticketing.services import capacity, checkout, order_links, orders, payments, receipts, waiting_list
+from ticketing.services import capacity, checkout, order_links, orders, payments, postponement, receipts, waiting_list
 from ticketing.services.errors import ShopError
 
 MAX_WEBHOOK_BYTES = 512 * 1024
@@ -204,6 +204,7 @@ def order_page(request, token):
         "tickets": tickets,
         "cancelled": "cancelled" in request.GET,
         "has_receipt": receipts.has_receipt(order=order),
+        "postponement": postponement.refund_offer(order=order, now=timezone.now()),
     }
     response = render(request, "ticketing/order.html", context)
     # The address holds the order's secret: no other site is sent it. Not "no-referrer": under it
@@ -248,6 +249,19 @@ def abandon_order(request, token):
         messages.success(request, _("Your order is cancelled and nothing was charged. The tickets are back on sale."))
     else:
         messages.error(request, _("This order can no longer be cancelled here."))
+    return redirect("ticketing:order", token=order.access_token)
+
+
+@require_POST
+def postponement_refund(request, token):
+    """The buyer asks for their money back because the edition was postponed."""
+    order = _order(token)
+    try:
+        postponement.claim_refund(order=order, now=timezone.now())
+    except ShopError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Your refund is on its way: the money goes back to the card you paid with."))
     return redirect("ticketing:order", token=order.access_token)
 
 

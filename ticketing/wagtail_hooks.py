@@ -5,9 +5,12 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets import Button
 
-from ticketing import access_views, admin_views, audit, privacy_views
+from festival.models import FestivalPage
+from ticketing import access_views, admin_views, audit, postponement_views, privacy_views
 from ticketing.access_needs import MANAGE_PERSONAL_DATA_PERMISSION, VIEW_ACCESS_NEEDS_PERMISSION
+from ticketing.services.postponement import POSTPONED_ACTION
 from ticketing.viewsets import ADD_ORDER, TicketingGroup
 
 
@@ -23,6 +26,7 @@ class PermissionMenuItem(MenuItem):
 @hooks.register("register_log_actions")
 def register_audit_actions(actions):
     audit.register(actions)
+    actions.register_action(POSTPONED_ACTION, _("Postpone"), _("Edition postponed to new dates"))
 
 
 @hooks.register("register_admin_viewset")
@@ -38,7 +42,7 @@ def register_complimentary_menu_item():
 
 @hooks.register("register_admin_urls")
 def register_box_office_urls():
-    return admin_views.urlpatterns
+    return admin_views.urlpatterns + postponement_views.urlpatterns
 
 
 @hooks.register("register_admin_urls")
@@ -60,3 +64,10 @@ def register_access_needs_menu_item():
 def register_personal_data_menu_item():
     return PermissionMenuItem(_("Personal data"), reverse("ticketing_personal_data"), icon_name="lock", order=295,
                               permission=MANAGE_PERSONAL_DATA_PERMISSION)  # fmt: skip
+
+
+@hooks.register("register_page_header_buttons")
+def postpone_button(page, user, view_name, next_url=None):
+    """On an edition's pages in the admin, for organisers: postpone it."""
+    if isinstance(page.specific_deferred, FestivalPage) and user.has_perm(postponement_views.POSTPONE):
+        yield Button(_("Postpone"), reverse("festival_postpone", args=[page.pk]), icon_name="date", priority=80)

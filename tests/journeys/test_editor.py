@@ -49,8 +49,8 @@ def editor(home):
 @pytest.fixture
 def scene(festival):
     """A programme announced with two sessions in the Main Hall on Friday; Ada Okafor, with no photo, speaks at one."""
-    stage = Stage.objects.create(name="Main Hall", slug="main-hall", capacity=900)
-    talk = SessionFormat.objects.create(name="Talk", slug="talk")
+    stage = Stage.objects.create(edition=festival, name="Main Hall", slug="main-hall", capacity=900)
+    talk = SessionFormat.objects.create(edition=festival, name="Talk", slug="talk")
     index = upsert_child(festival, SpeakerIndexPage, slug="speakers", title="Speakers")
     ada = upsert_child(index, SpeakerPage, slug="ada-okafor", title="Ada Okafor", organisation="Tenants Together")
     programme = ProgrammePage(slug="programme", title="Programme", live=False)

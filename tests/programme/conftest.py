@@ -20,25 +20,27 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
 
 
 @pytest.fixture
-def stages(db):
+def stages(festival):
     return [
-        Stage.objects.create(name="Main Hall", slug="main-hall", capacity=900, sort_order=0),
-        Stage.objects.create(name="Tolpuddle Room", slug="tolpuddle-room", capacity=200, sort_order=1),
+        Stage.objects.create(edition=festival, name="Main Hall", slug="main-hall", capacity=900, sort_order=0),
+        Stage.objects.create(
+            edition=festival, name="Tolpuddle Room", slug="tolpuddle-room", capacity=200, sort_order=1
+        ),
     ]
 
 
 @pytest.fixture
-def tracks(db):
+def tracks(festival):
     return [
-        Track.objects.create(name="Climate and land", slug="climate", colour="#1e6b34", sort_order=0),
-        Track.objects.create(name="Work and unions", slug="work", colour="#a4161a", sort_order=1),
+        Track.objects.create(edition=festival, name="Climate and land", slug="climate", colour="#1e6b34", sort_order=0),
+        Track.objects.create(edition=festival, name="Work and unions", slug="work", colour="#a4161a", sort_order=1),
     ]
 
 
 @pytest.fixture
-def formats(db):
+def formats(festival):
     return {
-        slug: SessionFormat.objects.create(name=slug.title(), slug=slug, sort_order=n)
+        slug: SessionFormat.objects.create(edition=festival, name=slug.title(), slug=slug, sort_order=n)
         for n, slug in enumerate(["talk", "panel", "workshop", "film", "assembly"])
     }
 

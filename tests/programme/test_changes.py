@@ -58,7 +58,7 @@ def test_republishing_without_a_change_logs_nothing(programme, make_session):
 
 
 def test_sessions_live_before_the_first_publication_are_not_added(festival, formats):
-    stage = Stage.objects.create(name="Hall", slug="hall")
+    stage = Stage.objects.create(edition=festival, name="Hall", slug="hall")
     programme = ProgrammePage(title="Programme", slug="programme", live=False)
     festival.add_child(instance=programme)
     session = SessionPage(title="Early", slug="early", start=at(16, 10), end=at(16, 11), stage=stage)

@@ -57,6 +57,11 @@ MESSAGES = {
     "edition_not_over": _(
         "%(title)s is not over yet (its last day is %(end)s), so its attendees cannot be anonymised."
     ),
+    "not_postponed": _("This festival has not been postponed, so there is no postponement refund to ask for."),
+    "postponement_refunds_closed": _(
+        "Refunds for the postponement closed at the end of %(deadline)s, so we can't refund this order here. "
+        "If something has changed for you, write to us."
+    ),
 }
 
 
