@@ -75,8 +75,10 @@ def main() -> int:
     TicketType.objects.create(festival=festival, name="Volunteer", price=0, capacity=ATTENDEES, is_complimentary=True)
     upsert_child(festival, ProgrammePage, slug="programme", title="Programme")
     upsert_child(festival, SpeakerIndexPage, slug="speakers", title="Speakers")
-    Stage.objects.bulk_create(Stage(name=f"Room {n}", slug=f"room-{n}", sort_order=n) for n in range(STAGES))
-    SessionFormat.objects.create(name="Talk", slug="talk")
+    Stage.objects.bulk_create(
+        Stage(edition=festival, name=f"Room {n}", slug=f"room-{n}", sort_order=n) for n in range(STAGES)
+    )
+    SessionFormat.objects.create(edition=festival, name="Talk", slug="talk")
     ok = True
 
     attendees = csv_bytes([["name", "email", "ticket_type", "pronouns"]]

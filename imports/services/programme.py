@@ -81,9 +81,9 @@ def import_sessions(*, festival: FestivalPage, table: Table, user, publish: bool
     speakers = {page.slug: page for page in SpeakerPage.objects.child_of(index)} if index else {}
     resource = SessionResource(
         tz=festival.tz,
-        stages={stage.name: stage for stage in Stage.objects.all()},
-        tracks={track.name: track for track in Track.objects.all()},
-        formats={fmt.name: fmt for fmt in SessionFormat.objects.all()},
+        stages={stage.name: stage for stage in Stage.objects.filter(edition=festival)},
+        tracks={track.name: track for track in Track.objects.filter(edition=festival)},
+        formats={fmt.name: fmt for fmt in SessionFormat.objects.filter(edition=festival)},
         speakers=speakers,
     )
     existing = {page.slug: page for page in SessionPage.objects.child_of(programme)}

@@ -1,10 +1,15 @@
 """Speakers and sessions from a file: pages created or updated by slug, drafts or published, clashes as
 row errors, all or nothing."""
 
+from datetime import date
+
 import pytest
 
+from festival.demo import upsert_child
+from festival.models import FestivalPage
 from imports.services.run import run_import
 from programme.models import SessionPage
+from programme.snippets import SessionFormat, Stage, Track
 from speakers.models import SpeakerPage
 from tests.imports.conftest import csv_bytes, xlsx_bytes
 from tests.programme.conftest import at
@@ -129,3 +134,23 @@ def test_an_edition_without_a_programme_page_is_told_so(festival, organiser):
     result = run("sessions", festival, organiser, [SESSIONS, ["A", "", "", "", "", "", "", "", ""]])
 
     assert result.problems == ["Festival of Resistance 2026 has no programme page yet: add one first."]
+
+
+def test_sessions_take_the_stage_track_and_format_of_their_own_edition(festival, home, organiser, ready):
+    later = upsert_child(home, FestivalPage, slug="2027", title="Festival of Resistance 2027",
+                         start_date=date(2027, 10, 15), end_date=date(2027, 10, 17), venue_name="Hall")  # fmt: skip
+    Stage.objects.create(edition=later, name="Main Hall", slug="main-hall", sort_order=9)
+    Track.objects.create(edition=later, name="Work and unions", slug="work", sort_order=9)
+    SessionFormat.objects.create(edition=later, name="Talk", slug="talk", sort_order=9)
+    rows = [SESSIONS, ["Mass strike", "mass-strike", "2026-10-16 10:00", "2026-10-16 11:00", "Main Hall", "Talk",
+                       "Work and unions", "", ""]]  # fmt: skip
+
+    result = run("sessions", festival, organiser, rows)
+
+    assert result.committed, result.bad_rows and result.bad_rows[0].messages
+    session = SessionPage.objects.get(slug="mass-strike")
+    assert (session.stage.edition_id, session.track.edition_id, session.session_format.edition_id) == (
+        festival.pk,
+        festival.pk,
+        festival.pk,
+    )
