@@ -70,6 +70,9 @@ def check_axe(page, found: dict, name: str, *, ours: bool) -> None:
 
     Once the page is still: Wagtail's messages slide in, and text caught mid-animation fails on contrast.
     """
+    # A click that follows a link returns before the next page has loaded: axe on a half-parsed page
+    # finds links whose text has not arrived yet.
+    page.wait_for_load_state("load")
     wait_for(page, "document.getAnimations().every(animation => animation.playState !== 'running')")
     inject_axe(page)
     result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA_TAGS)
@@ -117,6 +120,7 @@ def test_box_office_refunds_one_ticket_and_the_door_refuses_only_that_one(
     page.wait_for_url("**q=Pankhurst**")
     page.get_by_role("button", name=f"More options for '{paid_order.code}'").click()
     page.get_by_role("link", name="Inspect").click()
+    page.wait_for_url("**/inspect/**")
     check_axe(page, axe_found, "order (ours, in Wagtail's inspect view)", ours=True)
 
     # Refund the weekend ticket only, through the confirmation step.

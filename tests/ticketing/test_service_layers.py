@@ -15,7 +15,8 @@ LAYERS = {
     "waiting_list": {"capacity"},
     "refunds": {"capacity", "orders"},
     "payments": {"capacity", "orders", "refunds", "waiting_list"},
-    "checkout": {"capacity", "orders", "payments"},
+    "attendees": {"badges"},
+    "checkout": {"capacity", "orders", "payments", "attendees"},
     "boxoffice": {"capacity", "orders", "badges"},
 }
 SHARED = {"errors", "outcomes"}  # leaves every service may use
