@@ -11,7 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from festival.downloads import attachment
 from ticketing.access_needs import NEEDS
-from ticketing.forms import AccessNeedsForm, BadgeNameForm
+from ticketing.badge_views import rename_from_form
+from ticketing.forms import AccessNeedsForm
 from ticketing.models import Ticket
 from ticketing.services import attendees, badges
 from ticketing.services.errors import ShopError
@@ -83,20 +84,7 @@ def ticket_badge(request, token):
 @require_POST
 def ticket_rename(request, token):
     """Correct the name or pronouns: the badge is reissued and the old one stops working."""
-    ticket = _ticket(token)
-    form = BadgeNameForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
-    else:
-        try:
-            ticket = badges.reissue_badge(ticket=ticket, **form.cleaned_data)
-        except badges.BadgeError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
-                _("Your badge is reissued for %(name)s. The old badge no longer works at the door.")
-                % {"name": ticket.attendee_name},
-            )
+    rename_from_form(
+        request, _ticket(token), _("Your badge is reissued for %(name)s. The old badge no longer works at the door.")
+    )
     return redirect("ticketing:ticket", token=token)

@@ -41,23 +41,29 @@ def badge_download(request, token, ticket_id):
 @require_POST
 def badge_rename(request, token, ticket_id):
     """Correct the attendee's name or pronouns: the badge is reissued and the old one stops working."""
-    ticket = _ticket(token, ticket_id)
+    ticket = rename_from_form(
+        request,
+        _ticket(token, ticket_id),
+        _("Badge reissued for %(name)s. The old badge no longer works at the door."),
+    )
+    return redirect("ticketing:order", token=ticket.order.access_token)
+
+
+def rename_from_form(request, ticket: Ticket, success: str) -> Ticket:
+    """Reissue ``ticket``'s badge under the posted name and pronouns (``BadgeNameForm``), saying how it
+    went as a message (``success`` names the attendee as %(name)s); the ticket as it now is."""
     form = BadgeNameForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
+        return ticket
+    try:
+        ticket = badges.reissue_badge(ticket=ticket, **form.cleaned_data)
+    except badges.BadgeError as error:
+        messages.error(request, str(error))
     else:
-        try:
-            ticket = badges.reissue_badge(ticket=ticket, **form.cleaned_data)
-        except badges.BadgeError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
-                _("Badge reissued for %(name)s. The old badge no longer works at the door.")
-                % {"name": ticket.attendee_name},
-            )
-    return redirect("ticketing:order", token=ticket.order.access_token)
+        messages.success(request, success % {"name": ticket.attendee_name})
+    return ticket
 
 
 @require_GET

@@ -2,40 +2,14 @@
 Origin header and obeys the CSP, as the test client does not) until someone goes over, who then
 gets the plain "please wait" page, and nobody else does."""
 
-from datetime import timedelta
-
 import pytest
 from django.core import mail
-from django.utils import timezone
 
-from festival.demo import upsert_child
-from festival.models import FestivalPage
-from tests.ticketing.factories import UserFactory
-from ticketing.models import TicketType, Voucher
+from tests.festival.test_throttles import PASSWORD, shop, staff  # noqa: F401  (the same account and shop)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "a-long-correct-password"
 WAIT = "Too many tries: please wait a little"
-
-
-@pytest.fixture
-def organiser(groups):
-    user = UserFactory(username="rosa", email="rosa@example.org")
-    user.set_password(PASSWORD)
-    user.save()
-    user.groups.add(groups["Organiser"])
-    return user
-
-
-@pytest.fixture
-def shop_path(home):
-    start = timezone.localdate() + timedelta(days=28)
-    festival = upsert_child(home, FestivalPage, slug="next", title="Festival of Resistance", start_date=start,
-                            end_date=start, venue_name="Hall", status=FestivalPage.Status.ON_SALE)  # fmt: skip
-    TicketType.objects.create(festival=festival, name="Day", price=1000, capacity=10)
-    Voucher.objects.create(festival=festival, code="SOLIDARITY", kind=Voucher.Kind.PERCENT, percent_off=10, max_uses=50)
-    return "/tickets/next/"
 
 
 def apply_voucher(page, code: str):
@@ -45,9 +19,9 @@ def apply_voucher(page, code: str):
     return page
 
 
-def test_a_right_voucher_works_and_the_eleventh_wrong_one_gets_the_wait_page(open_browser, shop_path):
+def test_a_right_voucher_works_and_the_eleventh_wrong_one_gets_the_wait_page(open_browser, shop):  # noqa: F811
     page = open_browser().new_page()
-    page.goto(shop_path)
+    page.goto(shop)
 
     applied = apply_voucher(page, "SOLIDARITY").locator("[role=status]").inner_text()
     wrong = [apply_voucher(page, f"GUESS{n}").get_attribute("#id_voucher", "aria-invalid") for n in range(10)]
@@ -61,7 +35,7 @@ def test_a_right_voucher_works_and_the_eleventh_wrong_one_gets_the_wait_page(ope
     assert "SOLIDARITY" not in blocked_text
 
 
-def test_the_admin_sign_in_form_works_and_five_wrong_passwords_lock_that_account(open_browser, organiser):
+def test_the_admin_sign_in_form_works_and_five_wrong_passwords_lock_that_account(open_browser, staff):  # noqa: F811
     first = open_browser().new_page()
     first.goto("/admin/login/")
     first.fill("#id_username", "rosa")
@@ -88,7 +62,7 @@ def test_the_admin_sign_in_form_works_and_five_wrong_passwords_lock_that_account
     assert "/admin/login/" in page.url
 
 
-def test_the_password_reset_form_sends_from_the_browser_and_stops_after_its_limit(open_browser, organiser, settings):
+def test_the_password_reset_form_sends_from_the_browser_and_stops_after_its_limit(open_browser, staff):  # noqa: F811
     page = open_browser().new_page()
 
     statuses = []
