@@ -47,7 +47,7 @@ class UploadForm(forms.Form):
 
 def refuse(request) -> TemplateResponse:
     """A 403 page (Wagtail turns PermissionDenied in its admin views into a redirect, a 302)."""
-    return TemplateResponse(request, "imports/forbidden.html", status=403)
+    return TemplateResponse(request, "festival/not_for_your_role.html", status=403)
 
 
 def _kind(request, kind: str):

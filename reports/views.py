@@ -33,7 +33,7 @@ class ExportForm(forms.Form):
 def refuse(request) -> TemplateResponse:
     """A 403 page in the admin. (Wagtail turns PermissionDenied in its admin views into a redirect
     to the admin home, a 302 that looks like success to a script.)"""
-    return TemplateResponse(request, "reports/forbidden.html", status=403)
+    return TemplateResponse(request, "festival/not_for_your_role.html", status=403)
 
 
 def export_view(request):
