@@ -146,10 +146,13 @@ def is_queued(key: str) -> bool:
 
 
 def retry_now(*, email: OutgoingEmail) -> bool:
-    """Put a failed email back in the queue, due now; False if it was not failed. Raises nothing."""
+    """Put a failed email back in the queue, due now; False if it was not failed, or was emptied when its
+    edition's attendees were anonymised (nothing is left to send). Raises nothing."""
     with transaction.atomic():
-        retried = OutgoingEmail.objects.filter(pk=email.pk, state=OutgoingEmail.State.FAILED).update(
-            state=OutgoingEmail.State.QUEUED, next_attempt_at=timezone.now()
+        retried = (
+            OutgoingEmail.objects.filter(pk=email.pk, state=OutgoingEmail.State.FAILED)
+            .exclude(to="")
+            .update(state=OutgoingEmail.State.QUEUED, next_attempt_at=timezone.now())
         )
         if retried:
             _enqueue_on_commit(email.pk)

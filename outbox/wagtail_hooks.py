@@ -80,7 +80,7 @@ def retry(request, pk):
         if services.retry_now(email=email):
             messages.success(request, _("The email is queued again and will be sent shortly."))
         else:
-            messages.error(request, _("Only an email that failed for good can be retried."))
+            messages.error(request, _("Only an email that failed for good, and still has its content, can be retried."))
         return redirect("outgoing_email:inspect", email.pk)
     return TemplateResponse(request, "outbox/admin/retry.html", {"email": email})
 

@@ -126,6 +126,25 @@ def test_rejected_recipient_fails_for_good_and_retry_now_sends_it_once(
     assert len(smtp_server.accepted) == 1
 
 
+def test_retry_now_refuses_an_email_emptied_when_its_edition_was_anonymised(
+    smtp_settings, smtp_server, django_capture_on_commit_callbacks
+):
+    smtp_server.mode = "reject"
+    email = queue_and_commit(django_capture_on_commit_callbacks)
+    delivery.deliver_due()
+    OutgoingEmail.objects.filter(pk=email.pk).update(mime=b"", to="", subject="(removed)")
+    email.refresh_from_db()
+    smtp_server.mode = "accept"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        retried = services.retry_now(email=email)
+    email.refresh_from_db()
+
+    assert retried is False
+    assert email.state == OutgoingEmail.State.FAILED
+    assert smtp_server.accepted == []
+
+
 def test_queue_with_a_key_stores_one_email_and_key_none_stores_another(smtp_settings, smtp_server,
                                                                       django_capture_on_commit_callbacks):  # fmt: skip
     first = queue_and_commit(django_capture_on_commit_callbacks, key="order-confirmation:1")
