@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from festival.downloads import attachment
+from festival.files import private_file_response
 from ticketing.access_needs import NEEDS
 from ticketing.badge_views import rename_from_form
 from ticketing.forms import AccessNeedsForm
@@ -74,10 +74,10 @@ def ticket_badge(request, token):
     ticket = _ticket(token)
     if ticket.status != Ticket.Status.VALID:
         raise Http404
-    response = HttpResponse(badges.badge_bytes(ticket=ticket), content_type="application/pdf")
-    response["Content-Disposition"] = attachment(badges.badge_filename(ticket), default="badge")
-    response = _private(response)
-    response["Referrer-Policy"] = "no-referrer"
+    response = private_file_response(
+        badges.stored_badge(ticket=ticket), filename=badges.badge_filename(ticket), default="badge"
+    )
+    response["X-Robots-Tag"] = "noindex"
     return response
 
 

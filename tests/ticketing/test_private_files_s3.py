@@ -110,6 +110,24 @@ def test_a_badge_is_drawn_into_the_private_bucket_and_downloaded_through_the_vie
     assert qr_codes_on_page(pdf.content) == [ticket.secret]
 
 
+def test_the_attendee_s_own_badge_link_answers_with_a_short_lived_link_into_the_private_bucket(
+    client, buckets, make_ticket
+):
+    ticket = make_ticket(attendee_name="Claudia Jones")
+
+    response = client.get(reverse("ticketing:ticket_badge", kwargs={"token": ticket.access_token}))
+    ticket.refresh_from_db()
+    pdf = requests.get(response["Location"], timeout=10)
+
+    assert response.status_code == 302
+    assert keys_in(buckets, buckets.private) == [ticket.badge_pdf.name]
+    assert parse_qs(urlsplit(response["Location"]).query)["X-Amz-Expires"] == ["60"]
+    assert response["Cache-Control"] == "private, no-store"
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert pdf.status_code == 200
+    assert qr_codes_on_page(pdf.content) == [ticket.secret]
+
+
 def test_the_private_bucket_answers_no_one_without_a_signature(client, buckets, make_ticket):
     ticket = badges.store_badge(ticket=make_ticket())
     signed = client.get(badge_url(ticket))["Location"]
