@@ -1,8 +1,11 @@
 """Roles: what each group may do, synced by ``sync_roles`` (seed_demo and the tests' fixtures call it)."""
 
+import io
+
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import Group, Permission, User
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.models import Collection, GroupCollectionPermission
@@ -81,3 +84,29 @@ def test_syncing_roles_again_keeps_one_grant_each_and_takes_back_stray_ones(home
     again = list(GroupCollectionPermission.objects.values_list("group__name", "permission__codename"))
     assert len(again) == len(set(again))
     assert set(again) == first - {(roles.EDITOR, "delete_image")}
+
+
+def test_the_sync_roles_command_gives_a_new_server_every_role_with_its_permissions_and_pages(home):
+    editor = User.objects.create_user("editor-on-a-new-server")
+    out = io.StringIO()
+
+    call_command("sync_roles", stdout=out)
+    editor.groups.add(Group.objects.get(name=roles.EDITOR))
+    editor = User.objects.get(pk=editor.pk)  # fresh permission caches
+
+    assert set(roles.ROLE_PERMISSIONS) <= set(Group.objects.values_list("name", flat=True))
+    assert editor.has_perm(roles.ADMIN_ACCESS)
+    assert home.permissions_for_user(editor).can_publish()
+    assert f"{len(roles.ROLE_PERMISSIONS)} roles up to date" in out.getvalue()
+
+
+def test_the_sync_roles_command_keeps_each_person_s_roles_when_run_again(home):
+    call_command("sync_roles", stdout=io.StringIO())
+    groups = Group.objects.count()
+    door = User.objects.create_user("door-person")
+    door.groups.add(Group.objects.get(name=roles.DOOR_STAFF))
+
+    call_command("sync_roles", stdout=io.StringIO())
+
+    assert list(door.groups.values_list("name", flat=True)) == [roles.DOOR_STAFF]
+    assert Group.objects.count() == groups
