@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -82,6 +83,17 @@ class FestivalPage(Page):
 
     class Meta:
         verbose_name = _("festival edition")
+
+    @property
+    def social_image(self):
+        return self.hero_image
+
+    @property
+    def social_description(self) -> str:
+        """What a shared link says under the title: the tagline, else when and where."""
+        if self.tagline:
+            return self.tagline
+        return f"{date_format(self.start_date, 'j F')} to {date_format(self.end_date, 'j F Y')}, {self.venue_name}"
 
     def clean(self):
         super().clean()

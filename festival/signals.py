@@ -4,7 +4,7 @@ import logging
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from festival import site_cache
@@ -18,6 +18,7 @@ logger = logging.getLogger(__name__)
 @receiver(post_page_move)
 @receiver([post_save, post_delete], sender=Site)
 @receiver([post_save, post_delete], sender=FestivalSettings)
+@receiver([post_save, post_delete], sender=PageViewRestriction)  # the sitemap lists public pages only
 def on_site_changed(sender, **kwargs):
     site_cache.invalidate()
 

@@ -18,6 +18,9 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("healthz", views.healthz, name="healthz"),
     path("brand.css", views.brand_css, name="brand_css"),
+    path("manifest.webmanifest", views.web_manifest, name="web_manifest"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", views.sitemap, name="sitemap"),
     path("tickets/", include("ticketing.urls")),
     path("door/", include("door.urls")),
 ]

@@ -1,12 +1,14 @@
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from wagtail.admin.views.account import PasswordResetView
+from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 from wagtail.models import Page
 
-from festival import chrome, throttle
+from festival import chrome, site_cache, throttle
 
 # Password reset emails: a few per address and a handful per client address an hour, so the form
 # cannot be used to flood someone's inbox or to probe for accounts.
@@ -60,3 +62,72 @@ def page_not_found(request, exception=None):
 def server_error(request):
     # No context processors: whatever broke may be behind them.
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+@require_GET
+def web_manifest(request):
+    """The web app manifest: the festival's name, icons and colour, for a phone's home screen."""
+    colours = chrome.for_request(request)
+    icons = [
+        {"src": static("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+        {"src": static("icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+        {"src": static("icons/icon-maskable-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "maskable"},
+        {"src": static("favicon.svg"), "sizes": "any", "type": "image/svg+xml"},
+    ]
+    manifest = {
+        "name": colours.site_name,
+        "short_name": colours.site_name if len(colours.site_name) <= 12 else SHORT_NAME,
+        "start_url": "/",
+        "scope": "/",
+        "display": "minimal-ui",
+        "theme_color": colours.primary_colour,
+        "background_color": "#ffffff",
+        "icons": icons,
+    }
+    response = JsonResponse(manifest, content_type="application/manifest+json")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+SHORT_NAME = "Festival"  # under a home-screen icon, where a long name is cut short
+
+# Private or pointless for a search engine: staff pages, the door, secret order and ticket links (and
+# what hangs below them), Stripe's webhook, waiting-list offers, search results, a browser's starred list.
+ROBOTS_DISALLOW = (
+    "/admin/",
+    "/django-admin/",
+    "/door/",
+    "/tickets/orders/",
+    "/tickets/ticket/",
+    "/tickets/stripe/",
+    "/tickets/*/waiting-list/",
+    "/*?offer=",
+    "/search/",
+    "/*/programme/my/",
+    "/*/programme/starred.ics",
+)
+
+
+@require_GET
+def robots_txt(request):
+    """robots.txt: crawl the public site, not its private paths; where the sitemap is."""
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW), "Allow: /", ""]
+    lines.append(f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}")
+    response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@require_GET
+def sitemap(request):
+    """sitemap.xml from Wagtail's sitemap framework: every live page anyone may see (drafts and pages
+    behind a view restriction left out). Built once per site generation, so publishing anything
+    refreshes it (``festival.site_cache``)."""
+
+    def build() -> bytes:
+        response = wagtail_sitemap(request)
+        response.render()
+        return response.content
+
+    key = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return HttpResponse(site_cache.cached("sitemap", key, build), content_type="application/xml; charset=utf-8")

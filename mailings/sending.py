@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Count
 from django.template.loader import render_to_string
@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from festival import emails
 from mailings import audience
 from mailings.models import Message
 from outbox import services as outbox
@@ -35,20 +36,30 @@ def key(message: Message, address: str) -> str:
     return key_prefix(message) + hashlib.sha256(address.casefold().encode()).hexdigest()[:40]
 
 
-def body(message: Message) -> str:
-    """The email's text: the organiser's words, then a footer saying why it came."""
-    context = {
+def _context(message: Message) -> dict:
+    return {
         "message": message,
         "festival": message.festival,
         "lost_link_url": settings.SITE_URL + reverse("ticketing:order_links"),
     }
-    return render_to_string("mailings/email.txt", context)
 
 
-def build(message: Message, address: str, *, text: str | None = None, test: bool = False) -> EmailMessage:
-    """The email to ``address``; ``text`` is ``body(message)`` when already rendered."""
+def body(message: Message) -> str:
+    """The email's text: the organiser's words, then a footer saying why it came."""
+    return render_to_string("mailings/email.txt", _context(message))
+
+
+def build(message: Message, address: str, *, test: bool = False) -> EmailMultiAlternatives:
+    """The email to ``address``: the text of ``body``, and an HTML part in the festival's colours with
+    the organiser's words as paragraphs (escaped: what they type is text, never markup)."""
     subject = _("[Test] %(subject)s") % {"subject": message.subject} if test else message.subject
-    return EmailMessage(subject=subject, body=body(message) if text is None else text, to=[address])
+    return emails.message(
+        subject=subject,
+        text_template="mailings/email.txt",
+        html_template="mailings/email.html",
+        context=_context(message),
+        to=[address],
+    )
 
 
 def about(message: Message) -> str:
@@ -62,7 +73,7 @@ def send(message_id: int) -> int | None:
     if message is None or message.state != Message.State.SENDING:
         return None
     addresses = audience.addresses(message)
-    email = build(message, "", text=body(message))
+    email = build(message, "")
     for start in range(0, len(addresses), BATCH):
         chunk = {key(message, address): address for address in addresses[start : start + BATCH]}
         with transaction.atomic():

@@ -425,6 +425,11 @@ class SessionPage(Page):
         if errors:
             raise ValidationError(errors)
 
+    @property
+    def social_description(self) -> str:
+        """What a shared link says under the title (``festival.social``); its image is the edition's."""
+        return self.summary
+
     def get_context(self, request, *args, programme=None, **kwargs):
         """Adds the session's programme (read here unless routing found it), its edition, its speakers
         with their photos (``people``) and whether it has moved."""

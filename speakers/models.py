@@ -12,6 +12,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from festival import social
 from festival.page_cache import cached_response
 from speakers.privacy import visible_from
 
@@ -59,7 +60,16 @@ class SpeakerIndexPage(Page):
 
     def speaker_by_slug(self, slug: str):
         """One speaker here with their photo and its page-sized rendition loaded, or None."""
-        renditions = get_image_model().get_rendition_model().objects.filter(filter_spec=SPEAKER_PAGE_PHOTO)
+        renditions = (
+            get_image_model()
+            .get_rendition_model()
+            .objects.filter(
+                filter_spec__in=[
+                    SPEAKER_PAGE_PHOTO,
+                    social.IMAGE_FILTER,
+                ]  # the photo on the page and in its link preview
+            )
+        )
         return (
             SpeakerPage.objects.child_of(self)
             .filter(slug=slug)
@@ -119,6 +129,16 @@ class SpeakerPage(Page):
     def page_photo(self):
         """The photo as the speaker's own page shows it (``SPEAKER_PAGE_PHOTO``), or None."""
         return self.photo.get_rendition(SPEAKER_PAGE_PHOTO) if self.photo else None
+
+    social_type = "profile"  # Open Graph's type for a person (festival.social)
+
+    @property
+    def social_image(self):
+        return self.photo
+
+    @property
+    def social_description(self) -> str:
+        return self.short_bio
 
     def get_context(self, request, *args, index=None, **kwargs):
         # The sessions come from the programme (``{% speaker_sessions %}``): it builds on speakers, not the reverse.

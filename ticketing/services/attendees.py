@@ -14,10 +14,10 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from festival import emails
 from outbox import services as outbox
 from ticketing.access_needs import DIETARY_MAX, NEEDS, OTHER_MAX
 from ticketing.models import AccessNeeds, Order, Ticket
@@ -115,9 +115,11 @@ def build_ticket_email(ticket: Ticket) -> EmailMultiAlternatives:
         "festival": order.festival,
         "ticket_url": settings.SITE_URL + ticket_url(ticket),
     }
-    message = EmailMultiAlternatives(
+    message = emails.message(
         subject=f"Your ticket for {order.festival.title}",
-        body=render_to_string("ticketing/email/attendee_ticket.txt", context),
+        text_template="ticketing/email/attendee_ticket.txt",
+        html_template="ticketing/email/attendee_ticket.html",
+        context=context,
         to=[ticket.attendee_email],
     )
     message.attach(badges.badge_filename(ticket), badges.badge_bytes(ticket=ticket), "application/pdf")

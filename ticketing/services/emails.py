@@ -1,15 +1,15 @@
-"""Emails to buyers: the order confirmation, waiting-list offers and "your order links", plain text
-(with an HTML part for the confirmation). Each is built here and queued through the outbox, which
-sends it with retries (``outbox.services.queue``)."""
+"""Emails to buyers: the order confirmation, refund notices, waiting-list offers and "your order
+links", each plain text with an HTML part in the festival's colours (``festival.emails``). Each is built
+here and queued through the outbox, which sends it with retries (``outbox.services.queue``)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from festival import emails
 from outbox import services as outbox
 from ticketing.models import Order, Refund, WaitingListEntry
 
@@ -24,13 +24,13 @@ def build_order_confirmation(order: Order) -> EmailMultiAlternatives:
         "festival": order.festival,
         "order_url": settings.SITE_URL + orders.order_url(order),
     }
-    subject = f"Your tickets for {order.festival.title} ({order.code})"
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("ticketing/email/order_confirmation.txt", context),
+    message = emails.message(
+        subject=f"Your tickets for {order.festival.title} ({order.code})",
+        text_template="ticketing/email/order_confirmation.txt",
+        html_template="ticketing/email/order_confirmation.html",
+        context=context,
         to=[order.buyer_email],
     )
-    message.attach_alternative(render_to_string("ticketing/email/order_confirmation.html", context), "text/html")
     for filename, content, mimetype in badges.badge_attachments(order=order):  # one PDF per valid ticket
         message.attach(filename, content, mimetype)
     return message
@@ -61,9 +61,11 @@ def build_refund_notice(refund: Refund) -> EmailMultiAlternatives:
         "festival": order.festival,
         "order_url": settings.SITE_URL + orders.order_url(order),
     }
-    return EmailMultiAlternatives(
+    return emails.message(
         subject=f"Your refund from {order.festival.title} ({order.code})",
-        body=render_to_string("ticketing/email/refund_notice.txt", context),
+        text_template="ticketing/email/refund_notice.txt",
+        html_template="ticketing/email/refund_notice.html",
+        context=context,
         to=[order.buyer_email],
     )
 
@@ -82,9 +84,11 @@ def send_waiting_list_offer(entry: WaitingListEntry) -> None:
         + f"?offer={entry.offer_token}"
     )
     context = {"entry": entry, "festival": entry.festival, "offer_url": url}
-    message = EmailMultiAlternatives(
+    message = emails.message(
         subject=f"Tickets are free for {entry.festival.title}",
-        body=render_to_string("ticketing/email/waiting_list_offer.txt", context),
+        text_template="ticketing/email/waiting_list_offer.txt",
+        html_template="ticketing/email/waiting_list_offer.html",
+        context=context,
         to=[entry.email],
     )
     outbox.queue(message, key=f"waiting-list-offer:{entry.pk}:{entry.offer_token}", about=entry.festival.title)
@@ -101,9 +105,11 @@ def send_order_links(*, email: str) -> bool:
     if not orders_found:
         return False
     links = [(order, settings.SITE_URL + orders.order_url(order)) for order in orders_found]
-    message = EmailMultiAlternatives(
+    message = emails.message(
         subject=_("Your order links"),
-        body=render_to_string("ticketing/email/order_links.txt", {"links": links}),
+        text_template="ticketing/email/order_links.txt",
+        html_template="ticketing/email/order_links.html",
+        context={"links": links},
         to=[orders_found[0].buyer_email],
     )
     outbox.queue(message, key=None, about=f"order links ({len(links)} orders)")

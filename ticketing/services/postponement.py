@@ -17,13 +17,13 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
+from festival import emails
 from festival.models import FestivalPage, Postponement
 from outbox import services as outbox
 from programme import postponement as programme_postponement
@@ -139,7 +139,7 @@ def notify_ticket_holders(postponement: Postponement) -> int:
     return count
 
 
-def _notice(postponement: Postponement, order: Order) -> EmailMessage:
+def _notice(postponement: Postponement, order: Order) -> EmailMultiAlternatives:
     context = {
         "order": order,
         "festival": postponement.edition,
@@ -149,9 +149,11 @@ def _notice(postponement: Postponement, order: Order) -> EmailMessage:
         "deadline": date_format(postponement.refund_deadline, "l j F Y"),
         "rescheduled": postponement.programme == Postponement.Programme.RESCHEDULE,
     }
-    return EmailMessage(
+    return emails.message(
         subject=f"{postponement.edition.title} is postponed: new dates",
-        body=render_to_string("ticketing/email/postponement_notice.txt", context),
+        text_template="ticketing/email/postponement_notice.txt",
+        html_template="ticketing/email/postponement_notice.html",
+        context=context,
         to=[order.buyer_email],
     )
 
