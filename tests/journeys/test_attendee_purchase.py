@@ -45,10 +45,10 @@ def test_attendee_buys_two_tickets_pays_downloads_badges_and_corrects_a_name(ope
     page.fill("#id_buyer_email", "zoe@example.org")
     page.fill("#id_voucher", "union20")
     page.click("button:has-text('Apply voucher')")
-    page.wait_for_selector("text=Voucher UNION20 applied.")
+    page.wait_for_selector("text=Voucher UNION20 applied: 20% off your tickets.")
     assert page.input_value("#id_buyer_name") == "Zoë Łukasik"
     assert page.get_by_label("How many Standard").input_value() == "1"
-    page.get_by_label("You pay per ticket (£): Solidarity").fill("12,50")
+    page.get_by_label("What you will pay for each Solidarity ticket (£)").fill("12,50")
     page.click("button:has-text('Continue: name your attendees')")
 
     # The review step: prices, the discount, and a name for each ticket.
