@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from programme.grid import Slot
 from programme.listing import ListedSession
+from programme.placement import slot_classes
 
 _LABELS: dict[str, dict[str, str]] = {}
 
@@ -75,13 +76,13 @@ def session_card(
     words = words or labels()
     start, end = timezone.localtime(session.start, tz), timezone.localtime(session.end, tz)
     pk, title = session.pk, escape(session.title)
-    place = f' style="--col:{slot.column};--rs:{slot.row_start};--re:{slot.row_end}"' if slot else ""
+    place = " " + slot_classes(column=slot.column, row_start=slot.row_start, row_end=slot.row_end) if slot else ""
     stage, track, session_format = session.stage, session.track, session.session_format
     colour = f' style="--track:{escape(track.colour)}"' if track is not None else ""
     day = f'<span class="session-card__day">{escape(date_format(start, "l j F"))}, </span>' if show_day else ""
     stage = f'<span class="session-card__stage"> · {escape(stage.name)}</span>' if stage is not None else ""
     parts = [
-        f'<li class="slot{" slot--cancelled" if session.cancelled else ""}" data-session="{pk}"{place}>',
+        f'<li class="slot{" slot--cancelled" if session.cancelled else ""}{place}" data-session="{pk}">',
         f'<article class="session-card"{colour} aria-labelledby="session-{pk}-title">',
         f'<p class="session-card__when">{day}<time datetime="{start.isoformat()}">{start:%H:%M}</time>–'
         f'<time datetime="{end.isoformat()}">{end:%H:%M}</time>{stage}</p>',

@@ -204,6 +204,7 @@ def order_page(request, token):
         "tickets": tickets,
         "cancelled": "cancelled" in request.GET,
         "has_receipt": receipts.has_receipt(order=order),
+        "breakdown": receipts.breakdown(order=order),
         "postponement": postponement.refund_offer(order=order, now=timezone.now()),
     }
     response = render(request, "ticketing/order.html", context)

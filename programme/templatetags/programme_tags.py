@@ -6,7 +6,7 @@ from django import template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from programme import cards
+from programme import cards, placement
 from programme.models import SessionPage
 
 register = template.Library()
@@ -99,6 +99,22 @@ def session_jsonld(context, session, festival, people, moved=False):
 def session_cards(entries, show_day=False):
     """The cards (see programme.cards) for grid slots or listed sessions, in the current time zone."""
     return cards.session_cards(entries, tz=timezone.get_current_timezone(), show_day=show_day)
+
+
+@register.filter
+def grid_class(stage_count: int) -> str:
+    """The class of a day's grid with ``stage_count`` stage columns (programme.placement)."""
+    return placement.grid_class(stage_count)
+
+
+@register.filter
+def column_class(column: int) -> str:
+    return placement.slot_classes(column=column, row_start=1, row_end=2).split()[0]
+
+
+@register.filter
+def row_class(row: int) -> str:
+    return placement.row_class(row)
 
 
 @register.simple_tag

@@ -65,6 +65,19 @@
     var title = button.querySelector(".visually-hidden").textContent.trim();
     announce((starring ? "Starred " : "Removed the star from ") + title + ".");
   });
+  // The filters' disclosure: on a phone the form is folded away behind its button (programme.css),
+  // once this script runs; without it the form simply shows.
+  var toggle = document.querySelector("[data-filters-toggle]");
+  if (toggle) {
+    var form = document.getElementById(toggle.getAttribute("aria-controls"));
+    document.documentElement.classList.add("has-filters-toggle");
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      form.classList.toggle("is-open", open);
+      if (open) form.querySelector("select, input").focus();
+    });
+  }
   window.addEventListener("storage", function (event) {
     if (event.key === KEY) render();
   });

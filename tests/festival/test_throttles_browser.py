@@ -29,7 +29,7 @@ def test_a_right_voucher_works_and_the_eleventh_wrong_one_gets_the_wait_page(ope
     blocked_heading = page.locator("h1").inner_text()
     blocked_text = page.content()
 
-    assert applied == "Voucher SOLIDARITY applied."
+    assert applied == "Voucher SOLIDARITY applied: 10% off your tickets."
     assert wrong == ["true"] * 10  # each wrong code refused at its field, as usual
     assert blocked_heading == WAIT
     assert "SOLIDARITY" not in blocked_text

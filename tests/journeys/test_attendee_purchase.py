@@ -9,6 +9,7 @@ from django.core import mail
 from door import checkin
 from tests.browser import assert_accessible
 from ticketing.models import Order, Ticket
+from ticketing.services.orders import pounds
 
 from .conftest import read_qr_codes
 
@@ -45,10 +46,10 @@ def test_attendee_buys_two_tickets_pays_downloads_badges_and_corrects_a_name(ope
     page.fill("#id_buyer_email", "zoe@example.org")
     page.fill("#id_voucher", "union20")
     page.click("button:has-text('Apply voucher')")
-    page.wait_for_selector("text=Voucher UNION20 applied.")
+    page.wait_for_selector("text=Voucher UNION20 applied: 20% off your tickets.")
     assert page.input_value("#id_buyer_name") == "Zoë Łukasik"
     assert page.get_by_label("How many Standard").input_value() == "1"
-    page.get_by_label("You pay per ticket (£): Solidarity").fill("12,50")
+    page.get_by_label("What you will pay for each Solidarity ticket (£)").fill("12,50")
     page.click("button:has-text('Continue: name your attendees')")
 
     # The review step: prices, the discount, and a name for each ticket.
@@ -70,6 +71,12 @@ def test_attendee_buys_two_tickets_pays_downloads_badges_and_corrects_a_name(ope
     page.click("text=Go to your order page")
     page.wait_for_selector(f"h1:has-text('Order {order.code}')")
     assert_accessible(page)
+
+    # The order page sets out its money: each line, the voucher's discount and what was paid.
+    money = " ".join(page.locator(".order-money table").inner_text().split())
+    assert "1 × Standard" in money and "1 × Solidarity" in money
+    assert "Discount: voucher UNION20" in money
+    assert f"Total paid {pounds(order.total)}" in money
 
     # Each badge downloads, and its QR code is that ticket's secret.
     tickets = list(order.tickets.order_by("pk"))

@@ -54,8 +54,10 @@ def test_programme_lists_sessions_in_time_order_with_speakers_and_stage(client, 
 def test_grid_places_sessions_by_stage_column_and_five_minute_rows(client, programme, three_sessions):
     response = client.get(programme.url)
 
-    assert 'style="--col:2;--rs:2;--re:14"' in response.text  # Main Hall, 10:00 to 11:00
-    assert 'style="--col:3;--rs:2;--re:20"' in response.text  # Tolpuddle Room, 10:00 to 11:30
+    assert 'class="slot gc-2 gr-2 ge-14" data-session=' in response.text  # Main Hall, 10:00 to 11:00
+    assert 'class="slot gc-3 gr-2 ge-20" data-session=' in response.text  # Tolpuddle Room, 10:00 to 11:30
+    assert 'class="day-grid grid--stages-2"' in response.text
+    assert "--col:" not in response.text and "--rs:" not in response.text  # placed by class, not style attribute
 
 
 def test_times_show_in_the_festival_time_zone(client, programme, make_session):
@@ -266,7 +268,7 @@ def placed_slots(html: str) -> dict[int, tuple[int, int, int]]:
     """Session id to (column, first row, end row) for every card placed on a day's grid."""
     return {
         int(pk): (int(col), int(rs), int(re_))
-        for pk, col, rs, re_ in re.findall(r'data-session="(\d+)" style="--col:(\d+);--rs:(\d+);--re:(\d+)"', html)
+        for col, rs, re_, pk in re.findall(r'gc-(\d+) gr-(\d+) ge-(\d+)" data-session="(\d+)"', html)
     }
 
 

@@ -1,10 +1,15 @@
 """The shop page reads its edition from the site cache, and an editor's change shows at once."""
 
+import re
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from festival.models import FestivalPage
+from ticketing.models import Order, Voucher
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +85,7 @@ def test_the_apply_button_applies_a_voucher_and_keeps_what_was_typed(client, fes
     response = client.post(f"/tickets/{festival.slug}/", {**typed, "voucher": "crew", "apply_voucher": "1"})
 
     assert response.status_code == 200
-    assert "Voucher CREW applied." in response.text
+    assert "Voucher CREW applied. It opens these tickets for you: Crew." in response.text
     assert f'name="qty_{crew.pk}"' in response.text  # the hidden type it unlocks is offered
     assert 'value="Zoë Łukasik"' in response.text and 'value="zoe@example.org"' in response.text
     assert f'name="qty_{standard.pk}" id="id_qty_{standard.pk}" value="2"' in response.text
@@ -95,3 +100,46 @@ def test_the_apply_button_says_when_a_voucher_is_unknown(client, festival, stand
     assert response.status_code == 400
     assert "We don&#x27;t recognise that voucher code" in response.text
     assert 'value="Rosa"' in response.text
+
+
+@pytest.mark.parametrize(
+    ("fields", "said"),
+    [
+        ({"kind": "percent", "percent_off": 20}, "Voucher UNION applied: 20% off your tickets."),
+        ({"kind": "amount", "amount_off": 500}, "Voucher UNION applied: £5 off your tickets."),
+    ],
+)
+def test_the_apply_button_says_what_the_voucher_takes_off_and_places_no_order(client, festival, standard, fields, said):
+    Voucher.objects.create(festival=festival, code="UNION", max_uses=5, **fields)
+
+    response = client.post(f"/tickets/{festival.slug}/", {"voucher": "union", "apply_voucher": "1"})
+
+    assert response.status_code == 200
+    assert said in response.text
+    assert Order.objects.count() == 0
+
+
+def test_the_apply_button_says_clearly_when_a_voucher_has_expired(client, festival, standard):
+    Voucher.objects.create(
+        festival=festival, code="OLD", percent_off=10, valid_until=timezone.now() - timedelta(days=1)
+    )
+
+    response = client.post(f"/tickets/{festival.slug}/", {"voucher": "old", "apply_voucher": "1"})
+
+    assert response.status_code == 400
+    assert "That voucher has expired." in response.text
+    assert re.search(r'<input[^>]*id="id_voucher"[^>]*aria-invalid="true"', response.text)
+
+
+def test_every_quantity_and_sliding_scale_field_has_its_own_label_naming_its_ticket_type(
+    client, festival, standard, solidarity
+):
+    page = client.get(f"/tickets/{festival.slug}/").text
+    labels = dict(re.findall(r'<label for="(id_(?:qty|amount)_\d+)">([^<]+)</label>', page))
+
+    assert labels == {
+        f"id_qty_{solidarity.pk}": "How many Solidarity tickets",
+        f"id_amount_{solidarity.pk}": "What you will pay for each Solidarity ticket (£)",
+        f"id_qty_{standard.pk}": "How many Standard tickets",
+    }
+    assert len(set(labels.values())) == len(labels)

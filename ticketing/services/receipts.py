@@ -60,6 +60,91 @@ class RefundLine:
     covered: str
 
 
+@dataclass(frozen=True)
+class BreakdownLine:
+    """Tickets of one type bought at one price, in pence."""
+
+    ticket_type: str
+    quantity: int
+    unit_price: int
+    amount: int
+    attendees: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class BreakdownRefund:
+    """A refund in the ledger that went through or is on its way, in pence."""
+
+    when: object
+    amount: int
+    covered: str
+    done: bool
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """An order's money, in pence: what its tickets cost, the voucher's discount, the donation, what was
+    paid, what came back (from the ledger) and what is left."""
+
+    lines: list[BreakdownLine]
+    full_price: int
+    discount: int
+    voucher_code: str
+    donation: int
+    total: int
+    refunds: list[BreakdownRefund]
+    refunded: int
+    refunding: int
+    left: int
+
+
+def breakdown(*, order: Order) -> Breakdown:
+    """What ``order`` cost and what became of its money: the order page's and the receipt's figures.
+    Refunds are the ledger's: those that went through count as refunded; those sent to Stripe and
+    not yet answered are listed as on their way; failed ones are left out. Raises nothing."""
+    groups: dict[tuple[int, int], list] = {}
+    for ticket in order.tickets.select_related("ticket_type").order_by("pk"):
+        groups.setdefault((ticket.ticket_type_id, ticket.price), []).append(ticket)
+    lines = [
+        BreakdownLine(
+            ticket_type=tickets[0].ticket_type.name,
+            quantity=len(tickets),
+            unit_price=price,
+            amount=price * len(tickets),
+            attendees=[t.attendee_name for t in tickets],
+        )
+        for (_type, price), tickets in groups.items()
+    ]
+    ledger = (
+        order.refunds.exclude(state=LedgerState.FAILED)
+        .prefetch_related("tickets__ticket_type")
+        .order_by("created_at", "pk")
+    )
+    refund_rows = [
+        BreakdownRefund(
+            when=r.finished_at or r.created_at,
+            amount=r.amount,
+            covered=_covered(r),
+            done=r.state == LedgerState.SUCCEEDED,
+        )
+        for r in ledger
+    ]
+    refunded = sum(r.amount for r in refund_rows if r.done)
+    tickets_paid = order.total - order.donation
+    return Breakdown(
+        lines=lines,
+        full_price=tickets_paid + order.discount,
+        discount=order.discount,
+        voucher_code=order.voucher.code if order.voucher_id else "",
+        donation=order.donation,
+        total=order.total,
+        refunds=refund_rows,
+        refunded=refunded,
+        refunding=sum(r.amount for r in refund_rows if not r.done),
+        left=order.total - refunded,
+    )
+
+
 def money(pence: int, currency: str) -> str:
     """``pence`` with its sign and always two decimals, as a receipt's columns want: 1250 -> "£12.50"."""
     amount = f"{pence / 100:,.2f}"
@@ -97,24 +182,6 @@ def _settings() -> FestivalSettings | None:
     return FestivalSettings.for_site(site) if site is not None else None
 
 
-def _lines(order: Order) -> list[Line]:
-    """One line per ticket type and price paid, in the order the tickets were bought. A voucher's
-    discount is shared out over the tickets' prices, so a type's tickets may differ by a penny."""
-    groups: dict[tuple[int, int], list] = {}
-    for ticket in order.tickets.select_related("ticket_type").order_by("pk"):
-        groups.setdefault((ticket.ticket_type_id, ticket.price), []).append(ticket)
-    return [
-        Line(
-            item=tickets[0].ticket_type.name,
-            quantity=len(tickets),
-            unit_price=money(price, order.currency),
-            amount=money(price * len(tickets), order.currency),
-            attendees=[Name(t.attendee_name, text_direction(t.attendee_name)) for t in tickets],
-        )
-        for (_type, price), tickets in groups.items()
-    ]
-
-
 def _covered(refund: Refund) -> str:
     """What a refund gave back, in words."""
     parts = [f"{t.ticket_type.name}: {t.attendee_name}" for t in refund.tickets.all()]
@@ -133,19 +200,26 @@ def _context(order: Order) -> dict:
     festival = order.festival
     site_settings = _settings()
     payment = order.payments.filter(state=LedgerState.SUCCEEDED).order_by("-finished_at", "-pk").first()
-    refunds = list(
-        order.refunds.filter(state=LedgerState.SUCCEEDED)
-        .prefetch_related("tickets__ticket_type")
-        .order_by("finished_at", "pk")
-    )
-    refunded = sum(r.amount for r in refunds)
-    tickets_paid = order.total - order.donation
+    figures = breakdown(order=order)
     currency = order.currency
     with timezone.override(festival.tz):
         paid_on = _day(order.paid_at or (payment.finished_at if payment else None))
-        refund_lines = [RefundLine(_day(r.finished_at), money(r.amount, currency), _covered(r)) for r in refunds]
+        refund_lines = [
+            RefundLine(_day(r.when), money(r.amount, currency), r.covered) for r in figures.refunds if r.done
+        ]
         issued_on = _day(timezone.now())
-    lines = _lines(order)
+    # One line per ticket type and price paid, in the order the tickets were bought. A voucher's
+    # discount is shared out over the tickets' prices, so a type's tickets may differ by a penny.
+    lines = [
+        Line(
+            item=line.ticket_type,
+            quantity=line.quantity,
+            unit_price=money(line.unit_price, currency),
+            amount=money(line.amount, currency),
+            attendees=[Name(name, text_direction(name)) for name in line.attendees],
+        )
+        for line in figures.lines
+    ]
     return {
         "order": order,
         "festival": festival,
@@ -159,15 +233,15 @@ def _context(order: Order) -> dict:
         "issued_on": issued_on,
         "lines": lines,
         "ticket_count": sum(line.quantity for line in lines),
-        "tickets_paid": money(tickets_paid, currency),
-        "discount": money(order.discount, currency) if order.discount else "",
-        "full_price": money(tickets_paid + order.discount, currency),
-        "voucher_code": order.voucher.code if order.voucher_id else "",
-        "donation": money(order.donation, currency) if order.donation else "",
-        "total": money(order.total, currency),
+        "tickets_paid": money(figures.full_price - figures.discount, currency),
+        "discount": money(figures.discount, currency) if figures.discount else "",
+        "full_price": money(figures.full_price, currency),
+        "voucher_code": figures.voucher_code,
+        "donation": money(figures.donation, currency) if figures.donation else "",
+        "total": money(figures.total, currency),
         "refunds": refund_lines,
-        "refunded": money(refunded, currency),
-        "net": money(order.total - refunded, currency),
+        "refunded": money(figures.refunded, currency),
+        "net": money(figures.left, currency),
         "currency": currency.upper(),
         "payment_method": _("Card, through Stripe") if order.total else _("No payment was needed: free tickets"),
         "payment_reference": (payment.stripe_payment_intent_id if payment else "") or order.stripe_payment_intent_id,
