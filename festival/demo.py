@@ -133,7 +133,7 @@ def demo_today() -> date:
 
 def seed_edition(home: HomePage, *, start: date) -> FestivalPage:
     """The demo edition, three days from ``start``, on sale, with its About and Access pages in its menu and a
-    composed body; and the home page's body, which features it."""
+    composed body."""
     hero = demo_content.artwork("Festival artwork", seed=2026)
     fields = {
         "title": "Festival of Resistance 2026",
@@ -175,10 +175,6 @@ def seed_edition(home: HomePage, *, start: date) -> FestivalPage:
     festival.body = demo_content.edition_body(festival, start=start)
     festival.save_revision().publish()
     festival.refresh_from_db()
-    home.body = demo_content.home_body(festival, start=start)
-    home.intro = "Three days of ideas, organising and solidarity. Everyone welcome."
-    home.save_revision().publish()
-    home.refresh_from_db()
     return festival
 
 
@@ -202,3 +198,21 @@ def seed(context: dict) -> None:
     context["home"] = home
     context["festival"] = seed_edition(home, start=context.get("start") or demo_today())
     seed_users()
+
+
+def seed_home(context: dict) -> None:
+    """The home page's body, once the programme is in: a hero for the edition, three sessions chosen by hand
+    (as an editor would, so they differ from "happening now"), speakers picked automatically, news and more."""
+    home, festival = context["home"], context["festival"]
+    sessions = list(
+        Page.objects.descendant_of(festival)
+        .live()
+        .filter(content_type__app_label="programme", content_type__model="sessionpage")  # the shell imports no app
+        .order_by("title")
+        .values_list("pk", flat=True)
+    )
+    picks = sorted({sessions[n] for n in (1, len(sessions) // 2, len(sessions) - 2) if 0 <= n < len(sessions)})
+    home.intro = "Three days of ideas, organising and solidarity. Everyone welcome."
+    chosen = list(Page.objects.filter(pk__in=picks).order_by("pk"))
+    home.body = demo_content.home_body(festival, start=festival.start_date, sessions=chosen)
+    home.save_revision().publish()

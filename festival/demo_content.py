@@ -80,11 +80,14 @@ def livestream() -> dict:
     }
 
 
-def home_body(festival, *, start: date) -> list:
+def home_body(festival, *, start: date, sessions: list) -> list:
     return [
         ("hero", {"edition": None, "heading": "", "text": "", "image": festival.hero_image}),
         ("happening_now", {"heading": "Happening now", "edition": None}),
-        ("featured_sessions", {"heading": "Highlights of the programme", "sessions": [], "edition": None, "count": 3}),
+        (
+            "featured_sessions",
+            {"heading": "Highlights of the programme", "sessions": sessions, "edition": None, "count": 3},
+        ),
         ("featured_speakers", {"heading": "Who's speaking", "speakers": [], "edition": None, "count": 4}),
         ("news", {"heading": "News", "items": news(start), "count": 3}),
         ("livestream", livestream()),
@@ -101,7 +104,6 @@ def home_body(festival, *, start: date) -> list:
 
 def edition_body(festival, *, start: date) -> list:
     return [
-        ("happening_now", {"heading": "Happening now", "edition": None}),
         ("featured_sessions", {"heading": "Don't miss", "sessions": [], "edition": None, "count": 6}),
         ("featured_speakers", {"heading": "Speakers", "speakers": [], "edition": None, "count": 8}),
         ("quote", {"quote": "Nobody is free until everybody is free.", "attribution": "Fannie Lou Hamer"}),
