@@ -20,7 +20,7 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.images.models import Image
 from wagtail.models import Collection, Locale, Page, Site
 
-from festival import roles
+from festival import demo_content, roles
 from festival.models import FestivalPage, FestivalSettings, HomePage, StandardPage
 
 DEMO_TIME_ZONE = "Europe/London"
@@ -105,10 +105,23 @@ def seed_site() -> HomePage:
     Page.objects.child_of(root).exclude(pk=home.pk).filter(slug="welcome-old").delete()
     for orphan in Page.objects.child_of(root).exclude(pk=home.pk).filter(depth=2, slug="home"):
         orphan.delete()
+    privacy = upsert_child(
+        home,
+        StandardPage,
+        slug="privacy",
+        title="Privacy notice",
+        intro="What we keep about you, why, and for how long.",
+        body=demo_content.PRIVACY,
+        show_in_menus=False,
+    )
     settings = FestivalSettings.for_site(site)
     settings.site_name = "Festival of Resistance"
     settings.contact_email = "hello@festival.invalid"
+    settings.organisation_address = "Festival of Resistance Collective\n1 Solidarity Street\nManchester\nM4 1FR"
+    settings.privacy_page = privacy
     settings.mastodon_url = "https://social.festival.invalid/@resistance"
+    settings.bluesky_url = "https://bsky.app/profile/festival.invalid"
+    settings.youtube_url = "https://resistance.tv.invalid/"
     settings.save()
     return home
 
@@ -119,63 +132,49 @@ def demo_today() -> date:
 
 
 def seed_edition(home: HomePage, *, start: date) -> FestivalPage:
-    """The demo edition, three days from ``start``, on sale."""
-    hero = placeholder_image("Festival hero", colour="#1a1a1a", size=(1200, 500), initials="FoR 26")
-    festival = upsert_child(
-        home,
-        FestivalPage,
-        slug="2026",
-        title="Festival of Resistance 2026",
-        tagline="Hope is a discipline. Come and practise it with us.",
-        start_date=start,
-        end_date=start + timedelta(days=DEMO_DAYS - 1),
-        venue_name="Northern Co-operative Hall",
-        venue_address="1 Solidarity Street\nManchester\nM4 1FR",
-        time_zone=DEMO_TIME_ZONE,
-        status=FestivalPage.Status.ON_SALE,
-        hero_image=hero,
-        intro="<p>Three days of talks, workshops, films and assemblies with campaigners, "
+    """The demo edition, three days from ``start``, on sale, with its About and Access pages in its menu and a
+    composed body."""
+    hero = demo_content.artwork("Festival artwork", seed=2026)
+    fields = {
+        "title": "Festival of Resistance 2026",
+        "tagline": "Hope is a discipline. Come and practise it with us.",
+        "start_date": start,
+        "end_date": start + timedelta(days=DEMO_DAYS - 1),
+        "venue_name": "Northern Co-operative Hall",
+        "venue_address": "1 Solidarity Street\nManchester\nM4 1FR",
+        "time_zone": DEMO_TIME_ZONE,
+        "status": FestivalPage.Status.ON_SALE,
+        "hero_image": hero,
+        "intro": "<p>Three days of talks, workshops, films and assemblies with campaigners, "
         "trade unionists, thinkers and regional groups from across the UK and beyond.</p>",
-        show_in_menus=True,
-    )
-    upsert_child(
+        "show_in_menus": True,
+    }
+    festival = FestivalPage.objects.child_of(home).filter(slug="2026").first()
+    if festival is None:  # its pages first need it to hang from
+        festival = upsert_child(home, FestivalPage, slug="2026", **fields)
+    about = upsert_child(
         festival,
         StandardPage,
         slug="about",
         title="About the festival",
         intro="Who we are and why we gather.",
-        body=[
-            (
-                "paragraph",
-                "<p>The Festival of Resistance is run by volunteers from campaign groups, "
-                "unions and community organisations. Tickets are priced on a sliding scale so that "
-                "nobody is kept away by money.</p>",
-            ),
-            ("quote", {"quote": "Nobody is free until everybody is free.", "attribution": "Fannie Lou Hamer"}),
-        ],
+        body=demo_content.ABOUT,
         show_in_menus=True,
     )
-    upsert_child(
+    access = upsert_child(
         festival,
         StandardPage,
         slug="getting-there",
         title="Getting there and access",
         intro="Step-free access, BSL, quiet rooms and travel.",
-        body=[
-            ("heading", "Travel"),
-            (
-                "paragraph",
-                "<p>The hall is a ten-minute walk from Piccadilly station. Buses 38 and 83 stop outside.</p>",
-            ),
-            ("heading", "Access"),
-            (
-                "paragraph",
-                "<p>Every stage is step-free. Main-stage sessions have BSL interpretation "
-                "and live captions. There is a quiet room on the first floor.</p>",
-            ),
-        ],
+        body=demo_content.ACCESS,
         show_in_menus=True,
     )
+    fields.update(about_page=about, access_page=access)
+    festival = upsert_child(home, FestivalPage, slug="2026", **fields)
+    festival.body = demo_content.edition_body(festival, start=start)
+    festival.save_revision().publish()
+    festival.refresh_from_db()
     return festival
 
 
@@ -199,3 +198,21 @@ def seed(context: dict) -> None:
     context["home"] = home
     context["festival"] = seed_edition(home, start=context.get("start") or demo_today())
     seed_users()
+
+
+def seed_home(context: dict) -> None:
+    """The home page's body, once the programme is in: a hero for the edition, three sessions chosen by hand
+    (as an editor would, so they differ from "happening now"), speakers picked automatically, news and more."""
+    home, festival = context["home"], context["festival"]
+    sessions = list(
+        Page.objects.descendant_of(festival)
+        .live()
+        .filter(content_type__app_label="programme", content_type__model="sessionpage")  # the shell imports no app
+        .order_by("title")
+        .values_list("pk", flat=True)
+    )
+    picks = sorted({sessions[n] for n in (1, len(sessions) // 2, len(sessions) - 2) if 0 <= n < len(sessions)})
+    home.intro = "Three days of ideas, organising and solidarity. Everyone welcome."
+    chosen = list(Page.objects.filter(pk__in=picks).order_by("pk"))
+    home.body = demo_content.home_body(festival, start=festival.start_date, sessions=chosen)
+    home.save_revision().publish()

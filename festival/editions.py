@@ -1,4 +1,4 @@
-"""Which edition a staff page is about: the one named by ``?edition=<id>``, else the current one."""
+"""Which edition a page is about: the current one, the one a block names, or (staff pages) ``?edition=<id>``."""
 
 from __future__ import annotations
 
@@ -18,6 +18,20 @@ def current_festival() -> FestivalPage | None:
         or live.filter(start_date__gt=today).order_by("start_date").first()
         or live.order_by("-end_date").first()
     )
+
+
+def edition_for(page, *, chosen=None) -> FestivalPage | None:
+    """The edition a block on ``page`` is about: ``chosen`` if live, else ``page``'s own (the page itself or its
+    ancestor), else the current one."""
+    if chosen is not None:
+        return chosen.specific if chosen.live else None
+    if isinstance(page, FestivalPage):
+        return page
+    if page is not None and getattr(page, "path", None):
+        own = FestivalPage.objects.ancestor_of(page).first()
+        if own is not None:
+            return own
+    return current_festival()
 
 
 def requested_edition(request) -> FestivalPage:

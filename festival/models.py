@@ -16,7 +16,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from .blocks import BodyBlock
+from .blocks import BodyBlock, FestivalBodyBlock
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
@@ -25,7 +25,12 @@ class HomePage(Page):
     """The site's front page; editions and plain pages hang below it."""
 
     intro = models.CharField(max_length=250, blank=True)
-    body = StreamField(BodyBlock(), blank=True, use_json_field=True)
+    body = StreamField(
+        FestivalBodyBlock(),
+        blank=True,
+        use_json_field=True,
+        help_text=_("Start with a hero: it shows the next edition's dates, place and tickets button."),
+    )
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
 
@@ -40,6 +45,12 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["editions"] = FestivalPage.objects.child_of(self).live().order_by("-start_date")
         return context
+
+    @property
+    def starts_with_hero(self) -> bool:
+        """Whether the body opens with a hero block, which then stands in for the page's own heading."""
+        raw = self.body.raw_data
+        return bool(raw) and raw[0]["type"] == "hero"
 
 
 class FestivalPage(Page):
@@ -63,7 +74,23 @@ class FestivalPage(Page):
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
-    body = StreamField(BodyBlock(), blank=True, use_json_field=True)
+    body = StreamField(FestivalBodyBlock(), blank=True, use_json_field=True)
+    about_page = models.ForeignKey(
+        "festival.StandardPage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("“About” in the menu"),
+    )
+    access_page = models.ForeignKey(
+        "festival.StandardPage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("“Access” in the menu"),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("tagline"),
@@ -75,6 +102,14 @@ class FestivalPage(Page):
         FieldPanel("hero_image"),
         FieldPanel("intro"),
         FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("about_page"), FieldPanel("access_page")],
+            heading=_("Main menu"),
+            help_text=_(
+                "While this edition is the current one, the menu links its programme, speakers and tickets, "
+                "and these pages."
+            ),
+        ),
     ]
     search_fields = Page.search_fields + [index.SearchField("tagline"), index.SearchField("venue_name")]
 
@@ -99,6 +134,12 @@ class FestivalPage(Page):
         super().clean()
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("The festival cannot end before it starts.")})
+
+    @property
+    def starts_with_hero(self) -> bool:
+        """Whether the body opens with a hero block, which then stands in for the page's own heading."""
+        raw = self.body.raw_data
+        return bool(raw) and raw[0]["type"] == "hero"
 
     @property
     def tz(self):
@@ -158,12 +199,22 @@ class FestivalSettings(BaseSiteSetting):
         help_text=_("The organisation that sells the tickets, as receipts name it. Blank: the site's name."),
     )
     organisation_address = models.TextField(
-        blank=True, help_text=_("Its postal address, one line per line, as receipts show it.")
+        blank=True,
+        help_text=_("Its postal address, one line per line, as receipts and the foot of every page show it."),
     )
     receipt_note = models.CharField(
         max_length=300,
         blank=True,
         help_text=_('A line at the foot of every receipt, e.g. "Not a VAT invoice." or a charity number.'),
+    )
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("privacy notice"),
+        help_text=_("Linked from the foot of every page."),
     )
     mastodon_url = models.URLField(blank=True)
     bluesky_url = models.URLField(blank=True)
@@ -175,7 +226,7 @@ class FestivalSettings(BaseSiteSetting):
             [FieldPanel("site_name"), FieldPanel("primary_colour"), FieldPanel("accent_colour"), FieldPanel("logo")],
             heading=_("Branding"),
         ),
-        FieldPanel("contact_email"),
+        MultiFieldPanel([FieldPanel("contact_email"), FieldPanel("privacy_page")], heading=_("Contact and privacy")),
         MultiFieldPanel(
             [FieldPanel("organisation_name"), FieldPanel("organisation_address"), FieldPanel("receipt_note")],
             heading=_("Receipts"),

@@ -6,7 +6,7 @@ from django import template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from programme import cards, placement
+from programme import cards, featured, placement
 from programme.models import SessionPage
 
 register = template.Library()
@@ -127,3 +127,21 @@ def speaker_sessions(context, speaker):
     """The live sessions ``speaker`` is on, in time order, as their cards show them: a speaker's page
     lists them through the programme, which builds on speakers (not the reverse)."""
     return SessionPage.objects.of_speaker(speaker).listed(request=context.get("request"))
+
+
+@register.simple_tag(takes_context=True)
+def featured_sessions(context, value, edition):
+    """The sessions a featured-sessions block shows (``programme.featured``), as cards list them."""
+    return featured.featured_sessions(
+        edition=edition,
+        chosen=list(value.get("sessions") or []),
+        count=value.get("count") or 3,
+        seen_from=context.get("page"),
+        request=context.get("request"),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def happening_now(context, edition):
+    """What a happening-now block shows while ``edition`` is on, else None."""
+    return featured.happening_now(edition=edition, request=context.get("request"))

@@ -1,4 +1,5 @@
-"""The shell's pages are tested with an edition's programme and speakers (link previews)."""
+"""The shell's pages feature the programme and its speakers, and preview them for sharing: they share the
+programme's fixtures."""
 
 from tests.programme.conftest import (  # noqa: F401
     formats,

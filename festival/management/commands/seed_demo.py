@@ -15,6 +15,7 @@ from festival.demo import DEMO_PASSWORD, DEMO_USERS
 SEEDERS = [
     "festival.demo.seed",
     "programme.demo.seed",
+    "festival.demo.seed_home",
     "ticketing.demo.seed",
 ]
 
