@@ -16,7 +16,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from door.admission import festival_day
+from door.admission import festival_day, standing
 from ticketing.models import CheckIn, Order, Ticket
 
 from .models import Delegate, Vote
@@ -47,6 +47,6 @@ def electorate(*, vote: Vote, now=None) -> dict[int, int]:
     return members
 
 
-def is_in_standing(ticket_id: int) -> bool:
-    """Whether the ticket may still vote (not refunded, cancelled or unpaid since the vote opened)."""
-    return good_standing(Ticket.objects.filter(pk=ticket_id)).exists()
+def in_standing(*, ticket_status: str, order_status: str) -> bool:
+    """Whether a ticket may still vote: not refunded, cancelled or unpaid since the vote opened."""
+    return standing(ticket_status=ticket_status, order_status=order_status) is None

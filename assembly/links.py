@@ -36,7 +36,7 @@ def ticket_for(token: str) -> Ticket:
         ticket_id, digest = int(data["t"]), str(data["k"])
     except (signing.BadSignature, KeyError, TypeError, ValueError, UnicodeDecodeError) as exc:
         raise AssemblyError("forged_link") from exc
-    ticket = Ticket.objects.select_related("order", "ticket_type").filter(pk=ticket_id).first()
+    ticket = Ticket.objects.select_related("order__festival").filter(pk=ticket_id).first()
     if ticket is None:
         raise AssemblyError("forged_link")
     if not hmac.compare_digest(_digest(ticket.secret), digest):

@@ -6,6 +6,7 @@ is marked sensitive so an error report never shows the choice beside the link th
 
 from __future__ import annotations
 
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
@@ -23,18 +24,19 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _ballot_page(request, token, ticket, *, status=200, error=None, receipt=None, receipt_vote=None):
+def _ballot_page(request, token, ticket, *, status=200, error=None):
     votes = list(
         Vote.objects.filter(festival=ticket.order.festival, mode=Vote.Mode.BALLOT, status=Vote.Status.OPEN)
-        .select_related("motion", "amendment")
-        .prefetch_related("candidates")
+        .select_related("motion")
         .order_by("opened_at", "pk")
     )
+    if any(vote.is_election for vote in votes):
+        prefetch_related_objects(votes, "candidates")
     mine = dict(Elector.objects.filter(vote__in=votes, ticket=ticket).values_list("vote_id", "voted"))
     for vote in votes:
         vote.eligible = vote.pk in mine
         vote.already_voted = mine.get(vote.pk, False)
-        vote.ranks = range(1, len(vote.candidates.all()) + 1)
+        vote.ranks = range(1, len(vote.candidates.all()) + 1) if vote.is_election else ()
     context = {
         "page": ticket.order.festival,
         "festival": ticket.order.festival,
@@ -42,8 +44,6 @@ def _ballot_page(request, token, ticket, *, status=200, error=None, receipt=None
         "token": token,
         "votes": votes,
         "error": error,
-        "receipt": receipt,
-        "receipt_vote": receipt_vote,
     }
     return _private(render(request, "assembly/ballot.html", context, status=status))
 
@@ -83,7 +83,7 @@ def cast(request, token, vote_id):
         ticket = links.ticket_for(token)
     except AssemblyError as exc:
         return _private(render(request, "assembly/link_refused.html", {"error": exc}, status=403))
-    vote = get_object_or_404(Vote.objects.select_related("festival"), pk=vote_id, festival=ticket.order.festival)
+    vote = get_object_or_404(Vote, pk=vote_id, festival_id=ticket.order.festival_id)
     try:
         receipt = voting.cast_ballot(vote=vote, ticket_id=ticket.pk, choice=_posted_choice(request, vote))
     except AssemblyError as exc:
@@ -91,7 +91,8 @@ def cast(request, token, vote_id):
         if exc.code in ("not_eligible", "ticket_not_valid"):
             status = 403
         return _ballot_page(request, token, ticket, status=status, error=exc)
-    return _ballot_page(request, token, ticket, receipt=receipt, receipt_vote=vote)
+    context = {"token": token, "receipt": receipt, "vote": vote}
+    return _private(render(request, "assembly/cast_done.html", context))
 
 
 @require_GET

@@ -63,7 +63,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from . import counting
-from .electorate import electorate, is_in_standing
+from .electorate import electorate, in_standing
 from .errors import AssemblyError
 from .models import Ballot, Candidate, Elector, Vote
 
@@ -134,26 +134,30 @@ def cast_ballot(*, vote: Vote, ticket_id: int, choice) -> str:
     stored = valid_choice(vote=vote, choice=choice)
     receipt = secrets.token_urlsafe(18)
     with transaction.atomic():
-        elector = Elector.objects.filter(vote_id=vote.pk, ticket_id=ticket_id).values("pk", "weight").first()
-        if elector is None:
-            raise AssemblyError("not_eligible")
-        if not _claim(elector["pk"]):
-            raise AssemblyError("already_voted")
-        # Read after the claim (a fresh snapshot): see the module docstring on closing.
-        if not Vote.objects.filter(pk=vote.pk, status=Vote.Status.OPEN).exists():
-            raise AssemblyError("closed")
-        if not is_in_standing(ticket_id):
-            raise AssemblyError("ticket_not_valid")
-        Ballot.objects.create(
-            vote_id=vote.pk, choice=stored, weight=elector["weight"], receipt_hash=receipt_hash(receipt)
+        if not _claim(vote.pk, ticket_id):
+            raise AssemblyError("already_voted" if _is_elector(vote.pk, ticket_id) else "not_eligible")
+        # Read after the claim, so with a fresh snapshot: see the module docstring on closing.
+        weight, status, ticket_status, order_status = (
+            Elector.objects.filter(vote_id=vote.pk, ticket_id=ticket_id)
+            .values_list("weight", "vote__status", "ticket__status", "ticket__order__status")
+            .get()
         )
+        if status != Vote.Status.OPEN:
+            raise AssemblyError("closed")
+        if not in_standing(ticket_status=ticket_status, order_status=order_status):
+            raise AssemblyError("ticket_not_valid")
+        Ballot.objects.create(vote_id=vote.pk, choice=stored, weight=weight, receipt_hash=receipt_hash(receipt))
     return receipt
 
 
-def _claim(elector_id: int) -> bool:
+def _claim(vote_id: int, ticket_id: int) -> bool:
     """Mark the elector as having voted, if they had not: of two requests from one badge, however
     timed, one updates the row; the other waits for its lock, then matches nothing."""
-    return bool(Elector.objects.filter(pk=elector_id, voted=False).update(voted=True))
+    return bool(Elector.objects.filter(vote_id=vote_id, ticket_id=ticket_id, voted=False).update(voted=True))
+
+
+def _is_elector(vote_id: int, ticket_id: int) -> bool:
+    return Elector.objects.filter(vote_id=vote_id, ticket_id=ticket_id).exists()
 
 
 def _wait_for_ballots_in_flight(vote_id: int) -> None:

@@ -71,12 +71,13 @@ def _two_devices_per_badge(vote, tickets):
         return {key: future.result() for key, future in futures.items()}
 
 
-def _naive_claim(elector_id: int) -> bool:
+def _naive_claim(vote_id: int, ticket_id: int) -> bool:
     """The check-then-act a guard replaces: read ``voted``, then set it whatever it has become."""
-    if Elector.objects.get(pk=elector_id).voted:
+    elector = Elector.objects.get(vote_id=vote_id, ticket_id=ticket_id)
+    if elector.voted:
         return False
     time.sleep(0.05)  # the other device reads in this gap
-    Elector.objects.filter(pk=elector_id).update(voted=True)
+    Elector.objects.filter(pk=elector.pk).update(voted=True)
     return True
 
 
