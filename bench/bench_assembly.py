@@ -78,8 +78,10 @@ def seed() -> dict:
     ticket_type = TicketType.objects.create(festival=festival, name="Weekend", capacity=VOTERS, price=0)
     order = Order.objects.create(festival=festival, buyer_name="Bench", buyer_email="b@example.org", status="paid")
     Ticket.objects.bulk_create(
-        [Ticket(order=order, ticket_type=ticket_type, attendee_name=f"Voter {n}", status="valid")
-         for n in range(VOTERS)],  # fmt: skip
+        [
+            Ticket(order=order, ticket_type=ticket_type, attendee_name=f"Voter {n}", status="valid")
+            for n in range(VOTERS)
+        ],  # fmt: skip
         batch_size=1000,
     )
     tickets = list(Ticket.objects.filter(order=order).order_by("pk"))
@@ -243,7 +245,7 @@ def main() -> int:
     print(
         f"vote of {expected} in {run['elapsed']:.1f} s: ballot POST p50 {statistics.median(run['cast_ms']):.1f} ms, "
         f"page GET p99 {p99(run['open_ms']):.1f} ms, statuses {sorted(set(run['statuses']))}, "
-        f"duplicate pairs with one accepted {sum(p == [200, 409] for p in run['duplicates'])}/{len(run['duplicates'])}, "
+        f"pairs with one accepted {sum(p == [200, 409] for p in run['duplicates'])}/{len(run['duplicates'])}, "
         f"ballots stored {closed['ballots']}, result {closed['result']}, "
         f"CPU stolen by other machines {stolen:.0%} of a core",
         flush=True,
