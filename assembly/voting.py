@@ -15,8 +15,8 @@ same transaction: both commit or neither does, and the guarded update lets exact
 requests from the same badge through, however they are timed (the second waits for the first's
 row lock, then finds ``voted`` already true). ``Elector`` is unique per (vote, ticket).
 
-**Nothing after closing.** ``close_vote`` marks the vote closed and then locks every elector row of
-the vote (``SELECT ... FOR UPDATE``) in one transaction. A ballot claims its elector row before it
+**Nothing after closing.** ``close_vote`` marks the vote closed and then rewrites (so locks) every
+elector row of the vote, in one transaction. A ballot claims its elector row before it
 reads the vote's status, so: a ballot that claimed its row first holds it until it commits, and the
 close waits for it (it is counted, having been cast before the close committed); a ballot claiming
 after the close waits for the close to commit, then reads "closed" and is rolled back. The count is
@@ -28,10 +28,11 @@ receipt is not on the elector row, so it links the voter to nothing they did not
 
 **The order of casting.** While a vote is open, PostgreSQL keeps each row's physical place
 (``ctid``) and the id of the transaction that wrote it (``xmin``): a ballot and its elector's
-``voted`` flag are written by the same transaction and share an ``xmin``. So at close every ballot
-is rewritten in a random order with a new UUID, and every elector row is rewritten too, all by the
-closing transaction: afterwards the live rows of both tables carry one ``xmin`` and an order that
-says nothing about who voted when.
+``voted`` flag are written by the same transaction and share an ``xmin``. So the closing
+transaction rewrites every elector row, and right after it (once the result is stored) one more
+transaction rewrites every ballot in a random order with a new UUID: afterwards the live rows of
+each table carry one ``xmin`` and an order that says nothing about who voted when. Should that
+second transaction fail, the ballots keep their casting order until it is run again.
 
 **Logs.** The ballot view is marked ``sensitive_post_parameters`` (error reports show the choice
 as stars) and nothing in this module logs; web-server access logs record the ballot link (the
@@ -161,26 +162,30 @@ def _is_elector(vote_id: int, ticket_id: int) -> bool:
 
 
 def _wait_for_ballots_in_flight(vote_id: int) -> None:
-    """Lock every elector row of the vote: returns once each ballot that claimed one has committed."""
-    list(Elector.objects.select_for_update().filter(vote_id=vote_id).values_list("pk", flat=True))
-
-
-def _reshuffle(vote_id: int) -> list[tuple[object, int]]:
-    """Rewrite the vote's ballots in a random order with new ids, and its elector rows, in this
-    transaction (see "The order of casting"); returns the ballots as (choice, weight)."""
-    ballots = list(Ballot.objects.filter(vote_id=vote_id).values_list("choice", "weight", "receipt_hash"))
-    _shuffler.shuffle(ballots)
-    Ballot.objects.filter(vote_id=vote_id).delete()
-    Ballot.objects.bulk_create(
-        [Ballot(id=uuid.uuid4(), vote_id=vote_id, choice=c, weight=w, receipt_hash=h) for c, w, h in ballots],
-        batch_size=1000,
-    )
+    """Rewrite every elector row of the vote (unchanged): the UPDATE waits for the row lock of each
+    ballot that claimed one, so it returns once they have all committed; and the rows' ``xmin``
+    becomes the closing transaction's (see "The order of casting")."""
     Elector.objects.filter(vote_id=vote_id).update(weight=F("weight"))
-    return [(c, w) for c, w, _ in ballots]
+
+
+def _reshuffle(vote_id: int) -> None:
+    """Rewrite the vote's ballots in a random order with new ids, in one transaction (see "The order
+    of casting"). Changes no choice, weight or receipt, so the count is the same before and after."""
+    with transaction.atomic():
+        ballots = list(Ballot.objects.filter(vote_id=vote_id).values_list("choice", "weight", "receipt_hash"))
+        _shuffler.shuffle(ballots)
+        Ballot.objects.filter(vote_id=vote_id).delete()
+        Ballot.objects.bulk_create(
+            [Ballot(id=uuid.uuid4(), vote_id=vote_id, choice=c, weight=w, receipt_hash=h) for c, w, h in ballots],
+            batch_size=2000,
+        )
 
 
 def close_vote(*, vote_id: int, now=None) -> Vote:
-    """Close an open ballot vote and store its count; raises ``not_open``."""
+    """Close an open ballot vote, store its count, then reshuffle its ballots; raises ``not_open``.
+
+    The result is committed first (it is what the hall waits for); the reshuffle follows in its own
+    transaction and leaves the count as it was."""
     now = now or timezone.now()
     with transaction.atomic():
         closing = Vote.objects.filter(pk=vote_id, status=Vote.Status.OPEN, mode=Vote.Mode.BALLOT)
@@ -188,9 +193,10 @@ def close_vote(*, vote_id: int, now=None) -> Vote:
             raise AssemblyError("not_open")
         _wait_for_ballots_in_flight(vote_id)
         vote = Vote.objects.get(pk=vote_id)
-        ballots = _reshuffle(vote_id)
+        ballots = list(Ballot.objects.filter(vote_id=vote_id).values_list("choice", "weight"))
         result = counting.count(vote.method, ballots, candidate_ids(vote))
         Vote.objects.filter(pk=vote_id).update(result=result, turnout=len(ballots))
+    _reshuffle(vote_id)
     vote.refresh_from_db()
     return vote
 
