@@ -26,6 +26,7 @@ MESSAGES = {
     "not_a_member": _("Only holders of a valid ticket of this edition can do that."),
     "already_seconded": _("You have already seconded this motion."),
     "own_motion": _("You cannot second your own motion."),
+    "motions_closed": _("Motions cannot be tabled or amended just now: the motions window is closed."),
     "empty_text": _("Write the text first."),
     "unchanged": _("The amendment leaves the text as it is."),
 }

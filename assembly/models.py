@@ -9,6 +9,39 @@ import uuid
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.models import Orderable
+
+
+class MotionsWindow(models.Model):
+    """When members of an edition may table motions and amendments, and who counts as a member."""
+
+    class Members(models.TextChoices):
+        TICKET_HOLDERS = "ticket_holders", _("Holders of a valid ticket")
+        DELEGATES = "delegates", _("Named delegates of groups")
+
+    festival = models.OneToOneField("festival.FestivalPage", on_delete=models.CASCADE, related_name="motions_window")
+    opens_at = models.DateTimeField()
+    closes_at = models.DateTimeField()
+    members = models.CharField(max_length=20, choices=Members.choices, default=Members.TICKET_HOLDERS)
+    seconders_needed = models.PositiveSmallIntegerField(default=1)
+
+    panels = [FieldPanel("festival"), FieldPanel("opens_at"), FieldPanel("closes_at"), FieldPanel("members"),
+              FieldPanel("seconders_needed")]  # fmt: skip
+
+    class Meta:
+        verbose_name = _("motions window")
+        constraints = [
+            models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")), name="window_ends_after_start")
+        ]
+
+    def __str__(self):
+        return f"{_('Motions')}: {self.festival}"
+
+    def is_open(self, now) -> bool:
+        return self.opens_at <= now < self.closes_at
 
 
 class Motion(models.Model):
@@ -93,7 +126,7 @@ class Delegate(models.Model):
         return f"{self.group_name} ({self.weight})"
 
 
-class Vote(models.Model):
+class Vote(ClusterableModel):
     """One question put to the assembly: a motion, an amendment, or an election among candidates."""
 
     wagtail_reference_index_ignore = True
@@ -135,6 +168,19 @@ class Vote(models.Model):
     turnout = models.PositiveIntegerField(default=0, help_text=_("Ballots cast (or hands/papers counted)."))
     result = models.JSONField(default=dict, blank=True)
 
+    panels = [
+        FieldPanel("festival"),
+        FieldPanel("title"),
+        FieldPanel("motion"),
+        FieldPanel("amendment"),
+        FieldPanel("method"),
+        FieldPanel("mode"),
+        InlinePanel("candidates", label=_("Candidates (elections only)")),
+        FieldPanel("ticket_types"),
+        FieldPanel("checked_in_today"),
+        FieldPanel("include_delegates"),
+    ]
+
     class Meta:
         ordering = ["festival", "pk"]
         permissions = [("chair_vote", _("Can open and close votes and enter counted votes"))]
@@ -147,15 +193,14 @@ class Vote(models.Model):
         return self.method != self.Method.YES_NO
 
 
-class Candidate(models.Model):
+class Candidate(Orderable):
     """A choice on an election's ballot."""
 
-    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="candidates")
+    vote = ParentalKey(Vote, on_delete=models.CASCADE, related_name="candidates")
     name = models.CharField(max_length=200)
-    sort_order = models.PositiveIntegerField(default=0)
 
-    class Meta:
-        ordering = ["vote", "sort_order", "pk"]
+    class Meta(Orderable.Meta):
+        ordering = ["sort_order", "pk"]
         constraints = [models.UniqueConstraint(fields=["vote", "name"], name="candidate_unique_per_vote")]
 
     def __str__(self):
@@ -201,3 +246,35 @@ class Ballot(models.Model):
 
     def __str__(self):
         return str(self.id)
+
+
+class Agenda(ClusterableModel):
+    """An assembly's order of business: items in order, each business, a motion, an amendment or a vote."""
+
+    festival = models.ForeignKey("festival.FestivalPage", on_delete=models.CASCADE, related_name="agendas")
+    title = models.CharField(max_length=200, default=_("Assembly"))
+    starts_at = models.DateTimeField(null=True, blank=True)
+
+    panels = [FieldPanel("festival"), FieldPanel("title"), FieldPanel("starts_at"),
+              InlinePanel("items", label=_("Order of business"))]  # fmt: skip
+
+    class Meta:
+        ordering = ["festival", "starts_at", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class AgendaItem(Orderable):
+    agenda = ParentalKey(Agenda, on_delete=models.CASCADE, related_name="items")
+    title = models.CharField(max_length=200)
+    motion = models.ForeignKey(Motion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    amendment = models.ForeignKey(Amendment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    vote = models.ForeignKey(Vote, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    notes = models.TextField(blank=True)
+
+    panels = [FieldPanel("title"), FieldPanel("motion"), FieldPanel("amendment"), FieldPanel("vote"),
+              FieldPanel("notes")]  # fmt: skip
+
+    def __str__(self):
+        return self.title

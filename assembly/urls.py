@@ -11,4 +11,6 @@ urlpatterns = [
     path("receipt/", views.receipt, name="receipt"),
     path("ballot/<str:token>/", views.ballot, name="ballot"),
     path("ballot/<str:token>/<int:vote_id>/", views.cast, name="cast"),
+    path("member/<str:token>/motions/", views.member_motions, name="member_motions"),
+    path("<slug:slug>/motions/", views.motions_list, name="motions"),
 ]

@@ -12,9 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import links, voting
+from festival.models import FestivalPage
+
+from . import links, motions, voting
 from .errors import AssemblyError
-from .models import Elector, Vote
+from .models import Agenda, Elector, Motion, Vote
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -123,3 +125,55 @@ def badge(request):
         else:
             return redirect("assembly:ballot", token=links.ballot_token(ticket))
     return _private(render(request, "assembly/badge.html", {"error": error}, status=400 if error else 200))
+
+
+def _motions_context(festival) -> dict:
+    tabled = list(
+        Motion.objects.filter(festival=festival)
+        .exclude(status=Motion.Status.WITHDRAWN)
+        .prefetch_related("seconders", "amendments")
+        .order_by("created_at", "pk")
+    )
+    for motion in tabled:
+        for amendment in motion.amendments.all():
+            amendment.pieces = motions.difference(motion.text, amendment.text)
+    agendas = Agenda.objects.filter(festival=festival).prefetch_related("items")
+    return {"page": festival, "festival": festival, "motions": tabled, "agendas": agendas}
+
+
+@require_GET
+def motions_list(request, slug):
+    """An edition's motions, their seconders and amendments (as differences), and the agenda."""
+    festival = get_object_or_404(FestivalPage.objects.live(), slug=slug)
+    return render(request, "assembly/motions.html", _motions_context(festival))
+
+
+@require_http_methods(["GET", "POST"])
+def member_motions(request, token):
+    """The motions page for a member, reached by their badge's link: table, second, amend."""
+    try:
+        ticket = links.ticket_for(token)
+    except AssemblyError as exc:
+        return _private(render(request, "assembly/link_refused.html", {"error": exc}, status=403))
+    festival = ticket.order.festival
+    error = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "table":
+                motions.table_motion(
+                    festival=festival, ticket=ticket, title=request.POST.get("title", ""),
+                    text=request.POST.get("text", ""),
+                )  # fmt: skip
+            else:
+                motion = get_object_or_404(Motion, pk=request.POST.get("motion") or 0, festival=festival)
+                if action == "second":
+                    motions.second_motion(motion=motion, ticket=ticket)
+                else:
+                    motions.propose_amendment(motion=motion, ticket=ticket, text=request.POST.get("text", ""))
+        except AssemblyError as exc:
+            error = exc
+        else:
+            return redirect("assembly:member_motions", token=token)
+    context = {**_motions_context(festival), "token": token, "ticket": ticket, "error": error}
+    return _private(render(request, "assembly/motions.html", context, status=400 if error else 200))
