@@ -13,4 +13,5 @@ urlpatterns = [
     path("ballot/<str:token>/<int:vote_id>/", views.cast, name="cast"),
     path("member/<str:token>/motions/", views.member_motions, name="member_motions"),
     path("<slug:slug>/motions/", views.motions_list, name="motions"),
+    path("<slug:slug>/projector/", views.projector, name="projector"),
 ]

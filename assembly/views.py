@@ -17,6 +17,7 @@ from festival.models import FestivalPage
 from . import links, motions, voting
 from .errors import AssemblyError
 from .models import Agenda, Elector, Motion, Vote
+from .results import described
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -177,3 +178,21 @@ def member_motions(request, token):
             return redirect("assembly:member_motions", token=token)
     context = {**_motions_context(festival), "token": token, "ticket": ticket, "error": error}
     return _private(render(request, "assembly/motions.html", context, status=400 if error else 200))
+
+
+@require_GET
+def projector(request, slug):
+    """The hall's screen: the vote now open, or the latest closed one with its result; refreshes itself
+    (static/assembly/projector.js)."""
+    festival = get_object_or_404(FestivalPage.objects.live(), slug=slug)
+    votes = Vote.objects.filter(festival=festival).exclude(status=Vote.Status.DRAFT)
+    vote = votes.filter(status=Vote.Status.OPEN).order_by("-opened_at").first()
+    vote = vote or votes.order_by("-closed_at", "-pk").first()
+    voted = 0
+    if vote is not None and vote.status == Vote.Status.OPEN and vote.mode == Vote.Mode.BALLOT:
+        voted = Elector.objects.filter(vote=vote, voted=True).count()
+    context = {"page": festival, "festival": festival, "vote": vote, "voted": voted}
+    context["result"] = described(vote) if vote is not None else None
+    response = render(request, "assembly/projector.html", context)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -201,6 +201,42 @@ def close_vote(*, vote_id: int, now=None) -> Vote:
     return vote
 
 
+def record_count(*, vote_id: int, counts: dict[str, int], now=None) -> Vote:
+    """Enter a counted show of hands or paper ballot, so the record is complete: ``counts`` holds yes,
+    no and abstain, or each candidate's votes by id. Raises ``not_counted_by_hand``, ``not_draft``,
+    ``bad_count``, ``unknown_candidate``."""
+    vote = Vote.objects.get(pk=vote_id)
+    if vote.mode == Vote.Mode.BALLOT:
+        raise AssemblyError("not_counted_by_hand")
+    keys = list(counting.YES_NO_CHOICES) if not vote.is_election else [str(c) for c in candidate_ids(vote)]
+    if set(counts) - set(keys):
+        raise AssemblyError("unknown_candidate")
+    try:
+        tallies = {key: int(counts.get(key) or 0) for key in keys}
+    except (TypeError, ValueError) as exc:
+        raise AssemblyError("bad_count") from exc
+    if any(n < 0 for n in tallies.values()):
+        raise AssemblyError("bad_count")
+    if vote.is_election:
+        top = max(tallies.values(), default=0)
+        result = {
+            "method": "counted",
+            "tallies": tallies,
+            "winners": [int(k) for k, n in tallies.items() if n == top and top],
+        }
+    else:
+        result = counting.count_yes_no(tallies.items())
+    result["counted_by"] = vote.mode
+    updated = Vote.objects.filter(pk=vote_id, status=Vote.Status.DRAFT).update(
+        status=Vote.Status.CLOSED, opened_at=now or timezone.now(), closed_at=now or timezone.now(),
+        result=result, turnout=sum(tallies.values()),
+    )  # fmt: skip
+    if not updated:
+        raise AssemblyError("not_draft")
+    vote.refresh_from_db()
+    return vote
+
+
 def recount(*, vote: Vote) -> dict:
     """The vote's result recomputed from its stored ballots."""
     ballots = Ballot.objects.filter(vote=vote).values_list("choice", "weight")
