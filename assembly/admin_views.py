@@ -3,26 +3,30 @@ counted show of hands or paper ballot), with the electorate's size and the turno
 ``assembly.voting``; each checks ``assembly.chair_vote`` first (403, and nothing changes, without it)."""
 
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
+from festival.downloads import attachment
+from festival.models import FestivalPage
 from ticketing.admin_views import action
 
-from . import voting
+from . import record, voting
 from .errors import AssemblyError
 from .models import Elector, Vote
 from .results import described
 
 CHAIR = "assembly.chair_vote"
+VIEW_RECORD = "assembly.view_vote"
 
 
 @action(CHAIR)
 def chair_index(request):
     votes = Vote.objects.select_related("festival").order_by("-festival__start_date", "status", "pk")
-    context = {"page_title": _("Chair a vote"), "votes": votes}
+    editions = FestivalPage.objects.filter(pk__in=Vote.objects.values("festival")).order_by("-start_date")
+    context = {"page_title": _("Chair a vote"), "votes": votes, "editions": editions}
     return TemplateResponse(request, "assembly/admin/chair_index.html", context)
 
 
@@ -56,7 +60,33 @@ def chair_vote(request, pk):
     return TemplateResponse(request, "assembly/admin/chair_vote.html", context)
 
 
+@action(VIEW_RECORD)
+def minute(request, festival_pk):
+    """The edition's assembly minute as a PDF download."""
+    festival = get_object_or_404(FestivalPage, pk=festival_pk)
+    response = HttpResponse(record.minute_pdf(festival=festival), content_type="application/pdf")
+    response["Content-Disposition"] = attachment(f"assembly-minute-{festival.slug}.pdf", default="minute.pdf")
+    return response
+
+
+@action(VIEW_RECORD)
+def export(request, festival_pk, kind):
+    """The edition's motions or votes as CSV, through django-import-export."""
+    festival = get_object_or_404(FestivalPage, pk=festival_pk)
+    if kind == "motions":
+        dataset = record.MotionResource().export(record.motions_of(festival))
+    elif kind == "votes":
+        dataset = record.VoteResource().export(record.votes_of(festival))
+    else:
+        raise Http404
+    response = HttpResponse(dataset.csv, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = attachment(f"assembly-{kind}-{festival.slug}.csv", default=f"{kind}.csv")
+    return response
+
+
 urlpatterns = [
+    path("assembly/record/<int:festival_pk>/minute.pdf", minute, name="assembly_minute"),
+    path("assembly/record/<int:festival_pk>/<slug:kind>.csv", export, name="assembly_export"),
     path("assembly/chair/", chair_index, name="assembly_chair_index"),
     path("assembly/chair/<int:pk>/", chair_vote, name="assembly_chair_vote"),
 ]
