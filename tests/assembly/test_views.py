@@ -95,3 +95,13 @@ def test_the_badge_code_leads_to_the_ballot_link(client, member):
     assert response.status_code == 302
     assert response["Location"] == reverse("assembly:ballot", kwargs={"token": links.ballot_token(ticket)})
     assert wrong.status_code == 400
+
+
+def test_the_order_page_links_each_badge_to_its_ballot_and_motions(client, member):
+    ticket = member()
+
+    page = client.get(reverse("ticketing:order", kwargs={"token": ticket.order.access_token})).content.decode()
+
+    token = links.ballot_token(ticket)
+    assert reverse("assembly:ballot", kwargs={"token": token}) in page
+    assert reverse("assembly:member_motions", kwargs={"token": token}) in page
