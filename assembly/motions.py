@@ -20,7 +20,7 @@ from .electorate import in_standing
 from .errors import AssemblyError
 from .models import Amendment, Delegate, Motion, MotionsWindow, Seconder
 
-_WORDS = re.compile(r"\s+|[^\s]+")
+_WORDS = re.compile(r"^\s+|\S+\s*")  # words with the space after them, so a change reads as whole words
 
 
 def _member(*, festival, ticket: Ticket, now) -> None:

@@ -65,9 +65,9 @@ def test_an_amendment_is_shown_as_a_difference_from_the_motion():
 
     assert pieces == [
         ("same", "We register as a "),
-        ("removed", "party"),
-        ("added", "cooperative"),
-        ("same", " now."),
+        ("removed", "party "),
+        ("added", "cooperative "),
+        ("same", "now."),
     ]
 
 
