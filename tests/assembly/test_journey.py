@@ -39,6 +39,7 @@ def test_table_amend_open_vote_from_phones_close_and_project(open_browser, live_
     ada_phone.get_by_label("Title").fill("Register as a political party")
     ada_phone.get_by_label("Text of the motion").fill("We register now. <script>alert('x')</script>")
     ada_phone.get_by_role("button", name="Table this motion").click()
+    wait_for(ada_phone, "() => document.querySelector('.motion-text') !== null")
     assert "<script>alert('x')</script>" in ada_phone.locator(".motion-text").inner_text()
     assert_accessible(ada_phone)
 
@@ -48,6 +49,7 @@ def test_table_amend_open_vote_from_phones_close_and_project(open_browser, live_
     bo_phone.get_by_label("The motion's text as your amendment would leave it").fill("We register next year.")
     bo_phone.get_by_role("button", name="Propose this amendment").click()
     bo_phone.get_by_role("button", name="Second this motion").click()
+    wait_for(bo_phone, "() => document.body.innerText.includes('seconded by Bo Hardie')")
     assert bo_phone.locator(".diff del").all_inner_texts() == ["now. <script>alert('x')</script>"]
     assert bo_phone.locator(".diff ins").all_inner_texts() == ["next year."]
     assert_accessible(bo_phone)
@@ -58,7 +60,7 @@ def test_table_amend_open_vote_from_phones_close_and_project(open_browser, live_
     chair_page = laptop.new_page()
     chair_page.goto(f"/admin/assembly/chair/{vote.pk}/")
     chair_page.get_by_role("button", name="Open the vote").click()
-    assert "2 may vote" in chair_page.content()
+    wait_for(chair_page, "() => document.body.innerText.includes('The vote is open: 2 may vote.')")
     projector = laptop.new_page()
     projector.goto(f"/assembly/{live_festival.slug}/projector/")
     assert "0 of 2 have voted" in projector.inner_text("#projector")
@@ -69,10 +71,10 @@ def test_table_amend_open_vote_from_phones_close_and_project(open_browser, live_
         assert_accessible(phone)
         phone.get_by_label("Yes").check()
         phone.get_by_role("button", name="Cast my ballot").click()
-        assert phone.get_by_role("heading", name="Your ballot is in").is_visible()
+        wait_for(phone, "() => document.body.innerText.includes('Your ballot is in')")
         assert_accessible(phone)
         phone.get_by_role("link", name="Check this receipt").click()
-        assert "Counted" in phone.inner_text("main")
+        wait_for(phone, "() => document.body.innerText.includes('Counted: this ballot is in')")
     wait_for(projector, "() => document.getElementById('projector').innerText.includes('2 of 2 have voted')")
 
     chair_page.get_by_role("button", name="Close the vote and count").click()
