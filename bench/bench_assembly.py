@@ -261,7 +261,8 @@ def main() -> int:
         f"page GET p99 {p99(run['open_ms']):.1f} ms, statuses {sorted(set(run['statuses']))}, "
         f"pairs with one accepted {sum(p == [200, 409] for p in run['duplicates'])}/{len(run['duplicates'])}, "
         f"ballots stored {closed['ballots']}, result {closed['result']}, "
-        f"CPU stolen by other machines {stolen:.0%} of a core",
+        f"CPU stolen by other machines {stolen:.0%} of a core, "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
         flush=True,
     )
     ok = report("assembly_ballots_p99", p99(run["cast_ms"]), "ms", "<", 200)
