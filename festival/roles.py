@@ -13,6 +13,7 @@ DOOR_STAFF = "Door staff"
 FINANCE = "Finance"
 ORGANISER = "Organiser"
 ACCESS_TEAM = "Access team"
+CHAIR = "Chair"
 
 ADMIN_ACCESS = "wagtailadmin.access_admin"
 PROGRAMME_SNIPPETS = [
@@ -41,6 +42,13 @@ IMPORT_PROGRAMME, IMPORT_COMPLIMENTARY = "imports.import_programme", "imports.im
 # Attendees' access needs (the access team only) and a person's data, anonymising (organisers).
 ACCESS_NEEDS = "ticketing.view_access_needs"
 PERSONAL_DATA = "ticketing.manage_personal_data"
+# The assembly: the chair opens, closes and counts votes and edits them and the agenda; organisers do all.
+ASSEMBLY_EDIT = [
+    f"assembly.{action}_{model}"
+    for model in ("motionswindow", "motion", "amendment", "delegate", "vote", "agenda")
+    for action in ("add", "change", "view")
+]
+CHAIR_VOTE = "assembly.chair_vote"
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     EDITOR: [ADMIN_ACCESS, *PROGRAMME_SNIPPETS, IMPORT_PROGRAMME],
@@ -81,9 +89,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         IMPORT_PROGRAMME,
         IMPORT_COMPLIMENTARY,
         PERSONAL_DATA,
+        *ASSEMBLY_EDIT,
+        CHAIR_VOTE,
     ],
     # The access team sees attendees' access needs and nothing else (``LIMITED_ROLES``).
     ACCESS_TEAM: [ADMIN_ACCESS, ACCESS_NEEDS],
+    CHAIR: [ADMIN_ACCESS, CHAIR_VOTE, *[p for p in ASSEMBLY_EDIT if "_vote" in p or "_agenda" in p or "view_" in p]],
 }
 
 # Roles confined to a few admin pages (by URL name): any other admin page answers 403, and the

@@ -23,6 +23,7 @@ urlpatterns = [
     path("sitemap.xml", views.sitemap, name="sitemap"),
     path("tickets/", include("ticketing.urls")),
     path("door/", include("door.urls")),
+    path("assembly/", include("assembly.urls")),
 ]
 
 if settings.DEBUG:

@@ -23,6 +23,7 @@ PROJECT = (
     "speakers",
     "reports",
     "imports",
+    "assembly",
     "stripe_emulator",
 )
 APPS = (
@@ -35,6 +36,7 @@ APPS = (
     "speakers",
     "reports",
     "imports",
+    "assembly",
     "stripe_emulator",
 )
 MAX_LINES = 600

@@ -18,6 +18,7 @@ APPS = (
     "worker",
     "reports",
     "imports",
+    "assembly",
     "stripe_emulator",
 )
 

@@ -17,6 +17,7 @@ SEEDERS = [
     "programme.demo.seed",
     "festival.demo.seed_home",
     "ticketing.demo.seed",
+    "assembly.demo.seed",
 ]
 
 

@@ -1,0 +1,107 @@
+"""The voter's pages: the ballot link, casting from a phone, receipts, the badge code."""
+
+from django.urls import reverse
+
+from assembly import links, voting
+from assembly.models import Ballot, Vote
+
+
+def test_the_ballot_page_lists_the_open_vote_with_its_form(client, member, make_vote):
+    ticket = member()
+    vote = voting.open_vote(vote_id=make_vote().pk)
+
+    response = client.get(reverse("assembly:ballot", kwargs={"token": links.ballot_token(ticket)}))
+
+    assert response.status_code == 200
+    assert reverse("assembly:cast", kwargs={"token": links.ballot_token(ticket), "vote_id": vote.pk}) in (
+        response.content.decode()
+    )
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_casting_from_the_page_answers_with_a_receipt_and_never_the_choice(client, member, make_vote):
+    ticket = member()
+    vote = voting.open_vote(vote_id=make_vote().pk)
+    url = reverse("assembly:cast", kwargs={"token": links.ballot_token(ticket), "vote_id": vote.pk})
+
+    response = client.post(url, {"choice": "abstain"})
+    again = client.post(url, {"choice": "yes"})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Your ballot is in" in page
+    assert "abstain" not in page.lower()
+    assert again.status_code == 409
+    assert list(Ballot.objects.values_list("choice", flat=True)) == ["abstain"]
+
+
+def test_a_forged_link_is_refused_with_403(client, member, make_vote):
+    member()
+    vote = voting.open_vote(vote_id=make_vote().pk)
+
+    page = client.get(reverse("assembly:ballot", kwargs={"token": "forged:abc:def"}))
+    cast = client.post(
+        reverse("assembly:cast", kwargs={"token": "forged:abc:def", "vote_id": vote.pk}), {"choice": "yes"}
+    )
+
+    assert (page.status_code, cast.status_code) == (403, 403)
+    assert Ballot.objects.count() == 0
+
+
+def test_someone_outside_the_electorate_is_refused_with_403(client, make_ticket, make_vote):
+    outsider = make_ticket()  # not checked in
+    vote = voting.open_vote(vote_id=make_vote().pk)
+
+    response = client.post(
+        reverse("assembly:cast", kwargs={"token": links.ballot_token(outsider), "vote_id": vote.pk}), {"choice": "yes"}
+    )
+
+    assert response.status_code == 403
+    assert Ballot.objects.count() == 0
+
+
+def test_a_ranked_ballot_is_posted_as_numbers(client, member, make_vote):
+    ticket = member()
+    vote = voting.open_vote(vote_id=make_vote(method=Vote.Method.RANKED, candidates=["Ada", "Bo", "Cy"]).pk)
+    ada, bo, cy = vote.candidates.all()
+    url = reverse("assembly:cast", kwargs={"token": links.ballot_token(ticket), "vote_id": vote.pk})
+
+    response = client.post(url, {f"rank_{cy.pk}": "1", f"rank_{ada.pk}": "2", f"rank_{bo.pk}": ""})
+
+    assert response.status_code == 200
+    assert list(Ballot.objects.values_list("choice", flat=True)) == [[cy.pk, ada.pk]]
+
+
+def test_the_receipt_page_says_counted_and_not_the_choice(client, member, make_vote):
+    ticket = member()
+    vote = voting.open_vote(vote_id=make_vote().pk)
+    receipt = voting.cast_ballot(vote=vote, ticket_id=ticket.pk, choice="no")
+
+    found = client.get(reverse("assembly:receipt"), {"receipt": receipt})
+    unknown = client.get(reverse("assembly:receipt"), {"receipt": "nope"})
+
+    assert found.status_code == 200
+    assert "Counted" in found.content.decode()
+    assert ">no<" not in found.content.decode().lower()
+    assert unknown.status_code == 404
+
+
+def test_the_badge_code_leads_to_the_ballot_link(client, member):
+    ticket = member()
+
+    response = client.post(reverse("assembly:badge"), {"code": ticket.secret})
+    wrong = client.post(reverse("assembly:badge"), {"code": "not-a-badge"})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("assembly:ballot", kwargs={"token": links.ballot_token(ticket)})
+    assert wrong.status_code == 400
+
+
+def test_the_order_page_links_each_badge_to_its_ballot_and_motions(client, member):
+    ticket = member()
+
+    page = client.get(reverse("ticketing:order", kwargs={"token": ticket.order.access_token})).content.decode()
+
+    token = links.ballot_token(ticket)
+    assert reverse("assembly:ballot", kwargs={"token": token}) in page
+    assert reverse("assembly:member_motions", kwargs={"token": token}) in page
