@@ -13,6 +13,7 @@ DOOR_STAFF = "Door staff"
 FINANCE = "Finance"
 ORGANISER = "Organiser"
 ACCESS_TEAM = "Access team"
+REVIEWER = "Reviewer"
 
 ADMIN_ACCESS = "wagtailadmin.access_admin"
 PROGRAMME_SNIPPETS = [
@@ -41,6 +42,9 @@ IMPORT_PROGRAMME, IMPORT_COMPLIMENTARY = "imports.import_programme", "imports.im
 # Attendees' access needs (the access team only) and a person's data, anonymising (organisers).
 ACCESS_NEEDS = "ticketing.view_access_needs"
 PERSONAL_DATA = "ticketing.manage_personal_data"
+# The call for proposals: reviewers score; organisers (the programme committee) open calls, review and decide.
+REVIEW_PROPOSALS, DECIDE_PROPOSALS = "proposals.review_proposal", "proposals.decide_proposal"
+CALLS = [f"proposals.{action}_call" for action in ("add", "change", "delete", "view")]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     EDITOR: [ADMIN_ACCESS, *PROGRAMME_SNIPPETS, IMPORT_PROGRAMME],
@@ -81,9 +85,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         IMPORT_PROGRAMME,
         IMPORT_COMPLIMENTARY,
         PERSONAL_DATA,
+        *CALLS,
+        REVIEW_PROPOSALS,
+        DECIDE_PROPOSALS,
     ],
     # The access team sees attendees' access needs and nothing else (``LIMITED_ROLES``).
     ACCESS_TEAM: [ADMIN_ACCESS, ACCESS_NEEDS],
+    REVIEWER: [ADMIN_ACCESS, REVIEW_PROPOSALS],
 }
 
 # Roles confined to a few admin pages (by URL name): any other admin page answers 403, and the

@@ -20,6 +20,7 @@ urlpatterns = [
     path("brand.css", views.brand_css, name="brand_css"),
     path("tickets/", include("ticketing.urls")),
     path("door/", include("door.urls")),
+    path("proposals/", include("proposals.urls")),
 ]
 
 if settings.DEBUG:

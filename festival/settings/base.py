@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "worker",
     "reports",
     "imports",
+    "proposals",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -18,6 +18,7 @@ APPS = (
     "worker",
     "reports",
     "imports",
+    "proposals",
     "stripe_emulator",
 )
 
