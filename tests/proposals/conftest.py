@@ -52,6 +52,7 @@ def call(festival, programme, speaker_index, talk, workshop, climate):
     )
     call.formats.set([talk, workshop])
     call.tracks.set([climate])
+    call.save()  # modelcluster keeps the many-to-many in memory until the call is saved
     Criterion.objects.create(call=call, name="Relevance", sort_order=0)
     Criterion.objects.create(call=call, name="Clarity", sort_order=1)
     Question.objects.create(call=call, text="Have you run this before?", kind=Question.Kind.YES_NO, sort_order=0)
