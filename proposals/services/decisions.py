@@ -120,7 +120,8 @@ def make_session(proposal: Proposal) -> SessionPage:
     for n, speaker in enumerate(speakers):
         session.speaker_links.add(SessionSpeaker(speaker=speaker, sort_order=n))
     programme.add_child(instance=session)
-    session.save_revision()
+    # A draft waiting for its time and stage: the editor gives them (and the clash rules apply) on publishing.
+    session.save_revision(clean=False)
     return session
 
 
