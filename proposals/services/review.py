@@ -82,30 +82,55 @@ def review(*, proposal: Proposal, reviewer, scores: dict[int, int], comment: str
 
 @dataclass(frozen=True)
 class Ranked:
-    proposal: Proposal
+    """One row of the organisers' list: a proposal's few fields shown there, and its scores."""
+
+    pk: int
+    title: str
+    proposer: str
+    group: str
+    session_format: str
+    state: str
     mean: float | None
     spread: float | None
     count: int
+    state_label: str = ""
+
+    def shown(self, value: float | None) -> str:
+        return "—" if value is None else f"{value:.2f}"
+
+    @property
+    def mean_shown(self) -> str:
+        return self.shown(self.mean)
+
+    @property
+    def spread_shown(self) -> str:
+        return self.shown(self.spread)
 
 
 def ranked(*, call: Call) -> list[Ranked]:
     """The call's proposals (but the withdrawn) by mean score, best first, unreviewed last, with each
-    one's spread (highest review less lowest) and number of reviews: one query however many."""
+    one's spread (highest review less lowest) and number of reviews: one query however many, reading
+    only the columns the list shows."""
     rows = (
         Proposal.objects.counted()
         .filter(call=call)
-        .select_related("session_format", "track", "proposer")
+        .values("pk", "title", "group", "state", "proposer__email", "session_format__name")
         .annotate(
-            mean=Avg("reviews__score"),
-            low=Min("reviews__score"),
-            high=Max("reviews__score"),
-            review_count=Count("reviews"),
-        )
+            mean=Avg("reviews__score"), low=Min("reviews__score"), high=Max("reviews__score"), count=Count("reviews")
+        )  # fmt: skip
         .order_by(F("mean").desc(nulls_last=True), "pk")
     )
     return [
         Ranked(
-            proposal=row, mean=row.mean, spread=None if row.mean is None else row.high - row.low, count=row.review_count
-        )
+            pk=row["pk"],
+            title=row["title"],
+            proposer=row["proposer__email"],
+            group=row["group"],
+            session_format=row["session_format__name"],
+            state=row["state"],
+            mean=row["mean"],
+            spread=None if row["mean"] is None else row["high"] - row["low"],
+            count=row["count"],
+        )  # fmt: skip
         for row in rows
     ]

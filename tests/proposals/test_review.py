@@ -134,7 +134,7 @@ def test_ranked_puts_the_best_first_with_the_spread_and_unreviewed_last(call, pr
 
     rows = review.ranked(call=call)
 
-    assert [(r.proposal.title, r.mean, r.spread, r.count) for r in rows] == [
+    assert [(r.title, r.mean, r.spread, r.count) for r in rows] == [
         ("High", 4.0, 2.0, 2),
         ("Low", 1.0, 0.0, 1),
         ("None", None, None, 0),
