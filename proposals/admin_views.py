@@ -50,6 +50,8 @@ def index(request):
     """Organisers: every proposal by score, with spread and decisions. Reviewers: those left to review."""
     call = _chosen_call(request)
     context = {
+        # Each row's link is this and the proposal's id: not reversed once a row, in a list of thousands.
+        "base_url": reverse("proposals_index"),
         "page_title": _("Proposals"),
         "call": call,
         "calls": _calls(),
