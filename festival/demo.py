@@ -35,6 +35,7 @@ DEMO_USERS = [
     ("finance", roles.FINANCE, "Femi"),
     ("organiser", roles.ORGANISER, "Olu"),
     ("access", roles.ACCESS_TEAM, "Akua"),
+    ("reviewer", roles.REVIEWER, "Remi"),
 ]
 
 

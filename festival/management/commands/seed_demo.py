@@ -16,6 +16,7 @@ SEEDERS = [
     "festival.demo.seed",
     "programme.demo.seed",
     "ticketing.demo.seed",
+    "proposals.demo.seed",
 ]
 
 
