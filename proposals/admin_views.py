@@ -5,16 +5,20 @@ their scores blind; organisers see every proposal by score with its spread, and 
 from functools import wraps
 
 from django.contrib import messages
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from festival.downloads import attachment
+from proposals import exports
 from proposals.forms import ReviewForm
 from proposals.models import Call, Proposal, Review
 from proposals.services import decisions, review
 from proposals.services.errors import ProposalError
+from reports.exports import CONTENT_TYPES
 
 REVIEW, DECIDE = "proposals.review_proposal", "proposals.decide_proposal"
 
@@ -137,8 +141,22 @@ def decide(request, pk):
     return redirect("proposals_proposal", pk=pk)
 
 
+@require_http_methods(["GET"])
+@allowed(DECIDE)
+def export(request, pk, dataset, file_format):
+    """The call's proposals or reviews as CSV or XLSX, for the programme committee."""
+    call = get_object_or_404(Call.objects.select_related("edition"), pk=pk)
+    if dataset not in exports.DATASETS or file_format not in CONTENT_TYPES:
+        raise Http404
+    file = exports.export(call=call, dataset=dataset, file_format=file_format)
+    response = HttpResponse(file.content, content_type=file.content_type)
+    response["Content-Disposition"] = attachment(file.filename, default=f"{dataset}.{file_format}")
+    return response
+
+
 urlpatterns = [
     path("proposals/", index, name="proposals_index"),
     path("proposals/<int:pk>/", proposal_page, name="proposals_proposal"),
     path("proposals/<int:pk>/decide/", decide, name="proposals_decide"),
+    path("proposals/calls/<int:pk>/<slug:dataset>.<slug:file_format>", export, name="proposals_export"),
 ]
