@@ -35,6 +35,8 @@ DEMO_USERS = [
     ("finance", roles.FINANCE, "Femi"),
     ("organiser", roles.ORGANISER, "Olu"),
     ("access", roles.ACCESS_TEAM, "Akua"),
+    ("reviewer", roles.REVIEWER, "Remi"),
+    ("chair", roles.CHAIR, "Chidi"),
 ]
 
 

@@ -14,6 +14,7 @@ FINANCE = "Finance"
 ORGANISER = "Organiser"
 ACCESS_TEAM = "Access team"
 CHAIR = "Chair"
+REVIEWER = "Reviewer"
 
 ADMIN_ACCESS = "wagtailadmin.access_admin"
 PROGRAMME_SNIPPETS = [
@@ -49,6 +50,9 @@ ASSEMBLY_EDIT = [
     for action in ("add", "change", "view")
 ]
 CHAIR_VOTE = "assembly.chair_vote"
+# The call for proposals: reviewers score; organisers (the programme committee) open calls, review and decide.
+REVIEW_PROPOSALS, DECIDE_PROPOSALS = "proposals.review_proposal", "proposals.decide_proposal"
+CALLS = [f"proposals.{action}_call" for action in ("add", "change", "delete", "view")]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     EDITOR: [ADMIN_ACCESS, *PROGRAMME_SNIPPETS, IMPORT_PROGRAMME],
@@ -91,10 +95,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         PERSONAL_DATA,
         *ASSEMBLY_EDIT,
         CHAIR_VOTE,
+        *CALLS,
+        REVIEW_PROPOSALS,
+        DECIDE_PROPOSALS,
     ],
     # The access team sees attendees' access needs and nothing else (``LIMITED_ROLES``).
     ACCESS_TEAM: [ADMIN_ACCESS, ACCESS_NEEDS],
     CHAIR: [ADMIN_ACCESS, CHAIR_VOTE, *[p for p in ASSEMBLY_EDIT if "_vote" in p or "_agenda" in p or "view_" in p]],
+    REVIEWER: [ADMIN_ACCESS, REVIEW_PROPOSALS],
 }
 
 # Roles confined to a few admin pages (by URL name): any other admin page answers 403, and the

@@ -24,6 +24,7 @@ urlpatterns = [
     path("tickets/", include("ticketing.urls")),
     path("door/", include("door.urls")),
     path("assembly/", include("assembly.urls")),
+    path("proposals/", include("proposals.urls")),
 ]
 
 if settings.DEBUG:

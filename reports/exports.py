@@ -358,14 +358,19 @@ def export(*, festival: FestivalPage, dataset: str, file_format: str) -> ExportF
     kept whole in memory and its columns measured for width.
     """
     resource = DATASETS[dataset].resource(festival=festival)
-    write = _write_csv if file_format == "csv" else _write_xlsx
-    content = write(resource.get_export_headers(), resource.records(), title=str(DATASETS[dataset].label))
+    content = write(file_format, resource, title=str(DATASETS[dataset].label))
     today = timezone.localdate(timezone=festival.tz).isoformat()
     return ExportFile(
         content=content,
         content_type=CONTENT_TYPES[file_format],
         filename=f"{festival.slug}-{dataset}-{today}.{file_format}",
     )
+
+
+def write(file_format: str, resource: EditionResource, *, title: str) -> bytes:
+    """A resource's heading row and records as a CSV or XLSX file (``file_format`` "csv" or "xlsx")."""
+    writer = _write_csv if file_format == "csv" else _write_xlsx
+    return writer(resource.get_export_headers(), resource.records(), title=title)
 
 
 def _write_csv(headers: list[str], rows, *, title: str) -> bytes:

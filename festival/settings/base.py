@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "reports",
     "imports",
     "assembly",
+    "proposals",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

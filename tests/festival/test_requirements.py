@@ -19,6 +19,7 @@ APPS = (
     "reports",
     "imports",
     "assembly",
+    "proposals",
     "stripe_emulator",
 )
 

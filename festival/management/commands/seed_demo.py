@@ -18,6 +18,7 @@ SEEDERS = [
     "festival.demo.seed_home",
     "ticketing.demo.seed",
     "assembly.demo.seed",
+    "proposals.demo.seed",
 ]
 
 
