@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import Site
 
 from festival import site_cache
@@ -20,7 +21,7 @@ DEFAULT_NAME = "Festival of Resistance"
 @dataclass(frozen=True)
 class MenuItem:
     page_id: int
-    title: str
+    title: str  # the page's own title, or the words "Home", translated as each page is rendered
     url: str
 
 
@@ -42,7 +43,7 @@ def _build(request) -> Chrome:
     root = site.root_page.specific_deferred
     pages = [root, *root.get_children().live().in_menu()]
     menu = tuple(
-        MenuItem(page.pk, "Home" if n == 0 else page.title, page.get_url(request=request))
+        MenuItem(page.pk, _("Home") if n == 0 else page.title, page.get_url(request=request))
         for n, page in enumerate(pages)
     )
     return Chrome(

@@ -20,6 +20,7 @@ urlpatterns = [
     path("brand.css", views.brand_css, name="brand_css"),
     path("tickets/", include("ticketing.urls")),
     path("door/", include("door.urls")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
 ]
 
 if settings.DEBUG:
