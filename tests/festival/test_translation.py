@@ -138,3 +138,10 @@ def test_the_wagtail_admin_still_works_for_an_editor_whose_browser_asks_for_wels
     dashboard = editor.get(reverse("wagtailadmin_home"))
 
     assert dashboard.status_code == 200
+
+
+def test_the_switch_returns_to_the_page_without_its_query(festival):
+    page = Client().get(festival.url + "?voucher=SOLIDARITY&offer=secret")
+
+    assert f'<input type="hidden" name="next" value="{festival.url}">' in page.text
+    assert "SOLIDARITY" not in page.text and "secret" not in page.text
