@@ -7,7 +7,7 @@ PORT ?= 8000
 only ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-deps run test lint format bench prod-check backup restore clean
+.PHONY: help install system-deps run test lint format messages bench prod-check backup restore clean
 to ?=
 from ?=
 
@@ -50,6 +50,14 @@ lint: install ## ruff check and format check
 format: install ## Format the code with ruff
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
+
+# The site's own words, from templates and Python, into locale/cy/LC_MESSAGES/django.po (kept translations
+# stay), then compiled to django.mo: translate the new empty entries and commit both files.
+MESSAGE_IGNORES := --ignore=.venv --ignore=tests --ignore=bench --ignore=staticfiles --ignore=media --ignore=private \
+	--ignore=stripe_emulator --ignore='*/migrations/*'
+messages: install system-deps ## Gather the strings to translate into locale/cy and compile the catalogue
+	$(PY) manage.py makemessages -l cy --add-location=file $(MESSAGE_IGNORES)
+	$(PY) manage.py compilemessages -l cy $(MESSAGE_IGNORES)
 
 bench: install ## Run the benchmarks in bench/ (make bench only=NAME for one)
 	bash scripts/system-deps.sh bench

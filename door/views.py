@@ -338,6 +338,7 @@ def door_page(request):
             "camera": _("Camera"),
             "stopCamera": _("Stop camera"),
             "signingOut": _("Signing out and clearing this device…"),
+            "mainGate": _("Main gate"),
         },
     }
     response = render(

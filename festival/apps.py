@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class FestivalConfig(AppConfig):
     name = "festival"
-    verbose_name = "Festival"
+    verbose_name = _("Festival")
 
     def ready(self):
         from django.db.models.signals import post_migrate

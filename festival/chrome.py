@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, Site
 
 from festival import site_cache
@@ -29,7 +29,7 @@ DEFAULT_NAME = "Festival of Resistance"
 @dataclass(frozen=True)
 class MenuItem:
     page_id: int | None
-    title: str
+    title: str  # a page's own title, or words translated as each page is rendered
     url: str
     path: str = ""  # the page's tree path: its descendants are "in" this item's section
 

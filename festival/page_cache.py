@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 
 from festival import site_cache
 
@@ -49,8 +50,10 @@ def _cacheable(request: HttpRequest) -> bool:
 
 def _key(request: HttpRequest) -> str:
     digest = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()[:32]
-    # The site's generation too: a cached page carries the header and footer (menu, settings).
-    return f"programme:response:{generation()}:{site_cache.generation()}:{digest}"
+    # The site's generation too: a cached page carries the header and footer (menu, settings). And
+    # the language LocaleMiddleware chose (cookie or Accept-Language): one copy for each language.
+    language = translation.get_language()
+    return f"programme:response:{generation()}:{site_cache.generation()}:{language}:{digest}"
 
 
 def cached_hit(request: HttpRequest) -> HttpResponse | None:

@@ -25,6 +25,7 @@ urlpatterns = [
     path("door/", include("door.urls")),
     path("assembly/", include("assembly.urls")),
     path("proposals/", include("proposals.urls")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
 ]
 
 if settings.DEBUG:

@@ -1,9 +1,13 @@
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views import i18n
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 from wagtail.admin.views.account import PasswordResetView
 from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 from wagtail.models import Page
@@ -42,6 +46,21 @@ def brand_css(request):
     )
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
+
+
+@csrf_exempt
+@require_POST
+def set_language(request):
+    """Django's ``set_language`` (the language cookie, then back to ``next``), for forms from this site only.
+
+    The switch sits in every page's footer, programme pages included, which the page cache shares
+    among visitors, so it cannot carry one visitor's CSRF token. The browser's Origin header stands
+    in for it: a form posted from another site is refused.
+    """
+    origin = request.headers.get("Origin", "")
+    if origin not in {f"{request.scheme}://{request.get_host()}", *settings.CSRF_TRUSTED_ORIGINS}:
+        raise PermissionDenied
+    return i18n.set_language(request)
 
 
 def password_reset(request, *args, **kwargs):

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages the tests need: Chromium for browser tests, fonts and Pango for
-# WeasyPrint, poppler for turning PDFs into images, PostgreSQL's client for backups; with "bench", wrk for the load tests.
+# WeasyPrint, poppler for turning PDFs into images, PostgreSQL's client for backups, gettext for
+# the translation catalogues (make messages, and the test that the compiled one is current); with "bench", wrk for the load tests.
 # Installs only what is missing.
 set -euo pipefail
 need=()
@@ -11,6 +12,7 @@ dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)  # Chinese, Jap
 dpkg -s libpango-1.0-0 >/dev/null 2>&1 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v pg_dump >/dev/null 2>&1 || need+=(postgresql-client)  # make backup and restore, and their test
+command -v msgfmt >/dev/null 2>&1 || need+=(gettext)  # make messages; locale/*/django.mo is committed
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "Installing Debian packages: ${need[*]}"
 SUDO=""

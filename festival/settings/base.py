@@ -170,6 +170,7 @@ MIDDLEWARE = [
     "door.middleware.api_policy",  # /door/api/ only: the JSON API's own constant policy
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",  # the visitor's language: the language cookie, then the browser's
     "django.middleware.common.CommonMiddleware",
     "door.middleware.api_body_limit",  # /door/api/ only: a JSON 413 before the CSRF check reads a body
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -251,6 +252,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.debug",
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",  # LANGUAGES, each named in itself, for the switch
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
@@ -332,10 +334,14 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en-gb"  # dates and numbers are formatted the British way
 TIME_ZONE = _read("TIME_ZONE", env.str, "Europe/London")
-# The site is written in British English and not translated, so the translation machinery is
-# off (Django's advice for such sites): every {% translate %} and gettext() shows its text as
-# written, without a per-string lookup.
-USE_I18N = False
+# The site's own words (menus, shop, order and ticket pages, the door) in British English or Welsh,
+# from locale/cy. A visitor's language comes from the language cookie that the switch in the footer
+# sets (Django's set_language, at /i18n/setlang/), else from the browser's Accept-Language. URLs
+# carry no language prefix, so printed links, QR codes and the door's paths stay as they are.
+# Page content (Wagtail's own localisation) is not translated.
+USE_I18N = True
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

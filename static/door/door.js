@@ -35,7 +35,7 @@
       return Array.prototype.map.call(new Uint8Array(buf), function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
     });
   }
-  function doorName() { return localStorage.getItem("door.name") || "Main gate"; }
+  function doorName() { return localStorage.getItem("door.name") || cfg.text.mainGate; }
   function fmt(template, values) {
     return template.replace(/%\((\w+)\)s/g, function (_, key) { return values[key] == null ? "" : values[key]; });
   }
@@ -512,7 +512,7 @@
   doorInput.value = doorName();
   $("door-name-shown").textContent = doorName();
   doorInput.addEventListener("change", function () {
-    var name = doorInput.value.trim().slice(0, 60) || "Main gate";
+    var name = doorInput.value.trim().slice(0, 60) || cfg.text.mainGate;
     localStorage.setItem("door.name", name);
     $("door-name-shown").textContent = name;
   });

@@ -45,9 +45,10 @@
     link.href = link.href.split("?")[0] + "?sessions=" + shown.join(",");
   }
 
-  function announce(text) {
+  // The words come from the page (data-starred, data-unstarred, data-unsaved), in the visitor's language.
+  function announce(kind, title) {
     var status = document.querySelector("[data-star-status]");
-    if (status) status.textContent = text;
+    if (status) status.textContent = (status.dataset[kind] || "").replace("{title}", title || "");
   }
 
   document.addEventListener("click", function (event) {
@@ -58,12 +59,12 @@
     var starring = ids.indexOf(id) === -1;
     ids = starring ? ids.concat([id]) : ids.filter(function (n) { return n !== id; });
     if (!save(ids)) {
-      announce("Sorry, this browser won't let us remember your stars.");
+      announce("unsaved");
       return;
     }
     render();
     var title = button.querySelector(".visually-hidden").textContent.trim();
-    announce((starring ? "Starred " : "Removed the star from ") + title + ".");
+    announce(starring ? "starred" : "unstarred", title);
   });
   // The filters' disclosure: on a phone the form is folded away behind its button (programme.css),
   // once this script runs; without it the form simply shows.

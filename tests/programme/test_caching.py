@@ -145,3 +145,32 @@ def test_a_copy_rendered_before_a_publish_commits_is_not_served_after_it(client,
 
     assert response["X-Programme-Cache"] == "miss"
     assert "Rent strikes: the sequel" in response.text
+
+
+def test_a_cached_programme_is_kept_apart_for_each_language(client, programme, session):
+    client.get(programme.url)  # an English visitor's copy goes into the cache
+
+    welsh = Client(headers={"accept-language": "cy"}).get(programme.url)
+    again = Client(headers={"accept-language": "cy"}).get(programme.url)
+    english = Client(headers={"accept-language": "en-GB"}).get(programme.url)
+
+    assert (welsh["X-Programme-Cache"], again["X-Programme-Cache"], english["X-Programme-Cache"]) == (
+        "miss",
+        "hit",
+        "hit",
+    )
+    assert ('<html lang="cy">' in welsh.text, '<html lang="cy">' in again.text) == (True, True)
+    assert '<html lang="en-gb">' in english.text
+    assert "Accept-Language" in welsh["Vary"]
+
+
+def test_the_language_cookie_chooses_the_cached_copy_too(client, programme, session):
+    client.get(programme.url)
+    chooser = Client()
+
+    chooser.post(
+        reverse("set_language"), {"language": "cy", "next": programme.url}, headers={"origin": "http://testserver"}
+    )
+    response = chooser.get(programme.url)
+
+    assert '<html lang="cy">' in response.text
