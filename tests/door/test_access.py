@@ -182,7 +182,7 @@ def test_organisers_see_double_admissions_made_offline(
     organiser.groups.add(groups[roles.ORGANISER])
     client.force_login(organiser)
 
-    with django_assert_num_queries(14):  # session, user, permissions, site, menu: the same for 1 and 3 rows
+    with django_assert_num_queries(17):  # session, user, permissions, site, edition menu: same for 1 and 3 rows
         response = client.get(reverse("door:double_admissions"), {"edition": live_festival.pk})
 
     assert response.status_code == 200
