@@ -66,16 +66,17 @@ def test_the_committed_welsh_catalogue_is_compiled_from_its_po_file(tmp_path):
 
 
 def test_a_browser_asking_for_welsh_gets_the_sites_own_words_in_welsh(festival):
-    upsert_child(festival, StandardPage, slug="about", title="About the festival", show_in_menus=True)
+    festival.about_page = upsert_child(festival, StandardPage, slug="about", title="About the festival")
+    festival.save()
 
     page = Client(headers={"accept-language": "cy,en;q=0.5"}).get(festival.url)
 
     assert page.status_code == 200
     assert '<html lang="cy">' in page.text
     assert page["Content-Language"] == "cy"
-    assert ">Hafan</a>" in page.text  # the menu's first item
+    assert ">Tocynnau</a>" in page.text and ">Amdanom</a>" in page.text  # the edition's menu
     assert "Neidio i’r prif gynnwys" in page.text
-    assert "About the festival" in page.text  # an editor's words stay as written
+    assert "Festival of Resistance 2026</h1>" in page.text  # an editor's words stay as written
     assert english_left(page.text) == []
 
 
