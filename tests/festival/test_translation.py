@@ -18,7 +18,8 @@ TEMPLATES = Path(settings.BASE_DIR) / "templates"
 LOCALE = Path(settings.BASE_DIR) / "locale"
 
 # Text in templates that is not words for people: class names, file names, machine values.
-NOT_WORDS = {"door-page", "schedule.xml", "schedule.json", "· Festival of Resistance"}
+# The festival's name is a proper name (the 500 page, which has no settings to read, writes it out).
+NOT_WORDS = {"door-page", "schedule.xml", "schedule.json", "· Festival of Resistance", "Festival of Resistance"}
 ATTRIBUTES = re.compile(r'\b(aria-label|placeholder|alt|title|value)="([^"]*)"')
 MACHINE_VALUE = re.compile(r"^[a-z_]+$")  # a button's or option's value="confirm": sent, not shown
 
@@ -28,6 +29,7 @@ def untranslated_text(source: str) -> list[str]:
     source = re.sub(r"{%\s*blocktranslate\b.*?{%\s*endblocktranslate\s*%}", " ", source, flags=re.S)
     source = re.sub(r"{%\s*comment\s*%}.*?{%\s*endcomment\s*%}|{#.*?#}|<!--.*?-->", " ", source, flags=re.S)
     source = re.sub(r"<(script|style)\b.*?</\1>", " ", source, flags=re.S)
+    source = re.sub(r"{%\s*block body_class\s*%}.*?{%\s*endblock\s*%}", " ", source, flags=re.S)  # class names
     found = []
     for name, value in ATTRIBUTES.findall(source):
         value = re.sub(r"{%.*?%}|{{.*?}}", "", value).strip()
