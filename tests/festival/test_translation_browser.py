@@ -29,7 +29,7 @@ def test_a_visitor_switches_to_welsh_shops_in_welsh_and_switches_back(open_brows
     page.get_by_role("button", name="English").click()
     page.wait_for_selector('html[lang="en-gb"]')
 
-    assert "Hafan" in menu and "About the festival" in menu  # the site's word in Welsh; the editor's as written
+    assert "Tocynnau" in menu and "About the festival" in menu  # the site's word in Welsh; the editor's as written
     assert shop_heading == 1
     assert page.get_by_role("heading", name="Choose your tickets").count() == 1  # back on the shop, in English
     assert page.locator('.language-switch [aria-current="true"]').inner_text() == "English"
