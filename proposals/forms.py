@@ -17,6 +17,19 @@ from proposals.models import (
 from proposals.services.submission import Speaker
 
 MAX_CO_SPEAKERS = 4
+# The proposal's own fields, as the form names them and the service and the model take them.
+PROPOSAL_FIELDS = (
+    "title",
+    "abstract",
+    "description",
+    "session_format",
+    "track",
+    "length_minutes",
+    "bsl",
+    "step_free",
+    "access_notes",
+    "group",
+)
 
 
 class SignInForm(forms.Form):
@@ -94,21 +107,7 @@ class ProposalForm(forms.Form):
         return cleaned
 
     def data_for_service(self) -> dict:
-        data = {
-            name: self.cleaned_data.get(name)
-            for name in (
-                "title",
-                "abstract",
-                "description",
-                "session_format",
-                "track",
-                "length_minutes",
-                "bsl",
-                "step_free",
-                "access_notes",
-                "group",
-            )
-        }
+        data = {name: self.cleaned_data.get(name) for name in PROPOSAL_FIELDS}
         data["answers"] = {str(q.pk): self.cleaned_data.get(f"q_{q.pk}") for q in self.questions}
         return data
 
@@ -121,21 +120,7 @@ class ProposalForm(forms.Form):
 
     @classmethod
     def initial_for(cls, proposal: Proposal) -> dict:
-        initial = {
-            name: getattr(proposal, name)
-            for name in (
-                "title",
-                "abstract",
-                "description",
-                "session_format",
-                "track",
-                "length_minutes",
-                "bsl",
-                "step_free",
-                "access_notes",
-                "group",
-            )
-        }
+        initial = {name: getattr(proposal, name) for name in PROPOSAL_FIELDS}
         for n, speaker in enumerate(proposal.speakers.filter(is_proposer=False)[:MAX_CO_SPEAKERS]):
             initial[f"co_name_{n}"], initial[f"co_email_{n}"] = speaker.name, speaker.email
         for key, value in (proposal.answers or {}).items():
