@@ -2,38 +2,14 @@
 sending, and two tasks sending the same message together (a retry racing the first run) queue each
 address's email once."""
 
-import threading
-
 import pytest
-from django.db import connections
 
 from mailings import sending, services
 from mailings.models import Message
 from outbox.models import OutgoingEmail
+from tests.threads import race
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
-
-
-def race(count, work):
-    """Run ``work(n)`` in ``count`` threads released together; their results (or exceptions), in order."""
-    start = threading.Barrier(count, timeout=30)
-    results = [None] * count
-
-    def run(n):
-        try:
-            start.wait()
-            results[n] = work(n)
-        except Exception as error:  # noqa: BLE001 - the outcome is what the test looks at
-            results[n] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def test_two_organisers_pressing_send_together_start_one_sending(holder, draft, organiser, staff, settings):

@@ -5,37 +5,16 @@ real: without the guarded update, two confirmations that both read "accepted" bo
 import threading
 
 import pytest
-from django.db import connections, transaction
+from django.db import transaction
 
 from outbox.models import OutgoingEmail
 from programme.models import SessionPage
 from proposals.models import Proposal
 from proposals.services import decisions
 from proposals.services.errors import ProposalError
+from tests.threads import race
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
-
-
-def race(count, work):
-    """Run ``work(n)`` in ``count`` threads released together; their results (or exceptions), in order."""
-    start = threading.Barrier(count, timeout=30)
-    results = [None] * count
-
-    def run(n):
-        try:
-            start.wait()
-            results[n] = work(n)
-        except Exception as error:  # noqa: BLE001 - the outcome is what the test looks at
-            results[n] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def test_two_organisers_accepting_at_once_accept_once_and_send_one_email(propose, organiser, staff, settings):
