@@ -27,9 +27,16 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _edition(ticket) -> FestivalPage:
+    """The ticket's edition, with only what the ballot pages show of it (and the base template reads)."""
+    fields = ("title", "url_path", "locale_id", "seo_title", "search_description")
+    return FestivalPage.objects.only(*fields).get(pk=ticket.order.festival_id)
+
+
 def _ballot_page(request, token, ticket, *, status=200, error=None):
+    festival = _edition(ticket)
     votes = list(
-        Vote.objects.filter(festival=ticket.order.festival, mode=Vote.Mode.BALLOT, status=Vote.Status.OPEN)
+        Vote.objects.filter(festival_id=festival.pk, mode=Vote.Mode.BALLOT, status=Vote.Status.OPEN)
         .select_related("motion")
         .order_by("opened_at", "pk")
     )
@@ -41,8 +48,8 @@ def _ballot_page(request, token, ticket, *, status=200, error=None):
         vote.already_voted = mine.get(vote.pk, False)
         vote.ranks = range(1, len(vote.candidates.all()) + 1) if vote.is_election else ()
     context = {
-        "page": ticket.order.festival,
-        "festival": ticket.order.festival,
+        "page": festival,
+        "festival": festival,
         "ticket": ticket,
         "token": token,
         "votes": votes,

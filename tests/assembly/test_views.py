@@ -19,6 +19,37 @@ def test_the_ballot_page_lists_the_open_vote_with_its_form(client, member, make_
     assert response["Cache-Control"] == "private, no-store"
 
 
+def test_the_private_ballot_pages_offer_no_card_to_share(client, member, make_vote):
+    # The address holds the badge's vote: no canonical link or share card pointing anywhere from it.
+    ticket = member()
+    vote = voting.open_vote(vote_id=make_vote().pk)
+    token = links.ballot_token(ticket)
+
+    page = client.get(reverse("assembly:ballot", kwargs={"token": token})).content.decode()
+    done = client.post(reverse("assembly:cast", kwargs={"token": token, "vote_id": vote.pk}), {"choice": "yes"})
+
+    for html in (page, done.content.decode()):
+        assert 'rel="canonical"' not in html
+        assert "og:title" not in html
+        assert 'name="robots" content="noindex"' in html
+
+
+def test_the_ballot_page_reads_the_same_few_rows_however_many_votes_are_open(
+    client, member, make_vote, django_assert_max_num_queries
+):
+    ticket = member()
+    for title in ("First", "Second", "Third"):
+        voting.open_vote(vote_id=make_vote(title=title).pk)
+    url = reverse("assembly:ballot", kwargs={"token": links.ballot_token(ticket)})
+    client.get(url)  # the site's header and footer, cached once
+
+    with django_assert_max_num_queries(4):
+        response = client.get(url)
+
+    assert response.content.decode().count("Cast my ballot") == 3
+    assert "Voting as" in response.content.decode()
+
+
 def test_casting_from_the_page_answers_with_a_receipt_and_never_the_choice(client, member, make_vote):
     ticket = member()
     vote = voting.open_vote(vote_id=make_vote().pk)
