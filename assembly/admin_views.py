@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from festival.downloads import attachment
 from festival.models import FestivalPage
+from reports.exports import CONTENT_TYPES, rows_as_file
 from ticketing.admin_views import action
 
 from . import record, voting
@@ -70,23 +71,27 @@ def minute(request, festival_pk):
 
 
 @action(VIEW_RECORD)
-def export(request, festival_pk, kind):
-    """The edition's motions or votes as CSV, through django-import-export."""
+def export(request, festival_pk, kind, file_format):
+    """The edition's motions or votes as CSV or XLSX, from django-import-export resources."""
     festival = get_object_or_404(FestivalPage, pk=festival_pk)
+    if file_format not in CONTENT_TYPES:
+        raise Http404
     if kind == "motions":
         dataset = record.MotionResource().export(record.motions_of(festival))
     elif kind == "votes":
         dataset = record.VoteResource().export(record.votes_of(festival))
     else:
         raise Http404
-    response = HttpResponse(dataset.csv, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = attachment(f"assembly-{kind}-{festival.slug}.csv", default=f"{kind}.csv")
+    content = rows_as_file(file_format, dataset.headers, dataset, title=kind)
+    response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
+    filename = f"assembly-{kind}-{festival.slug}.{file_format}"
+    response["Content-Disposition"] = attachment(filename, default=f"{kind}.{file_format}")
     return response
 
 
 urlpatterns = [
     path("assembly/record/<int:festival_pk>/minute.pdf", minute, name="assembly_minute"),
-    path("assembly/record/<int:festival_pk>/<slug:kind>.csv", export, name="assembly_export"),
+    path("assembly/record/<int:festival_pk>/<slug:kind>.<slug:file_format>", export, name="assembly_export"),
     path("assembly/chair/", chair_index, name="assembly_chair_index"),
     path("assembly/chair/<int:pk>/", chair_vote, name="assembly_chair_vote"),
 ]

@@ -29,6 +29,9 @@ MESSAGES = {
     "motions_closed": _("Motions cannot be tabled or amended just now: the motions window is closed."),
     "empty_text": _("Write the text first."),
     "unchanged": _("The amendment leaves the text as it is."),
+    "not_seconding": _("This motion has been decided or withdrawn, so it cannot be seconded."),
+    "not_seconded": _("This motion still needs its seconders before it can be put to the vote."),
+    "not_votable": _("This motion or amendment has been withdrawn or already decided."),
 }
 
 

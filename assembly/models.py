@@ -50,6 +50,7 @@ class Motion(models.Model):
     wagtail_reference_index_ignore = True
 
     class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Awaiting seconders")
         TABLED = "tabled", _("Tabled")
         CARRIED = "carried", _("Carried")
         DEFEATED = "defeated", _("Defeated")
@@ -58,6 +59,9 @@ class Motion(models.Model):
     festival = models.ForeignKey("festival.FestivalPage", on_delete=models.CASCADE, related_name="motions")
     title = models.CharField(max_length=200)
     text = models.TextField(help_text=_("Plain text; shown escaped, never as HTML."))
+    original_text = models.TextField(
+        blank=True, help_text=_("The text as tabled, kept here once a carried amendment has changed it.")
+    )
     proposer = models.ForeignKey(
         "ticketing.Ticket", on_delete=models.SET_NULL, null=True, blank=True, related_name="motions"
     )
@@ -91,12 +95,19 @@ class Amendment(models.Model):
 
     wagtail_reference_index_ignore = True
 
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        CARRIED = "carried", _("Carried")
+        DEFEATED = "defeated", _("Defeated")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
     motion = models.ForeignKey(Motion, on_delete=models.CASCADE, related_name="amendments")
     text = models.TextField(help_text=_("The motion's whole text as this amendment would leave it."))
     proposer = models.ForeignKey(
         "ticketing.Ticket", on_delete=models.SET_NULL, null=True, blank=True, related_name="amendments"
     )
     proposer_name = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PROPOSED)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -14,7 +14,7 @@ from reports.exports import neutralise
 from ticketing import pdf
 
 from .models import Motion, Vote
-from .motions import difference
+from .motions import shown_against
 from .results import described
 
 
@@ -24,8 +24,9 @@ class MotionResource(resources.ModelResource):
 
     class Meta:
         model = Motion
-        fields = ("id", "title", "text", "proposer_name", "seconders", "amendments", "status", "created_at")
-        export_order = ("id", "title", "text", "proposer_name", "seconders", "amendments", "status", "created_at")
+        fields = ("id", "title", "text", "original_text", "proposer_name", "seconders", "amendments", "status",
+                  "created_at")  # fmt: skip
+        export_order = fields
 
     def dehydrate_seconders(self, motion):
         return ", ".join(s.name for s in motion.seconders.all())
@@ -74,7 +75,7 @@ def minute_pdf(*, festival) -> bytes:
     motions = list(motions_of(festival))
     for motion in motions:
         for amendment in motion.amendments.all():
-            amendment.pieces = difference(motion.text, amendment.text)
+            amendment.pieces = shown_against(motion, amendment)
     votes = list(votes_of(festival))
     for vote in votes:
         vote.described = described(vote)

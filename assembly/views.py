@@ -16,7 +16,7 @@ from festival.models import FestivalPage
 
 from . import links, motions, voting
 from .errors import AssemblyError
-from .models import Agenda, Elector, Motion, Vote
+from .models import Agenda, Elector, Motion, MotionsWindow, Vote
 from .results import described
 
 
@@ -143,10 +143,15 @@ def _motions_context(festival) -> dict:
         .order_by("created_at", "pk")
     )
     for motion in tabled:
+        motion.open_to_members = motion.status in motions.SECONDABLE
         for amendment in motion.amendments.all():
-            amendment.pieces = motions.difference(motion.text, amendment.text)
+            amendment.pieces = motions.shown_against(motion, amendment)
     agendas = Agenda.objects.filter(festival=festival).prefetch_related("items")
-    return {"page": festival, "festival": festival, "motions": tabled, "agendas": agendas}
+    window = MotionsWindow.objects.filter(festival=festival).first()
+    return {
+        "page": festival, "festival": festival, "motions": tabled, "agendas": agendas,
+        "seconders_needed": window.seconders_needed if window else 0,
+    }  # fmt: skip
 
 
 @require_GET

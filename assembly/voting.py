@@ -63,7 +63,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import counting
+from . import counting, motions
 from .electorate import electorate, in_standing
 from .errors import AssemblyError
 from .models import Ballot, Candidate, Elector, Vote
@@ -91,6 +91,7 @@ def open_vote(*, vote_id: int, now=None) -> Vote:
             raise AssemblyError("not_a_ballot_vote")
         if vote.is_election and len(candidate_ids(vote)) < 2:
             raise AssemblyError("no_candidates")
+        motions.check_can_be_put(vote)
         members = electorate(vote=vote, now=now)
         Elector.objects.bulk_create(
             [Elector(vote=vote, ticket_id=ticket_id, weight=weight) for ticket_id, weight in sorted(members.items())],
@@ -196,6 +197,8 @@ def close_vote(*, vote_id: int, now=None) -> Vote:
         ballots = list(Ballot.objects.filter(vote_id=vote_id).values_list("choice", "weight"))
         result = counting.count(vote.method, ballots, candidate_ids(vote))
         Vote.objects.filter(pk=vote_id).update(result=result, turnout=len(ballots))
+        vote.result = result
+        motions.apply_outcome(vote)
     _reshuffle(vote_id)
     vote.refresh_from_db()
     return vote
@@ -208,6 +211,7 @@ def record_count(*, vote_id: int, counts: dict[str, int], now=None) -> Vote:
     vote = Vote.objects.get(pk=vote_id)
     if vote.mode == Vote.Mode.BALLOT:
         raise AssemblyError("not_counted_by_hand")
+    motions.check_can_be_put(vote)
     keys = list(counting.YES_NO_CHOICES) if not vote.is_election else [str(c) for c in candidate_ids(vote)]
     if set(counts) - set(keys):
         raise AssemblyError("unknown_candidate")
@@ -227,13 +231,15 @@ def record_count(*, vote_id: int, counts: dict[str, int], now=None) -> Vote:
     else:
         result = counting.count_yes_no(tallies.items())
     result["counted_by"] = vote.mode
-    updated = Vote.objects.filter(pk=vote_id, status=Vote.Status.DRAFT).update(
-        status=Vote.Status.CLOSED, opened_at=now or timezone.now(), closed_at=now or timezone.now(),
-        result=result, turnout=sum(tallies.values()),
-    )  # fmt: skip
-    if not updated:
-        raise AssemblyError("not_draft")
-    vote.refresh_from_db()
+    with transaction.atomic():
+        updated = Vote.objects.filter(pk=vote_id, status=Vote.Status.DRAFT).update(
+            status=Vote.Status.CLOSED, opened_at=now or timezone.now(), closed_at=now or timezone.now(),
+            result=result, turnout=sum(tallies.values()),
+        )  # fmt: skip
+        if not updated:
+            raise AssemblyError("not_draft")
+        vote.refresh_from_db()
+        motions.apply_outcome(vote)
     return vote
 
 

@@ -29,7 +29,7 @@ class MotionViewSet(SnippetViewSet):
 class AmendmentViewSet(SnippetViewSet):
     model = Amendment
     icon = "edit"
-    list_display = ["motion", "proposer_name", "created_at"]
+    list_display = ["motion", "proposer_name", "status", "created_at"]
 
 
 class DelegateViewSet(SnippetViewSet):

@@ -369,8 +369,13 @@ def export(*, festival: FestivalPage, dataset: str, file_format: str) -> ExportF
 
 def write(file_format: str, resource: EditionResource, *, title: str) -> bytes:
     """A resource's heading row and records as a CSV or XLSX file (``file_format`` "csv" or "xlsx")."""
+    return rows_as_file(file_format, resource.get_export_headers(), resource.records(), title=title)
+
+
+def rows_as_file(file_format: str, headers: list[str], rows, *, title: str) -> bytes:
+    """A heading row and rows as a CSV (with a byte order mark for Excel) or XLSX file."""
     writer = _write_csv if file_format == "csv" else _write_xlsx
-    return writer(resource.get_export_headers(), resource.records(), title=title)
+    return writer(headers, rows, title=title)
 
 
 def _write_csv(headers: list[str], rows, *, title: str) -> bytes:

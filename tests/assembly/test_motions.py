@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assembly import links, motions
+from assembly import links, motions, voting
 from assembly.errors import AssemblyError
-from assembly.models import Delegate, Motion, MotionsWindow, Seconder
+from assembly.models import Delegate, Motion, MotionsWindow, Seconder, Vote
 from ticketing.models import Ticket
 
 
@@ -107,3 +107,58 @@ def test_the_member_page_tables_seconds_and_amends(client, live_festival, window
 
     assert [r.status_code for r in (tabled, seconded, amended, again)] == [302, 302, 302, 400]
     assert motion.seconders.count() == 1 and motion.amendments.count() == 1
+
+
+def test_a_motion_awaits_its_seconders_before_it_is_tabled(live_festival, window, make_ticket):
+    window.seconders_needed = 2
+    window.save()
+    proposer, first, second = make_ticket(), make_ticket(), make_ticket()
+
+    motion = motions.table_motion(festival=live_festival, ticket=proposer, title="Register", text="We register.")
+    assert motion.status == Motion.Status.PROPOSED
+    motions.second_motion(motion=motion, ticket=first)
+    motion.refresh_from_db()
+    assert motion.status == Motion.Status.PROPOSED
+    motions.second_motion(motion=motion, ticket=second)
+    motion.refresh_from_db()
+    assert motion.status == Motion.Status.TABLED
+
+
+def test_a_window_needing_no_seconders_tables_at_once(live_festival, window, make_ticket):
+    window.seconders_needed = 0
+    window.save()
+
+    motion = motions.table_motion(festival=live_festival, ticket=make_ticket(), title="Register", text="We register.")
+
+    assert motion.status == Motion.Status.TABLED
+
+
+def test_a_motion_without_its_seconders_cannot_be_put_to_the_vote(live_festival, window, make_ticket, make_vote):
+    motion = motions.table_motion(festival=live_festival, ticket=make_ticket(), title="Register", text="We register.")
+    vote = make_vote(motion=motion)
+
+    assert _code(lambda: voting.open_vote(vote_id=vote.pk)) == "not_seconded"
+    vote.refresh_from_db()
+    assert vote.status == Vote.Status.DRAFT
+    motions.second_motion(motion=motion, ticket=make_ticket())
+    assert voting.open_vote(vote_id=vote.pk).status == Vote.Status.OPEN
+
+
+def test_the_member_page_says_how_many_seconders_a_motion_still_needs(client, live_festival, window, make_ticket):
+    window.seconders_needed = 2
+    window.save()
+    proposer = make_ticket()
+    motion = motions.table_motion(festival=live_festival, ticket=proposer, title="Register", text="We register.")
+    motions.second_motion(motion=motion, ticket=make_ticket(attendee_name="Bo"))
+
+    page = client.get(reverse("assembly:motions", kwargs={"slug": live_festival.slug})).content.decode()
+
+    assert "Awaiting seconders: 1 of 2" in page
+
+
+def test_a_decided_or_withdrawn_motion_cannot_be_seconded(live_festival, window, make_ticket):
+    motion = motions.table_motion(festival=live_festival, ticket=make_ticket(), title="Register", text="We register.")
+    Motion.objects.filter(pk=motion.pk).update(status=Motion.Status.WITHDRAWN)
+    motion.refresh_from_db()
+
+    assert _code(lambda: motions.second_motion(motion=motion, ticket=make_ticket())) == "not_seconding"

@@ -10,45 +10,23 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from assembly import voting
 from assembly.errors import AssemblyError
 from assembly.models import Ballot, Elector, Vote
+from tests.assembly.slow import mark_this_session_slow, slow_inserts
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
 BADGES = 60
 
 
-@contextlib.contextmanager
-def slow_ballots_for_marked_sessions(seconds: float):
-    """A ballot INSERT waits ``seconds`` in sessions that ``SET assembly.slow = '1'`` (the racing
-    voters), so a race is held open; the close's own rewrite of the ballots is not slowed."""
-    table = connection.ops.quote_name(Ballot._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE OR REPLACE FUNCTION test_slow_ballot() RETURNS trigger AS $$ BEGIN "
-            f"IF current_setting('assembly.slow', true) = '1' THEN PERFORM pg_sleep({float(seconds)}); END IF; "
-            "RETURN NEW; END $$ LANGUAGE plpgsql"
-        )
-        cursor.execute(
-            f"CREATE TRIGGER test_slow_ballot BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION test_slow_ballot()"
-        )
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP TRIGGER test_slow_ballot ON {table}")
-            cursor.execute("DROP FUNCTION test_slow_ballot()")
-
-
 def _cast(vote, ticket_id, choice, *, barrier=None, slow=False):
     """One phone's request, on its own connection; answers the receipt or the refusal's code."""
     try:
         if slow:
-            with connection.cursor() as cursor:
-                cursor.execute("SET assembly.slow = '1'")
+            mark_this_session_slow()
         if barrier is not None:
             with contextlib.suppress(threading.BrokenBarrierError):
                 barrier.wait(timeout=10)
@@ -85,7 +63,7 @@ def test_two_devices_voting_at_once_with_each_of_60_badges_cast_one_ballot_each(
     tickets = [member() for _ in range(BADGES)]
     vote = voting.open_vote(vote_id=make_vote().pk)
 
-    with slow_ballots_for_marked_sessions(0.05):
+    with slow_inserts(Ballot, 0.05):
         results = _two_devices_per_badge(vote, tickets)
 
     for ticket in tickets:
@@ -135,7 +113,7 @@ def test_ballots_in_flight_when_the_vote_closes_are_in_the_count_and_none_is_cas
     latecomer = member()
     vote = voting.open_vote(vote_id=make_vote().pk)
 
-    with slow_ballots_for_marked_sessions(1.0):
+    with slow_inserts(Ballot, 1.0):
         closed, results = _close_while_ballots_are_in_flight(vote, tickets)
     late = _cast(Vote.objects.get(pk=vote.pk), latecomer.pk, "no")
 
@@ -152,7 +130,7 @@ def test_negative_control_a_close_that_does_not_wait_loses_ballots_in_flight(mem
     vote = voting.open_vote(vote_id=make_vote().pk)
     monkeypatch.setattr(voting, "_wait_for_ballots_in_flight", lambda vote_id: None)
 
-    with slow_ballots_for_marked_sessions(1.0):
+    with slow_inserts(Ballot, 1.0):
         closed, results = _close_while_ballots_are_in_flight(vote, tickets)
 
     accepted = [r for r in results.values() if r not in ("closed", "already_voted")]

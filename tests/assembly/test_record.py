@@ -1,9 +1,11 @@
-"""The record: a PDF minute and CSV exports (django-import-export) of motions and votes."""
+"""The record: a PDF minute and CSV or XLSX exports (django-import-export) of motions and votes."""
 
+import io
 import subprocess
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from assembly import voting
 from assembly.models import Amendment, Motion
@@ -46,12 +48,40 @@ def test_the_minute_holds_the_motions_amendments_results_and_turnout(client, org
 def test_the_votes_export_has_the_outcome_and_turnout_but_no_ballot(client, organiser, assembly_run):
     client.force_login(organiser)
 
-    votes = client.get(reverse("assembly_export", args=[assembly_run.festival_id, "votes"])).content.decode()
-    motions = client.get(reverse("assembly_export", args=[assembly_run.festival_id, "motions"])).content.decode()
+    votes = client.get(reverse("assembly_export", args=[assembly_run.festival_id, "votes", "csv"])).content.decode()
+    motions = client.get(reverse("assembly_export", args=[assembly_run.festival_id, "motions", "csv"])).content.decode()
 
     assert "Carried: Yes 2, No 1, Abstain 0" in votes
     assert ",3," in votes  # electorate and turnout
     assert "Register as a party" in motions and "We register now." in motions
+
+
+def test_the_record_exports_as_a_spreadsheet_that_opens(client, organiser, assembly_run):
+    Motion.objects.filter(festival_id=assembly_run.festival_id).update(
+        text="We register now.\x07", original_text='=HYPERLINK("http://x")'
+    )  # a control character typed in, and a formula
+    client.force_login(organiser)
+
+    response = client.get(reverse("assembly_export", args=[assembly_run.festival_id, "motions", "xlsx"]))
+    votes = client.get(reverse("assembly_export", args=[assembly_run.festival_id, "votes", "xlsx"]))
+
+    assert response.status_code == 200 and votes.status_code == 200
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("id", "title", "text")
+    assert rows[1][1] == "Register as a party"
+    assert rows[1][2].startswith("We register now.") and "\x07" not in rows[1][2]
+    assert not str(rows[1][3]).startswith("=")
+    vote_rows = list(load_workbook(io.BytesIO(votes.content)).active.iter_rows(values_only=True))
+    assert "Carried: Yes 2, No 1, Abstain 0" in vote_rows[1]
+
+
+def test_an_unknown_record_format_is_not_found(client, organiser, assembly_run):
+    client.force_login(organiser)
+
+    response = client.get(reverse("assembly_export", args=[assembly_run.festival_id, "motions", "ods"]))
+
+    assert response.status_code == 404
 
 
 def test_the_record_is_refused_to_roles_without_it(client, groups, assembly_run):
