@@ -24,10 +24,11 @@ def seed(context: dict) -> None:
     MotionsWindow.objects.update_or_create(festival=festival, defaults={"opens_at": opens, "closes_at": closes})
     motion, _ = Motion.objects.update_or_create(
         festival=festival, title="Register as a political party",
-        defaults={"text": MOTION_TEXT, "proposer_name": "Angela Davis", "status": Motion.Status.TABLED},
+        defaults={"text": MOTION_TEXT, "original_text": "", "proposer_name": "Angela Davis",
+                  "status": Motion.Status.TABLED},
     )  # fmt: skip
     amendment, _ = Amendment.objects.update_or_create(
-        motion=motion, proposer_name="Tony Benn", defaults={"text": AMENDMENT_TEXT}
+        motion=motion, proposer_name="Tony Benn", defaults={"text": AMENDMENT_TEXT, "status": Amendment.Status.PROPOSED}
     )
     Vote.objects.filter(festival=festival).delete()  # back to the known state: not yet opened, no ballots
     on_amendment = Vote.objects.create(festival=festival, title="Amendment 1: a ballot of all members first",
