@@ -41,6 +41,7 @@ def test_table_amend_open_vote_from_phones_close_and_project(open_browser, live_
     ada_phone.get_by_role("button", name="Table this motion").click()
     wait_for(ada_phone, "() => document.querySelector('.motion-text') !== null")
     assert "<script>alert('x')</script>" in ada_phone.locator(".motion-text").inner_text()
+    assert "Awaiting seconders: 0 of 1" in ada_phone.inner_text("main")
     assert_accessible(ada_phone)
 
     bo_phone = open_browser(viewport=PHONE).new_page()
@@ -50,6 +51,7 @@ def test_table_amend_open_vote_from_phones_close_and_project(open_browser, live_
     bo_phone.get_by_role("button", name="Propose this amendment").click()
     bo_phone.get_by_role("button", name="Second this motion").click()
     wait_for(bo_phone, "() => document.body.innerText.includes('seconded by Bo Hardie')")
+    assert "Tabled" in bo_phone.locator(".motion-status").inner_text()
     assert bo_phone.locator(".diff del").all_inner_texts() == ["now. <script>alert('x')</script>"]
     assert bo_phone.locator(".diff ins").all_inner_texts() == ["next year."]
     assert_accessible(bo_phone)
@@ -81,3 +83,8 @@ def test_table_amend_open_vote_from_phones_close_and_project(open_browser, live_
     wait_for(projector, "() => document.getElementById('projector').innerText.includes('Carried')")
     assert "Turnout: 2 of 2" in projector.inner_text("#projector")
     assert_accessible(projector)
+
+    ada_phone.goto(f"/assembly/member/{links.ballot_token(hall['ada'])}/motions/")
+    assert "Carried" in ada_phone.inner_text("main")
+    assert ada_phone.get_by_role("button", name="Second this motion").count() == 0  # decided: no more seconding
+    assert_accessible(ada_phone)
