@@ -25,6 +25,7 @@ VIEW_RECORD = "assembly.view_vote"
 
 @action(CHAIR)
 def chair_index(request):
+    voting.reshuffle_pending()
     votes = Vote.objects.select_related("festival").order_by("-festival__start_date", "status", "pk")
     editions = FestivalPage.objects.filter(pk__in=Vote.objects.values("festival")).order_by("-start_date")
     context = {"page_title": _("Chair a vote"), "votes": votes, "editions": editions}
@@ -50,6 +51,7 @@ def chair_vote(request, pk):
         except AssemblyError as exc:
             messages.error(request, exc.message)
         return HttpResponseRedirect(reverse("assembly_chair_vote", args=[vote.pk]))
+    voting.reshuffle_pending()
     voted = Elector.objects.filter(vote=vote, voted=True).count() if vote.status == Vote.Status.OPEN else vote.turnout
     context = {
         "page_title": vote.title,

@@ -178,6 +178,8 @@ class Vote(ClusterableModel):
     closed_at = models.DateTimeField(null=True, blank=True)
     turnout = models.PositiveIntegerField(default=0, help_text=_("Ballots cast (or hands/papers counted)."))
     result = models.JSONField(default=dict, blank=True)
+    # Set once the closed vote's ballots have been rewritten in a random order (assembly.voting).
+    ballots_shuffled = models.BooleanField(default=False, editable=False)
 
     panels = [
         FieldPanel("festival"),

@@ -32,11 +32,13 @@ receipt is not on the elector row, so it links the voter to nothing they did not
 transaction rewrites every elector row, and right after it (once the result is stored) one more
 transaction rewrites every ballot in a random order with a new UUID: afterwards the live rows of
 each table carry one ``xmin`` and an order that says nothing about who voted when. Should that
-second transaction fail, the ballots keep their casting order until it is run again.
+second transaction fail, the ballots keep their casting order until it is run again: the vote is
+marked ``ballots_shuffled`` only once it has been, and the chair's pages run every reshuffle still
+owed (``reshuffle_pending``).
 
 **Logs.** The ballot view is marked ``sensitive_post_parameters`` (error reports show the choice
-as stars) and nothing in this module logs; web-server access logs record the ballot link (the
-badge) but not the request body (the choice).
+as stars) and this module logs nothing of a ballot (only that a vote's reshuffle failed); web-server
+access logs record the ballot link (the badge) but not the request body (the choice).
 
 What this does not protect against, stated plainly:
 
@@ -56,10 +58,11 @@ What this does not protect against, stated plainly:
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import uuid
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -69,6 +72,7 @@ from .errors import AssemblyError
 from .models import Ballot, Candidate, Elector, Vote
 
 _shuffler = secrets.SystemRandom()
+logger = logging.getLogger(__name__)
 
 
 def receipt_hash(receipt: str) -> str:
@@ -171,7 +175,8 @@ def _wait_for_ballots_in_flight(vote_id: int) -> None:
 
 def _reshuffle(vote_id: int) -> None:
     """Rewrite the vote's ballots in a random order with new ids, in one transaction (see "The order
-    of casting"). Changes no choice, weight or receipt, so the count is the same before and after."""
+    of casting"), and mark the vote as shuffled. Changes no choice, weight or receipt, so the count is
+    the same before and after."""
     with transaction.atomic():
         ballots = list(Ballot.objects.filter(vote_id=vote_id).values_list("choice", "weight", "receipt_hash"))
         _shuffler.shuffle(ballots)
@@ -180,6 +185,22 @@ def _reshuffle(vote_id: int) -> None:
             [Ballot(id=uuid.uuid4(), vote_id=vote_id, choice=c, weight=w, receipt_hash=h) for c, w, h in ballots],
             batch_size=2000,
         )
+        Vote.objects.filter(pk=vote_id).update(ballots_shuffled=True)
+
+
+def reshuffle_pending() -> int:
+    """Run the reshuffle of every closed ballot vote whose reshuffle at the close failed; answers how
+    many were done. A vote whose reshuffle fails again stays pending."""
+    done = 0
+    pending = Vote.objects.filter(mode=Vote.Mode.BALLOT, status=Vote.Status.CLOSED, ballots_shuffled=False)
+    for vote_id in pending.values_list("pk", flat=True):
+        try:
+            _reshuffle(vote_id)
+        except DatabaseError:
+            logger.exception("Reshuffling the ballots of vote %s failed again", vote_id)
+        else:
+            done += 1
+    return done
 
 
 def close_vote(*, vote_id: int, now=None) -> Vote:
@@ -199,7 +220,10 @@ def close_vote(*, vote_id: int, now=None) -> Vote:
         Vote.objects.filter(pk=vote_id).update(result=result, turnout=len(ballots))
         vote.result = result
         motions.apply_outcome(vote)
-    _reshuffle(vote_id)
+    try:
+        _reshuffle(vote_id)
+    except DatabaseError:  # the result stands; the chair's pages try again (reshuffle_pending)
+        logger.exception("Reshuffling the ballots of vote %s failed", vote_id)
     vote.refresh_from_db()
     return vote
 

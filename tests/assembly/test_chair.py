@@ -1,11 +1,12 @@
 """The chair's pages, counted votes (hands, paper) and the projector."""
 
 import pytest
+from django.db import DatabaseError
 from django.urls import reverse
 
 from assembly import voting
 from assembly.errors import AssemblyError
-from assembly.models import Vote
+from assembly.models import Ballot, Vote
 from festival import roles
 
 from ..ticketing.factories import UserFactory
@@ -83,3 +84,32 @@ def test_a_ballot_vote_cannot_be_entered_by_hand_nor_a_hands_vote_opened_for_pho
         voting.record_count(vote_id=make_vote().pk, counts={"yes": 1})
 
     assert by_hand.value.code == "not_counted_by_hand"
+
+
+def test_a_reshuffle_that_failed_at_the_close_is_done_when_the_chair_next_looks(
+    client, chair, member, make_vote, monkeypatch
+):
+    tickets = [member() for _ in range(3)]
+    vote = voting.open_vote(vote_id=make_vote().pk)
+    for ticket in tickets:
+        voting.cast_ballot(vote=vote, ticket_id=ticket.pk, choice="yes")
+    ids_at_close = set(Ballot.objects.values_list("id", flat=True))
+    shuffle = voting._reshuffle
+
+    def fails(vote_id):
+        raise DatabaseError("the connection dropped")
+
+    monkeypatch.setattr(voting, "_reshuffle", fails)
+    closed = voting.close_vote(vote_id=vote.pk)  # the hall still gets its result
+    vote.refresh_from_db()
+    assert vote.status == Vote.Status.CLOSED and vote.turnout == 3 and closed.result == vote.result
+    assert vote.ballots_shuffled is False
+    assert set(Ballot.objects.values_list("id", flat=True)) == ids_at_close  # still in casting order
+    monkeypatch.setattr(voting, "_reshuffle", shuffle)
+
+    client.force_login(chair)
+    client.get(reverse("assembly_chair_index"))
+
+    assert set(Ballot.objects.values_list("id", flat=True)).isdisjoint(ids_at_close)
+    assert Vote.objects.get(pk=vote.pk).ballots_shuffled is True
+    assert voting.recount(vote=vote) == vote.result
