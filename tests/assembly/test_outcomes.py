@@ -71,12 +71,15 @@ def test_the_motions_page_shows_each_outcome(client, live_festival, make_vote):
         vote_id=make_vote(motion=motion, amendment=amendment, mode=Vote.Mode.HANDS).pk,
         counts={"yes": "40", "no": "1", "abstain": "0"},
     )
+    url = reverse("assembly:motions", kwargs={"slug": live_festival.slug})
+    amended = client.get(url).content.decode()
     voting.record_count(
         vote_id=make_vote(motion=motion, mode=Vote.Mode.HANDS).pk, counts={"yes": "30", "no": "9", "abstain": "0"}
     )
 
-    page = client.get(reverse("assembly:motions", kwargs={"slug": live_festival.slug})).content.decode()
+    page = client.get(url).content.decode()
 
+    assert "Tabled, as amended" in amended
     assert "Carried as amended" in page
     assert "Amendment carried" in page
     assert "We register as a party in 2027." in page
