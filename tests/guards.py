@@ -29,15 +29,29 @@ def constraint_names(model) -> set[str]:
         return set(connection.introspection.get_constraints(cursor, model._meta.db_table))
 
 
+SLOW_SETTING = "tests.slow"
+
+
+def mark_this_session_slow() -> None:
+    """Mark this connection's session as one whose inserts ``slow_inserts(..., marked_only=True)`` slows."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET {SLOW_SETTING} = '1'")
+
+
 @contextlib.contextmanager
-def slow_inserts(model, seconds: float):
+def slow_inserts(model, seconds: float, *, marked_only: bool = False):
     """Each INSERT into ``model``'s table waits ``seconds`` before it commits (a PostgreSQL trigger), so
-    racers released together by a barrier all read the table before the first of them has written."""
+    racers released together by a barrier all read the table before the first of them has written.
+    With ``marked_only``, only in sessions marked by ``mark_this_session_slow`` (the racers), so the
+    other writes of the test (a vote's close, say) are not slowed."""
     table = connection.ops.quote_name(model._meta.db_table)
+    wait = f"PERFORM pg_sleep({float(seconds)});"
+    if marked_only:
+        wait = f"IF current_setting('{SLOW_SETTING}', true) = '1' THEN {wait} END IF;"
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE OR REPLACE FUNCTION test_slow_insert() RETURNS trigger AS $$ "
-            f"BEGIN PERFORM pg_sleep({float(seconds)}); RETURN NEW; END $$ LANGUAGE plpgsql"
+            f"BEGIN {wait} RETURN NEW; END $$ LANGUAGE plpgsql"
         )
         cursor.execute(
             f"CREATE TRIGGER test_slow_insert BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION test_slow_insert()"

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from assembly import motions
 from assembly.models import Motion, MotionsWindow, Seconder
-from tests.assembly.slow import mark_this_session_slow, slow_inserts
+from tests.guards import mark_this_session_slow, slow_inserts
 from tests.threads import race
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
@@ -31,7 +31,7 @@ def _second_at_once(motion, seconders):
         mark_this_session_slow()
         return motions.second_motion(motion=Motion.objects.get(pk=motion.pk), ticket=seconders[n])
 
-    with slow_inserts(Seconder, 0.5):
+    with slow_inserts(Seconder, 0.5, marked_only=True):
         return race(len(seconders), second)
 
 

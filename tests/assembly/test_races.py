@@ -15,7 +15,7 @@ from django.db import connections
 from assembly import voting
 from assembly.errors import AssemblyError
 from assembly.models import Ballot, Elector, Vote
-from tests.assembly.slow import mark_this_session_slow, slow_inserts
+from tests.guards import mark_this_session_slow, slow_inserts
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
@@ -63,7 +63,7 @@ def test_two_devices_voting_at_once_with_each_of_60_badges_cast_one_ballot_each(
     tickets = [member() for _ in range(BADGES)]
     vote = voting.open_vote(vote_id=make_vote().pk)
 
-    with slow_inserts(Ballot, 0.05):
+    with slow_inserts(Ballot, 0.05, marked_only=True):
         results = _two_devices_per_badge(vote, tickets)
 
     for ticket in tickets:
@@ -113,7 +113,7 @@ def test_ballots_in_flight_when_the_vote_closes_are_in_the_count_and_none_is_cas
     latecomer = member()
     vote = voting.open_vote(vote_id=make_vote().pk)
 
-    with slow_inserts(Ballot, 1.0):
+    with slow_inserts(Ballot, 1.0, marked_only=True):
         closed, results = _close_while_ballots_are_in_flight(vote, tickets)
     late = _cast(Vote.objects.get(pk=vote.pk), latecomer.pk, "no")
 
@@ -130,7 +130,7 @@ def test_negative_control_a_close_that_does_not_wait_loses_ballots_in_flight(mem
     vote = voting.open_vote(vote_id=make_vote().pk)
     monkeypatch.setattr(voting, "_wait_for_ballots_in_flight", lambda vote_id: None)
 
-    with slow_inserts(Ballot, 1.0):
+    with slow_inserts(Ballot, 1.0, marked_only=True):
         closed, results = _close_while_ballots_are_in_flight(vote, tickets)
 
     accepted = [r for r in results.values() if r not in ("closed", "already_voted")]
