@@ -1,5 +1,6 @@
 """The voter's pages: the ballot link, casting from a phone, receipts, the badge code."""
 
+from django.templatetags.static import static
 from django.urls import reverse
 
 from assembly import links, voting
@@ -126,6 +127,24 @@ def test_the_badge_code_leads_to_the_ballot_link(client, member):
     assert response.status_code == 302
     assert response["Location"] == reverse("assembly:ballot", kwargs={"token": links.ballot_token(ticket)})
     assert wrong.status_code == 400
+
+
+def test_the_badge_page_may_use_the_camera_to_scan_the_badge(client, db):
+    # The site's policy refuses the camera everywhere; this page scans the badge's QR code with it.
+    response = client.get(reverse("assembly:badge"))
+
+    policy = dict(part.split("=", 1) for part in response["Permissions-Policy"].split(", "))
+    assert policy["camera"] == "(self)"
+    assert policy["microphone"] == "()"
+    assert static("assembly/badge-scan.js") in response.content.decode()
+
+
+def test_the_camera_is_allowed_on_the_badge_page_only(client, member):
+    ticket = member()
+
+    ballot = client.get(reverse("assembly:ballot", kwargs={"token": links.ballot_token(ticket)}))
+
+    assert "camera=()" in ballot["Permissions-Policy"]
 
 
 def test_the_order_page_links_each_badge_to_its_ballot_and_motions(client, member):
