@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from festival.headers import policy_allowing
 from festival.models import FestivalPage
 
 from . import links, motions, voting
@@ -132,7 +133,9 @@ def badge(request):
             error = exc
         else:
             return redirect("assembly:ballot", token=links.ballot_token(ticket))
-    return _private(render(request, "assembly/badge.html", {"error": error}, status=400 if error else 200))
+    response = render(request, "assembly/badge.html", {"error": error}, status=400 if error else 200)
+    response["Permissions-Policy"] = policy_allowing("camera")  # "Scan my badge", on this page only
+    return _private(response)
 
 
 def _motions_context(festival) -> dict:
