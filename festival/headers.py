@@ -5,7 +5,7 @@ from django.conf import settings
 
 def permissions_policy(get_response):
     """Middleware: the site's Permissions-Policy on every response that has none of its own (the door
-    page sets its own, which lets it use the camera)."""
+    page and the badge page set their own, which let them use the camera)."""
 
     def middleware(request):
         response = get_response(request)

@@ -183,7 +183,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",  # last: answers a locked-out sign-in with the 429 page
 ]
 
-# What the browser may let pages use: nothing powerful, but the door page's camera (door/views.py).
+# What the browser may let pages use: nothing powerful, but the camera on the door page (door/views.py)
+# and on the badge page, to scan your own badge (assembly/views.py).
 PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
     "display-capture=(), browsing-topics=()"
