@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from dataclasses import dataclass
 
 from django.core import signing
 
@@ -29,20 +30,47 @@ def ballot_token(ticket: Ticket) -> str:
     return signing.Signer(salt=SALT).sign_object({"t": ticket.pk, "k": _digest(ticket.secret)})
 
 
-def ticket_for(token: str) -> Ticket:
-    """The ticket a ballot link is for; raises ``forged_link`` or ``badge_replaced``."""
+@dataclass(frozen=True)
+class Link:
+    """What a ballot link says, its signature checked: the ticket, and a digest of its badge's secret."""
+
+    ticket_id: int
+    digest: str
+
+    def opens(self, secret: str) -> bool:
+        """Whether the link was made for the badge whose current secret is ``secret``."""
+        return hmac.compare_digest(_digest(secret), self.digest)
+
+
+def read(token: str) -> Link:
+    """The link's claim, if its signature holds; raises ``forged_link``. Whether the badge it names
+    is still the ticket's is for ``ticket_for`` (or the cast itself, which reads the secret anyway)."""
     try:
         data = signing.Signer(salt=SALT).unsign_object(token)
-        ticket_id, digest = int(data["t"]), str(data["k"])
+        return Link(ticket_id=int(data["t"]), digest=str(data["k"]))
     except (signing.BadSignature, KeyError, TypeError, ValueError, UnicodeDecodeError) as exc:
         raise AssemblyError("forged_link") from exc
-    # The ticket and its order, not the edition's page: every ballot reads this, and a Wagtail
-    # page's columns made the joined query cost twice as much to build as the rest of a cast.
+
+
+# What the voter's pages use of the ticket, its order and its edition (the base template reads the
+# edition's SEO fields): the edition's whole Wagtail page, joined in, cost twice as much to build
+# as the rest of a cast.
+TICKET_FIELDS = ("secret", "attendee_name", "status", "order__status", "order__festival_id")
+EDITION_FIELDS = tuple(
+    f"order__festival__{name}" for name in ("title", "slug", "url_path", "locale_id", "seo_title", "search_description")
+)
+
+
+def ticket_for(token: str) -> Ticket:
+    """The ticket a ballot link is for, with its order and (the shown fields of) its edition; raises
+    ``forged_link`` or ``badge_replaced``."""
+    link = read(token)
+    tickets = Ticket.objects.select_related("order__festival").only(*TICKET_FIELDS, *EDITION_FIELDS)
     try:
-        ticket = Ticket.objects.select_related("order").get(pk=ticket_id)
+        ticket = tickets.get(pk=link.ticket_id)
     except Ticket.DoesNotExist as exc:
         raise AssemblyError("forged_link") from exc
-    if not hmac.compare_digest(_digest(ticket.secret), digest):
+    if not link.opens(ticket.secret):
         raise AssemblyError("badge_replaced")
     return ticket
 

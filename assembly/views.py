@@ -28,14 +28,12 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _edition(ticket) -> FestivalPage:
-    """The ticket's edition, with only what the ballot pages show of it (and the base template reads)."""
-    fields = ("title", "url_path", "locale_id", "seo_title", "search_description")
-    return FestivalPage.objects.only(*fields).get(pk=ticket.order.festival_id)
+def _link_refused(request, error: AssemblyError) -> HttpResponse:
+    return _private(render(request, "assembly/link_refused.html", {"error": error}, status=403))
 
 
 def _ballot_page(request, token, ticket, *, status=200, error=None):
-    festival = _edition(ticket)
+    festival = ticket.order.festival
     votes = list(
         Vote.objects.filter(festival_id=festival.pk, mode=Vote.Mode.BALLOT, status=Vote.Status.OPEN)
         .select_related("motion")
@@ -65,7 +63,7 @@ def ballot(request, token):
     try:
         ticket = links.ticket_for(token)
     except AssemblyError as exc:
-        return _private(render(request, "assembly/link_refused.html", {"error": exc}, status=403))
+        return _link_refused(request, exc)
     return _ballot_page(request, token, ticket)
 
 
@@ -89,21 +87,35 @@ def _posted_choice(request, vote: Vote):
 @sensitive_post_parameters()
 @require_POST
 def cast(request, token, vote_id):
-    """Cast this badge's ballot in one vote; answers with the receipt, never the choice."""
+    """Cast this badge's ballot in one vote; answers with the receipt, never the choice.
+
+    The link's signature is checked here and its badge inside the cast, which reads the ticket's
+    secret anyway: the ticket is loaded only to answer a refusal."""
+    try:
+        link = links.read(token)
+    except AssemblyError as exc:
+        return _link_refused(request, exc)
+    vote = get_object_or_404(Vote, pk=vote_id)
+    try:
+        choice = _posted_choice(request, vote)
+        receipt = voting.cast_ballot(vote=vote, ticket_id=link.ticket_id, choice=choice, link=link)
+    except AssemblyError as exc:
+        return _not_cast(request, token, exc)
+    context = {"token": token, "receipt": receipt, "vote": vote}
+    return _private(render(request, "assembly/cast_done.html", context))
+
+
+def _not_cast(request, token, error: AssemblyError) -> HttpResponse:
+    """The ballot page again, saying why the ballot was not cast; a link that no longer opens its
+    badge (or names no ticket) is refused as such first."""
     try:
         ticket = links.ticket_for(token)
     except AssemblyError as exc:
-        return _private(render(request, "assembly/link_refused.html", {"error": exc}, status=403))
-    vote = get_object_or_404(Vote, pk=vote_id, festival_id=ticket.order.festival_id)
-    try:
-        receipt = voting.cast_ballot(vote=vote, ticket_id=ticket.pk, choice=_posted_choice(request, vote))
-    except AssemblyError as exc:
-        status = 409 if exc.code in ("already_voted", "closed", "not_open") else 400
-        if exc.code in ("not_eligible", "ticket_not_valid"):
-            status = 403
-        return _ballot_page(request, token, ticket, status=status, error=exc)
-    context = {"token": token, "receipt": receipt, "vote": vote}
-    return _private(render(request, "assembly/cast_done.html", context))
+        return _link_refused(request, exc)
+    status = 409 if error.code in ("already_voted", "closed", "not_open") else 400
+    if error.code in ("not_eligible", "ticket_not_valid"):
+        status = 403
+    return _ballot_page(request, token, ticket, status=status, error=error)
 
 
 @require_GET
@@ -170,7 +182,7 @@ def member_motions(request, token):
     try:
         ticket = links.ticket_for(token)
     except AssemblyError as exc:
-        return _private(render(request, "assembly/link_refused.html", {"error": exc}, status=403))
+        return _link_refused(request, exc)
     festival = ticket.order.festival
     error = None
     if request.method == "POST":

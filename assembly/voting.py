@@ -66,7 +66,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import counting, motions
+from . import counting, links, motions
 from .electorate import electorate, in_standing
 from .errors import AssemblyError
 from .models import Ballot, Candidate, Elector, Vote
@@ -130,9 +130,10 @@ def valid_choice(*, vote: Vote, choice, candidates: list[int] | None = None):
     return sorted(picked) if vote.method == Vote.Method.APPROVAL else picked
 
 
-def cast_ballot(*, vote: Vote, ticket_id: int, choice) -> str:
+def cast_ballot(*, vote: Vote, ticket_id: int, choice, link: links.Link | None = None) -> str:
     """Cast ``ticket_id``'s ballot in ``vote`` and return its receipt; raises ``not_open``, ``closed``,
-    ``not_eligible``, ``already_voted``, ``ticket_not_valid`` and the choice's errors."""
+    ``not_eligible``, ``already_voted``, ``ticket_not_valid``, ``badge_replaced`` (when the ballot
+    ``link`` it came by was made for an older badge of the ticket) and the choice's errors."""
     if vote.status == Vote.Status.DRAFT:
         raise AssemblyError("not_open")
     if vote.status == Vote.Status.CLOSED:
@@ -143,11 +144,13 @@ def cast_ballot(*, vote: Vote, ticket_id: int, choice) -> str:
         if not _claim(vote.pk, ticket_id):
             raise AssemblyError("already_voted" if _is_elector(vote.pk, ticket_id) else "not_eligible")
         # Read after the claim, so with a fresh snapshot: see the module docstring on closing.
-        weight, status, ticket_status, order_status = (
+        weight, status, ticket_status, order_status, secret = (
             Elector.objects.filter(vote_id=vote.pk, ticket_id=ticket_id)
-            .values_list("weight", "vote__status", "ticket__status", "ticket__order__status")
+            .values_list("weight", "vote__status", "ticket__status", "ticket__order__status", "ticket__secret")
             .get()
         )
+        if link is not None and not link.opens(secret):
+            raise AssemblyError("badge_replaced")
         if status != Vote.Status.OPEN:
             raise AssemblyError("closed")
         if not in_standing(ticket_status=ticket_status, order_status=order_status):

@@ -1,10 +1,17 @@
 """The voter's pages: the ballot link, casting from a phone, receipts, the badge code."""
 
+from datetime import date
+
 from django.templatetags.static import static
 from django.urls import reverse
 
 from assembly import links, voting
 from assembly.models import Ballot, Vote
+from festival.demo import upsert_child
+from festival.models import FestivalPage
+from ticketing.services import boxoffice
+
+from ..ticketing.factories import UserFactory
 
 
 def test_the_ballot_page_lists_the_open_vote_with_its_form(client, member, make_vote):
@@ -44,11 +51,27 @@ def test_the_ballot_page_reads_the_same_few_rows_however_many_votes_are_open(
     url = reverse("assembly:ballot", kwargs={"token": links.ballot_token(ticket)})
     client.get(url)  # the site's header and footer, cached once
 
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(3):  # the ticket with its order and edition, the votes, the electors
         response = client.get(url)
 
     assert response.content.decode().count("Cast my ballot") == 3
     assert "Voting as" in response.content.decode()
+
+
+def test_a_ballot_is_cast_with_four_statements_and_the_link_checked_inside(
+    client, member, make_vote, django_assert_max_num_queries
+):
+    ticket = member()
+    vote = voting.open_vote(vote_id=make_vote().pk)
+    url = reverse("assembly:cast", kwargs={"token": links.ballot_token(ticket), "vote_id": vote.pk})
+    client.get(reverse("assembly:ballot", kwargs={"token": links.ballot_token(ticket)}))  # the header, cached
+
+    # The vote; then, in one transaction (a savepoint in tests), claim, read back, insert.
+    with django_assert_max_num_queries(6):
+        response = client.post(url, {"choice": "yes"})
+
+    assert response.status_code == 200
+    assert Ballot.objects.count() == 1
 
 
 def test_casting_from_the_page_answers_with_a_receipt_and_never_the_choice(client, member, make_vote):
@@ -155,3 +178,37 @@ def test_the_order_page_links_each_badge_to_its_ballot_and_motions(client, membe
     token = links.ballot_token(ticket)
     assert reverse("assembly:ballot", kwargs={"token": token}) in page
     assert reverse("assembly:member_motions", kwargs={"token": token}) in page
+
+
+def test_a_replaced_badges_old_link_casts_nothing_before_or_after_the_new_one_votes(client, member, make_vote):
+    ticket = member()
+    vote = voting.open_vote(vote_id=make_vote().pk)
+    old = reverse("assembly:cast", kwargs={"token": links.ballot_token(ticket), "vote_id": vote.pk})
+    boxoffice.reissue_badge(ticket=ticket, user=UserFactory(username="box"))
+    ticket.refresh_from_db()
+    new = reverse("assembly:cast", kwargs={"token": links.ballot_token(ticket), "vote_id": vote.pk})
+
+    before = client.post(old, {"choice": "no"})
+    counted = client.post(new, {"choice": "yes"})
+    after = client.post(old, {"choice": "no"})
+
+    assert before.status_code == after.status_code == 403
+    assert "This badge has been replaced" in before.content.decode()
+    assert "This badge has been replaced" in after.content.decode()
+    assert counted.status_code == 200
+    assert list(Ballot.objects.values_list("choice", flat=True)) == ["yes"]
+
+
+def test_a_ballot_for_another_editions_vote_is_refused_and_casts_nothing(client, member, make_vote, home):
+    ticket = member()
+    other = upsert_child(home, FestivalPage, slug="other-edition", title="Other edition",
+                         start_date=date(2027, 7, 1), end_date=date(2027, 7, 2), venue_name="Hall")  # fmt: skip
+    elsewhere = voting.open_vote(vote_id=Vote.objects.create(festival=other, title="Elsewhere").pk)
+
+    response = client.post(
+        reverse("assembly:cast", kwargs={"token": links.ballot_token(ticket), "vote_id": elsewhere.pk}),
+        {"choice": "yes"},
+    )
+
+    assert response.status_code in (403, 404)
+    assert Ballot.objects.count() == 0
