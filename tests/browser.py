@@ -88,8 +88,21 @@ def wait_for(page, expression: str, *, arg=None, timeout: float = 30_000) -> Non
         page.wait_for_timeout(50)
 
 
+# Colours half-way through a fade (a dialog opening, a button's hover) are not the page's colours:
+# axe measures contrast as it finds it, so it waits for the page's finite animations and transitions
+# to end (at most two seconds; a spinner that runs for ever is not waited for).
+SETTLE = """() => Promise.race([
+  Promise.all(document.getAnimations()
+    .filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+    .map(a => a.finished.catch(() => null))),
+  new Promise(done => setTimeout(done, 2000)),
+])"""
+
+
 def inject_axe(page) -> None:
-    """Load axe-core into the page from the test, not as an inline <script> the page's CSP refuses."""
+    """Load axe-core into the page from the test, not as an inline <script> the page's CSP refuses,
+    once the page's animations have settled."""
+    page.evaluate(SETTLE)
     page.evaluate(AXE_SCRIPT)
 
 
