@@ -5,13 +5,17 @@ import threading
 from django.db import connections
 
 
-def race(count, work):
-    """Run ``work(n)`` in ``count`` threads released together; their results (or exceptions), in order."""
+def race(count, work, *, prepare=None):
+    """Run ``work(n)`` in ``count`` threads released together; their results (or exceptions), in order.
+    ``prepare(n)``, if given, runs in each thread before the release (opening its connection, say), so
+    the racers start their work at the same moment however long that took."""
     start = threading.Barrier(count, timeout=30)
     results = [None] * count
 
     def run(n):
         try:
+            if prepare is not None:
+                prepare(n)
             start.wait()
             results[n] = work(n)
         except Exception as error:  # noqa: BLE001 - the outcome is what the test looks at
