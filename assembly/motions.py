@@ -75,6 +75,10 @@ def _locked(motion_id: int) -> Motion:
     return Motion.objects.select_for_update().get(pk=motion_id)
 
 
+def _seconders_of(motion_id: int) -> int:
+    return Seconder.objects.filter(motion_id=motion_id).count()
+
+
 def second_motion(*, motion: Motion, ticket: Ticket, now=None) -> Seconder:
     """Second a motion once, tabling it when it has the seconders it needs; raises ``motions_closed``,
     ``not_a_member``, ``own_motion``, ``not_seconding``, ``already_seconded``."""
@@ -87,10 +91,7 @@ def second_motion(*, motion: Motion, ticket: Ticket, now=None) -> Seconder:
             if locked.status not in SECONDABLE:
                 raise AssemblyError("not_seconding")
             seconder = Seconder.objects.create(motion=locked, ticket=ticket, name=ticket.attendee_name)
-            if (
-                locked.status == Motion.Status.PROPOSED
-                and Seconder.objects.filter(motion=locked).count() >= window.seconders_needed
-            ):
+            if locked.status == Motion.Status.PROPOSED and _seconders_of(locked.pk) >= window.seconders_needed:
                 Motion.objects.filter(pk=locked.pk).update(status=Motion.Status.TABLED)
             return seconder
     except IntegrityError as exc:

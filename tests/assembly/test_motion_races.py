@@ -1,9 +1,11 @@
 """Races on PostgreSQL: seconders of one motion arriving at once still table it.
 
-The negative control takes the motion's row lock out: each seconder then counts before the other
-commits, neither sees enough seconders, and the motion stays waiting with every seconder in.
+The negative control takes the motion's row lock out and holds each seconder between its insert
+and its count until the other has inserted too: each then counts before the other commits,
+neither sees enough seconders, and the motion stays waiting with both seconders in.
 """
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -51,7 +53,15 @@ def test_two_seconders_at_once_table_a_motion_that_needs_two(waiting_motion, mak
 
 
 def test_negative_control_without_the_motions_lock_neither_seconder_tables_it(waiting_motion, make_ticket, monkeypatch):
+    both_inserted = threading.Barrier(2, timeout=30)
+    count = motions._seconders_of
+
+    def count_once_both_have_inserted(motion_id):
+        both_inserted.wait()
+        return count(motion_id)
+
     monkeypatch.setattr(motions, "_locked", lambda motion_id: Motion.objects.get(pk=motion_id))
+    monkeypatch.setattr(motions, "_seconders_of", count_once_both_have_inserted)
 
     results = _second_at_once(waiting_motion, [make_ticket(), make_ticket()])
 
